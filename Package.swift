@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swtop",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "swtop", targets: ["swtop"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // Bytes of /proc files -> typed values, and the one reader that touches the file system.
+        .target(name: "ProcFS"),
+        // Snapshots -> what a user asks about: tree, states, CPU%, sort, filter, JSON, table.
+        .target(name: "ProcessModel", dependencies: ["ProcFS"]),
+        // Linux calls Swift cannot reach from Glibc (ioctl, pidfd, prlimit); a header only.
+        .systemLibrary(name: "CLinux"),
+        // The executable: argument parsing and wiring.
+        .executableTarget(
+            name: "swtop",
+            dependencies: [
+                "ProcFS", "ProcessModel", "CLinux",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ProcFSTests", dependencies: ["ProcFS"]),
+        .testTarget(name: "ProcessModelTests", dependencies: ["ProcessModel", "ProcFS"]),
+        .testTarget(name: "SwtopCLITests", dependencies: ["ProcFS"]),
+    ]
+)

@@ -1,0 +1,185 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a /proc file could not be read.
+public enum ReadFailure: Error, Equatable, Sendable {
+    /// ENOENT or ESRCH: the process (or the file) is not there. Ordinary, not an error.
+    case gone
+    /// EACCES or EPERM: hidepid, or a file that needs ptrace access.
+    case denied
+    case other(Int32)
+
+    init(errno code: Int32) {
+        switch code {
+        case ENOENT, ESRCH: self = .gone
+        case EACCES, EPERM: self = .denied
+        default: self = .other(code)
+        }
+    }
+}
+
+/// The proc root could not be used at all.
+public struct ProcRootError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var code: Int32
+
+    public var description: String {
+        "cannot read proc root \(path): \(SystemCalls.describe(code))"
+    }
+}
+
+/// Which per-process files to read besides `stat`, which is always read.
+public struct ProcessFiles: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public static let statm = ProcessFiles(rawValue: 1 << 0)
+    public static let status = ProcessFiles(rawValue: 1 << 1)
+    public static let cmdline = ProcessFiles(rawValue: 1 << 2)
+    public static let limits = ProcessFiles(rawValue: 1 << 3)
+
+    public static let standard: ProcessFiles = [.statm, .status, .cmdline]
+}
+
+/// What could be read of one process (or one thread). `stat` parsed; every other file is nil
+/// when it was missing, unreadable or did not parse.
+public struct RawProcess: Sendable, Equatable {
+    public var stat: ProcStat
+    /// The process's pid: the directory it was read from (for a thread, stat holds the tid).
+    public var pid: Int32
+    /// The thread id when this is a thread read from `task/TID/`.
+    public var tid: Int32?
+    public var statm: ProcStatm?
+    public var status: ProcStatus?
+    public var cmdline: [[UInt8]]?
+    public var limits: ProcLimits?
+
+    public init(stat: ProcStat, pid: Int32, tid: Int32? = nil, statm: ProcStatm? = nil, status: ProcStatus? = nil, cmdline: [[UInt8]]? = nil, limits: ProcLimits? = nil) {
+        self.stat = stat
+        self.pid = pid
+        self.tid = tid
+        self.statm = statm
+        self.status = status
+        self.cmdline = cmdline
+        self.limits = limits
+    }
+}
+
+/// The only code in ProcFS that reads files: it takes its root (normally /proc; a recorded
+/// fixture tree in tests and replays) and reads into one reused buffer.
+///
+/// Not thread-safe: use one reader per thread.
+public final class ProcReader {
+    public let root: String
+    private let rootFD: Int32
+    private var buffer: UnsafeMutableRawBufferPointer
+    private var path: UnsafeMutablePointer<CChar>
+    private static let pathCapacity = 64
+    /// A file larger than this is cut; /proc files are smaller, but a replayed tree is untrusted.
+    public static let maximumFileSize = 8 << 20
+
+    public init(root: String = "/proc") throws(ProcRootError) {
+        self.root = root
+        let fd = SystemCalls.openDirectory(root)
+        guard fd >= 0 else { throw ProcRootError(path: root, code: SystemCalls.errno) }
+        rootFD = fd
+        buffer = .allocate(byteCount: 16 << 10, alignment: 16)
+        path = .allocate(capacity: Self.pathCapacity)
+    }
+
+    deinit {
+        SystemCalls.close(rootFD)
+        buffer.deallocate()
+        path.deallocate()
+    }
+
+    /// The process ids present now, in the order the directory lists them.
+    public func pids() throws(ProcRootError) -> [Int32] {
+        guard let list = SystemCalls.numericEntries(ofDirectoryAt: rootFD, relative: nil) else {
+            throw ProcRootError(path: root, code: SystemCalls.errno)
+        }
+        return list
+    }
+
+    /// The thread ids of a process; empty when it is gone.
+    public func tids(of pid: Int32) -> [Int32] {
+        SystemCalls.numericEntries(ofDirectoryAt: rootFD, relative: "\(pid)/task") ?? []
+    }
+
+    /// Reads a file relative to the root, e.g. "stat" or "1234/status", and hands its bytes to
+    /// `body`. The bytes are valid only inside `body`.
+    public func withFile<R>(_ relative: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> Result<R, ReadFailure> {
+        let fits = relative.utf8.count < Self.pathCapacity
+        if fits {
+            var i = 0
+            for byte in relative.utf8 {
+                path[i] = CChar(bitPattern: byte)
+                i += 1
+            }
+            path[i] = 0
+            return withFile(cPath: path, body)
+        }
+        return relative.withCString { withFile(cPath: $0, body) }
+    }
+
+    private func withFile<R>(cPath: UnsafePointer<CChar>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> Result<R, ReadFailure> {
+        let fd = SystemCalls.openFile(at: rootFD, cPath)
+        guard fd >= 0 else { return .failure(ReadFailure(errno: SystemCalls.errno)) }
+        defer { SystemCalls.close(fd) }
+        var used = 0
+        while true {
+            if used == buffer.count {
+                guard buffer.count < Self.maximumFileSize else { break }
+                let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
+                bigger.copyMemory(from: UnsafeRawBufferPointer(buffer))
+                buffer.deallocate()
+                buffer = bigger
+            }
+            guard let base = buffer.baseAddress else { break }
+            let n = SystemCalls.read(fd, base + used, buffer.count - used)
+            if n < 0 { return .failure(ReadFailure(errno: SystemCalls.errno)) }
+            if n == 0 { break }
+            used += n
+        }
+        let bytes = UnsafeBufferPointer(start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: used)
+        return .success(body(bytes))
+    }
+
+    /// The file's bytes, copied.
+    public func read(_ relative: String) -> Result<[UInt8], ReadFailure> {
+        withFile(relative) { Array($0) }
+    }
+
+    /// Reads one process (or, with `tid`, one of its threads). nil when it vanished or its
+    /// `stat` does not parse; otherwise each other file is nil when it could not be read.
+    public func process(_ pid: Int32, tid: Int32? = nil, files: ProcessFiles = .standard) -> RawProcess? {
+        let dir = tid.map { "\(pid)/task/\($0)/" } ?? "\(pid)/"
+        guard case .success(let parsed) = withFile(dir + "stat", { ProcStat.parse($0) }), let stat = parsed
+        else { return nil }
+        var raw = RawProcess(stat: stat, pid: pid, tid: tid)
+        if files.contains(.statm), case .success(let v) = withFile(dir + "statm", { ProcStatm.parse($0) }) {
+            raw.statm = v
+        }
+        if files.contains(.status), case .success(let v) = withFile(dir + "status", { ProcStatus.parse($0) }) {
+            raw.status = v
+        }
+        if files.contains(.cmdline), case .success(let v) = withFile(dir + "cmdline", { ProcCmdline.parse($0) }) {
+            raw.cmdline = v
+        }
+        if files.contains(.limits), case .success(let v) = withFile(dir + "limits", { ProcLimits.parse($0) }) {
+            raw.limits = v
+        }
+        return raw
+    }
+
+    public func systemStat() -> SystemStat? { parsed("stat", SystemStat.parse) }
+    public func meminfo() -> Meminfo? { parsed("meminfo", Meminfo.parse) }
+    public func loadAverage() -> LoadAverage? { parsed("loadavg", LoadAverage.parse) }
+    public func uptime() -> Uptime? { parsed("uptime", Uptime.parse) }
+
+    private func parsed<T>(_ name: String, _ parse: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+        guard case .success(let value) = withFile(name, parse) else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,59 @@
+/// `/proc/PID/status`: the lines swtop uses. Each is optional, since a line can be missing on
+/// an older kernel or the file can be cut short.
+public struct ProcStatus: Sendable, Equatable {
+    /// Real, effective, saved and filesystem uid.
+    public var uids: [UInt32]
+    public var gids: [UInt32]
+    public var tgid: Int32?
+    public var threads: Int32?
+    /// kB.
+    public var vmSwap: UInt64?
+
+    public var realUID: UInt32? { uids.first }
+
+    public init(uids: [UInt32] = [], gids: [UInt32] = [], tgid: Int32? = nil, threads: Int32? = nil, vmSwap: UInt64? = nil) {
+        self.uids = uids
+        self.gids = gids
+        self.tgid = tgid
+        self.threads = threads
+        self.vmSwap = vmSwap
+    }
+
+    public static func parse(_ bytes: [UInt8]) -> ProcStatus? {
+        bytes.withBytes { parse($0) }
+    }
+
+    /// nil when no line could be read at all.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ProcStatus? {
+        var result = ProcStatus()
+        var any = false
+        var scanner = ByteScanner(bytes)
+        while !scanner.isAtEnd {
+            let line = scanner.restOfLine()
+            guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let key = line.lowerBound..<colon
+            var values = ByteScanner(UnsafeBufferPointer(rebasing: bytes[..<line.upperBound]), from: colon + 1)
+            if bytesEqual(bytes, key, "Uid") {
+                result.uids = readIDs(&values)
+                any = any || !result.uids.isEmpty
+            } else if bytesEqual(bytes, key, "Gid") {
+                result.gids = readIDs(&values)
+            } else if bytesEqual(bytes, key, "Tgid") {
+                result.tgid = values.nextInt64().flatMap { Int32(exactly: $0) }
+                any = true
+            } else if bytesEqual(bytes, key, "Threads") {
+                result.threads = values.nextInt64().flatMap { Int32(exactly: $0) }
+                any = true
+            } else if bytesEqual(bytes, key, "VmSwap") {
+                result.vmSwap = values.nextUInt64()
+            }
+        }
+        return any ? result : nil
+    }
+
+    private static func readIDs(_ scanner: inout ByteScanner) -> [UInt32] {
+        var ids: [UInt32] = []
+        while let v = scanner.nextUInt64(), let id = UInt32(exactly: v) { ids.append(id) }
+        return ids
+    }
+}

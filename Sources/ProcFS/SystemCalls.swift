@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Every file system call ProcFS makes, each wrapped once, with the EINTR retry in one place.
+enum SystemCalls {
+    static var errno: Int32 { Glibc.errno }
+
+    @inline(__always)
+    static func retrying<T: BinaryInteger>(_ call: () -> T) -> T {
+        while true {
+            let r = call()
+            if r < 0 && Glibc.errno == EINTR { continue }
+            return r
+        }
+    }
+
+    static func openDirectory(_ path: String) -> Int32 {
+        retrying { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+    }
+
+    static func openFile(at dirFD: Int32, _ path: UnsafePointer<CChar>) -> Int32 {
+        retrying { openat(dirFD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY) }
+    }
+
+    static func close(_ fd: Int32) {
+        _ = Glibc.close(fd)
+    }
+
+    static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        retrying { Glibc.read(fd, buffer, count) }
+    }
+
+    static func pread(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, _ offset: Int) -> Int {
+        retrying { Glibc.pread(fd, buffer, count, off_t(offset)) }
+    }
+
+    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            guard let base = bytes.baseAddress else { return true }
+            let n = retrying { Glibc.write(fd, base + done, bytes.count - done) }
+            if n <= 0 { return false }
+            done += n
+        }
+        return true
+    }
+
+    /// Names in a directory whose names are all decimal digits, as numbers.
+    static func numericEntries(ofDirectoryAt dirFD: Int32, relative: String?) -> [Int32]? {
+        let fd: Int32
+        if let relative {
+            fd = retrying { openat(dirFD, relative, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        } else {
+            fd = retrying { openat(dirFD, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        }
+        guard fd >= 0, let dir = fdopendir(fd) else {
+            if fd >= 0 { Glibc.close(fd) }
+            return nil
+        }
+        defer { closedir(dir) }
+        var result: [Int32] = []
+        while let entry = readdir(dir) {
+            let number: Int32? = withUnsafeBytes(of: &entry.pointee.d_name) { raw -> Int32? in
+                var value: Int32 = 0
+                var count = 0
+                for byte in raw {
+                    if byte == 0 { break }
+                    let digit = byte &- 0x30
+                    guard digit < 10, count < 10 else { return nil }
+                    let (m, o1) = value.multipliedReportingOverflow(by: 10)
+                    let (s, o2) = m.addingReportingOverflow(Int32(digit))
+                    guard !o1, !o2 else { return nil }
+                    value = s
+                    count += 1
+                }
+                return count > 0 && value > 0 ? value : nil
+            }
+            if let number { result.append(number) }
+        }
+        return result
+    }
+
+    /// nil when `path` is not a readable directory.
+    static func isEmptyDirectory(_ path: String) -> Bool? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let isDots = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
+                raw[0] == 0x2E && (raw[1] == 0 || (raw[1] == 0x2E && raw[2] == 0))
+            }
+            if !isDots { return false }
+        }
+        return true
+    }
+
+    static func makeDirectory(_ path: String) -> Int32 {
+        mkdir(path, 0o755) == 0 ? 0 : Glibc.errno
+    }
+
+    static func writeFile(_ path: String, _ bytes: [UInt8]) -> Int32 {
+        let fd = retrying { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        guard fd >= 0 else { return Glibc.errno }
+        defer { Glibc.close(fd) }
+        let ok = bytes.withUnsafeBytes { write(fd, $0) }
+        return ok ? 0 : Glibc.errno
+    }
+
+    static func describe(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "errno \(code)" }
+        return String(cString: text)
+    }
+}

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Number and time formats shared by the table, the JSON and the screen.
+public enum Format {
+    /// A fixed number of decimals, without Foundation. Non-finite values print as "-".
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return "-" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let negative = value < 0
+        let scaled = (abs(value) * scale).rounded()
+        guard scaled < 9.2e18 else { return String(value) }
+        let n = UInt64(scaled)
+        let whole = n / UInt64(scale)
+        var text = (negative && n != 0 ? "-" : "") + String(whole)
+        if decimals > 0 {
+            var frac = String(n % UInt64(scale))
+            while frac.count < decimals { frac = "0" + frac }
+            text += "." + frac
+        }
+        return text
+    }
+
+    /// RFC 3339 in UTC: "2026-11-21T12:42:20Z", or with `fraction` digits of the second.
+    public static func rfc3339(_ epochSeconds: Double, fractionDigits: Int = 0) -> String {
+        guard epochSeconds.isFinite else { return "" }
+        var whole = epochSeconds.rounded(.down)
+        var fraction = epochSeconds - whole
+        var scale = 1.0
+        for _ in 0..<fractionDigits { scale *= 10 }
+        var fracUnits = (fraction * scale).rounded(.down)
+        if fracUnits >= scale {
+            whole += 1
+            fracUnits = 0
+        }
+        fraction = fracUnits
+        var t = time_t(whole)
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        var text = pad(Int(tm.tm_year) + 1900, 4) + "-" + pad(Int(tm.tm_mon) + 1, 2) + "-" + pad(Int(tm.tm_mday), 2)
+        text += "T" + pad(Int(tm.tm_hour), 2) + ":" + pad(Int(tm.tm_min), 2) + ":" + pad(Int(tm.tm_sec), 2)
+        if fractionDigits > 0 { text += "." + pad(Int(fraction), fractionDigits) }
+        return text + "Z"
+    }
+
+    public static func pad(_ n: Int, _ width: Int) -> String {
+        var s = String(n)
+        while s.count < width { s = "0" + s }
+        return s
+    }
+
+    /// A size given in KiB, in at most 6 characters: "812K", "54.1M", "2.75G".
+    public static func kib(_ kib: UInt64) -> String {
+        if kib < 100_000 { return String(kib) + "K" }
+        let mib = Double(kib) / 1024
+        if mib < 100 { return fixed(mib, decimals: 1) + "M" }
+        if mib < 10_000 { return String(Int(mib.rounded())) + "M" }
+        let gib = mib / 1024
+        if gib < 10 { return fixed(gib, decimals: 2) + "G" }
+        if gib < 1000 { return fixed(gib, decimals: 1) + "G" }
+        let tib = gib / 1024
+        return fixed(tib, decimals: tib < 10 ? 2 : 1) + "T"
+    }
+
+    /// htop's TIME+ column: "3:07.25" under an hour, "12h05:33" under 100 hours, "523h" after.
+    public static func cpuTime(ticks: UInt64, ticksPerSecond: Double) -> String {
+        let hundredths = UInt64((Double(ticks) / ticksPerSecond * 100).rounded(.down))
+        let totalSeconds = hundredths / 100
+        let hours = totalSeconds / 3600
+        let minutes = (totalSeconds / 60) % 60
+        let seconds = totalSeconds % 60
+        if hours >= 100 { return String(hours) + "h" }
+        if hours > 0 { return String(hours) + "h" + pad(Int(minutes), 2) + ":" + pad(Int(seconds), 2) }
+        return String(minutes) + ":" + pad(Int(seconds), 2) + "." + pad(Int(hundredths % 100), 2)
+    }
+
+    /// "3 days, 04:05" / "04:05:06", as top's summary line.
+    public static func uptime(_ seconds: Double) -> String {
+        let s = Int(max(0, seconds))
+        let days = s / 86400
+        let hms = pad((s / 3600) % 24, 2) + ":" + pad((s / 60) % 60, 2) + ":" + pad(s % 60, 2)
+        if days == 0 { return hms }
+        return String(days) + (days == 1 ? " day, " : " days, ") + hms
+    }
+
+    /// The controlling terminal from stat's tty_nr: "pts/3", "tty1", "ttyS0"; nil for none.
+    public static func ttyName(_ ttyNr: Int32) -> String? {
+        guard ttyNr != 0 else { return nil }
+        let dev = UInt32(bitPattern: ttyNr)
+        let major = (dev >> 8) & 0xFFF
+        let minor = (dev & 0xFF) | ((dev >> 12) & 0xFFF00)
+        switch major {
+        case 136...143: return "pts/" + String((major - 136) * 256 + minor)
+        case 4: return minor < 64 ? "tty" + String(minor) : "ttyS" + String(minor - 64)
+        case 5: return minor == 0 ? "tty" : (minor == 1 ? "console" : "ptmx")
+        default: return String(major) + ":" + String(minor)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ProcFS
+
+/// What a sample reads besides each process's `stat`.
+public struct SampleOptions: Sendable {
+    public var files: ProcessFiles
+    /// A row per thread, read from `task/TID/`.
+    public var threads: Bool
+
+    public init(files: ProcessFiles = .standard, threads: Bool = false) {
+        self.files = files
+        self.threads = threads
+    }
+}
+
+/// Reads snapshots of one proc root.
+public final class Sampler {
+    public let reader: ProcReader
+    public let users = UserNames()
+    public let pageSizeKB: UInt64
+    public let clockTicksPerSecond: Double
+
+    public init(root: String = "/proc") throws(ProcRootError) {
+        reader = try ProcReader(root: root)
+        let page = sysconf(Int32(_SC_PAGESIZE))
+        pageSizeKB = page > 0 ? UInt64(page) / 1024 : 4
+        let ticks = sysconf(Int32(_SC_CLK_TCK))
+        clockTicksPerSecond = ticks > 0 ? Double(ticks) : 100
+    }
+
+    public func sample(_ options: SampleOptions = SampleOptions()) throws(ProcRootError) -> Snapshot {
+        let monotonic = Clock.monotonic()
+        let time = Clock.now()
+        let pids = try reader.pids().sorted()
+        var system = readSystem()
+        let bootTime = system.cpuTimes?.bootTime
+        let memTotal = system.memory?.memTotal ?? 0
+
+        var entries: [ProcessEntry] = []
+        entries.reserveCapacity(pids.count)
+        for pid in pids {
+            if options.threads {
+                let tids = reader.tids(of: pid).sorted()
+                for tid in tids {
+                    if let raw = reader.process(pid, tid: tid, files: options.files) {
+                        entries.append(entry(raw, memTotal: memTotal, bootTime: bootTime))
+                    }
+                }
+                // A process whose task/ cannot be listed still gets its own row.
+                if tids.isEmpty, var raw = reader.process(pid, files: options.files) {
+                    raw.tid = pid
+                    entries.append(entry(raw, memTotal: memTotal, bootTime: bootTime))
+                }
+            } else if let raw = reader.process(pid, files: options.files) {
+                entries.append(entry(raw, memTotal: memTotal, bootTime: bootTime))
+            }
+        }
+        if system.cpus == 0 { system.cpus = 1 }
+        return Snapshot(time: time, monotonic: monotonic, system: system, processes: entries, clockTicksPerSecond: clockTicksPerSecond)
+    }
+
+    /// Two samples `interval` seconds apart, the second with CPU% filled in. An interval of 0
+    /// takes one sample.
+    public func sample(_ options: SampleOptions, interval: Double) throws(ProcRootError) -> Snapshot {
+        let first = try sample(options)
+        guard interval > 0 else { return first }
+        Clock.sleep(seconds: interval)
+        var second = try sample(options)
+        second.computeCPU(since: first)
+        return second
+    }
+
+    private func entry(_ raw: RawProcess, memTotal: UInt64, bootTime: UInt64?) -> ProcessEntry {
+        var e = ProcessEntry(raw: raw, pageSizeKB: pageSizeKB)
+        if let uid = e.uid { e.user = users.name(of: uid) }
+        if let rss = e.rssKB, memTotal > 0 { e.memPercent = Double(rss) / Double(memTotal) * 100 }
+        if let bootTime { e.startTime = Double(bootTime) + Double(e.startTicks) / clockTicksPerSecond }
+        return e
+    }
+
+    private func readSystem() -> SystemInfo {
+        let stat = reader.systemStat()
+        var hostname = ""
+        if case .success(let bytes) = reader.read("sys/kernel/hostname") {
+            hostname = String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
+        }
+        if hostname.isEmpty { hostname = Clock.hostname() }
+        return SystemInfo(
+            hostname: hostname, uptime: reader.uptime(), load: reader.loadAverage(), cpuTimes: stat,
+            memory: reader.meminfo(), cpus: stat?.perCPU.count ?? 0)
+    }
+}
+
+/// Time and host facts from the C library.
+public enum Clock {
+    public static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    public static func monotonic() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    public static func sleep(seconds: Double) {
+        guard seconds > 0 else { return }
+        var ts = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+        var rem = timespec()
+        while nanosleep(&ts, &rem) != 0 && errno == EINTR { ts = rem }
+    }
+
+    public static func hostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

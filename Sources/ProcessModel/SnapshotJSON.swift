@@ -1,0 +1,124 @@
+/// `swtop --once --json`: the "swtop/1" document. The field names and types are a contract
+/// with scripts (README, "JSON contract"); add fields, never rename or retype one.
+public struct SnapshotJSON {
+    public var snapshot: Snapshot
+    /// Rows in the order to print, with their tree depth when a tree was asked for.
+    public var rows: [(entry: ProcessEntry, depth: Int?)]
+    public var includeLimits: Bool
+
+    public static let schema = "swtop/1"
+
+    public init(snapshot: Snapshot, rows: [(entry: ProcessEntry, depth: Int?)], includeLimits: Bool) {
+        self.snapshot = snapshot
+        self.rows = rows
+        self.includeLimits = includeLimits
+    }
+
+    public func render() -> [UInt8] {
+        var w = JSONWriter(capacity: 512 * (rows.count + 4))
+        let s = snapshot
+        let single = s.interval == 0
+        w.beginObject()
+        w.field("schema", Self.schema)
+        w.field("time", Format.rfc3339(s.time, fractionDigits: 3))
+        w.field("hostname", s.system.hostname)
+        w.field("interval_s", s.interval, decimals: 3)
+        w.key("system")
+        writeSystem(&w, single: single)
+        w.key("processes")
+        w.beginArray()
+        for row in rows { writeProcess(&w, row.entry, depth: row.depth, single: single) }
+        w.endArray()
+        w.endObject()
+        var out = w.bytes
+        out.append(0x0A)
+        return out
+    }
+
+    private func writeSystem(_ w: inout JSONWriter, single: Bool) {
+        let sys = snapshot.system
+        let mem = sys.memory
+        w.beginObject()
+        w.field("uptime_s", sys.uptime?.seconds, decimals: 2)
+        w.field("load1", sys.load?.one, decimals: 2)
+        w.field("load5", sys.load?.five, decimals: 2)
+        w.field("load15", sys.load?.fifteen, decimals: 2)
+        w.field("cpus", sys.cpus)
+        w.field("cpu_percent", single ? nil : sys.cpuPercent, decimals: 1)
+        w.field("mem_total_kb", mem?.memTotal)
+        w.field("mem_available_kb", mem?.memAvailable)
+        w.field("mem_used_kb", mem?.memUsed)
+        w.field("swap_total_kb", mem?.swapTotal)
+        w.field("swap_used_kb", mem?.swapUsed)
+        w.field("boot_time", sys.cpuTimes?.bootTime.map { Format.rfc3339(Double($0)) })
+        let t = snapshot.tasks
+        w.key("tasks")
+        w.beginObject()
+        w.field("total", t.total)
+        w.field("threads", t.threads)
+        w.field("kernel_threads", t.kernelThreads)
+        w.field("running", t.running)
+        w.field("sleeping", t.sleeping)
+        w.field("disk_sleep", t.diskSleep)
+        w.field("stopped", t.stopped)
+        w.field("zombie", t.zombie)
+        w.field("idle", t.idle)
+        w.endObject()
+        w.endObject()
+    }
+
+    private func writeProcess(_ w: inout JSONWriter, _ p: ProcessEntry, depth: Int?, single: Bool) {
+        w.beginObject()
+        w.field("pid", p.pid)
+        if let tid = p.tid { w.field("tid", tid) }
+        w.field("ppid", p.ppid)
+        w.field("pgid", p.pgid)
+        w.field("sid", p.sid)
+        w.field("tty", Format.ttyName(p.ttyNr))
+        w.field("uid", p.uid)
+        w.field("user", p.user)
+        w.field("name", p.name)
+        w.key("cmdline")
+        w.beginArray()
+        for arg in p.cmdline ?? [] { w.string(arg) }
+        w.endArray()
+        w.field("state", p.state.letter)
+        w.field("state_name", p.state.name)
+        w.field("kernel_thread", p.isKernelThread)
+        w.field("threads", p.threads)
+        w.field("priority", p.priority)
+        w.field("nice", p.nice)
+        w.field("rss_kb", p.rssKB)
+        w.field("vsz_kb", p.vszKB)
+        w.field("mem_percent", p.memPercent, decimals: 2)
+        w.field("cpu_percent", single ? nil : p.cpuPercent, decimals: 1)
+        w.field("cpu_time_s", Double(p.cpuTicks) / snapshot.clockTicksPerSecond, decimals: 2)
+        w.field("start_time", p.startTime.map { Format.rfc3339($0) })
+        if let depth { w.field("depth", depth) }
+        if includeLimits { writeLimits(&w, p) }
+        w.endObject()
+    }
+
+    private func writeLimits(_ w: inout JSONWriter, _ p: ProcessEntry) {
+        w.key("limits")
+        guard let limits = p.limits else {
+            w.null()
+            return
+        }
+        w.beginObject()
+        for limit in limits.limits {
+            w.key(limit.resource)
+            w.beginObject()
+            for (name, value) in [("soft", limit.soft), ("hard", limit.hard)] {
+                w.key(name)
+                switch value {
+                case .limited(let n): w.number(n)
+                case .unlimited: w.string("unlimited")
+                }
+            }
+            w.field("unit", limit.unit)
+            w.endObject()
+        }
+        w.endObject()
+    }
+}

@@ -1,0 +1,38 @@
+import CLinux
+import ProcFS
+import ProcessModel
+
+/// `swtop --once [--json]`: one snapshot, printed.
+struct Once {
+    var options: ProcessOptions
+    var json: Bool
+    var limits: Bool
+    var threads: Bool
+    var interval: Double
+
+    func run() throws {
+        let sampler: Sampler
+        do {
+            sampler = try Sampler(root: options.procRoot)
+        } catch {
+            throw Failure(String(describing: error))
+        }
+        var files = ProcessFiles.standard
+        if limits { files.insert(.limits) }
+        let replay = options.procRoot != "/proc"
+        let snapshot: Snapshot
+        do {
+            snapshot = try sampler.sample(SampleOptions(files: files, threads: threads), interval: replay ? 0 : interval)
+        } catch {
+            throw Failure(String(describing: error))
+        }
+        let rows = try options.listing().rows(of: snapshot.processes).map { (entry: $0.entry, depth: $0.depth) }
+        if json {
+            Output.write(SnapshotJSON(snapshot: snapshot, rows: rows, includeLimits: limits).render())
+        } else {
+            let columns = Int(swtop_terminal_columns(1))
+            let table = PlainTable(snapshot: snapshot, rows: rows, width: columns > 0 ? columns : nil, showTID: threads)
+            Output.write(Array(table.render().utf8))
+        }
+    }
+}

@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes to stdout and stderr without Foundation.
+enum Output {
+    static func write(_ bytes: [UInt8], fd: Int32 = 1) {
+        bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count, let base = raw.baseAddress {
+                let n = Glibc.write(fd, base + done, raw.count - done)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                done += n
+            }
+        }
+    }
+
+    /// One line on stderr, "swtop: message".
+    static func error(_ message: String, prefix: Bool = true) {
+        write(Array(((prefix ? "swtop: " : "") + message + "\n").utf8), fd: 2)
+    }
+}

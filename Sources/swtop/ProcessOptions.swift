@@ -1,0 +1,71 @@
+import ArgumentParser
+import ProcessModel
+
+/// The options that choose and arrange processes, shared by `--once` and the screen.
+struct ProcessOptions: ParsableArguments {
+    @Option(name: .customLong("proc-root"), help: ArgumentHelp("Read processes from DIR instead of /proc (e.g. a tree written by `swtop record`).", valueName: "DIR"))
+    var procRoot: String = "/proc"
+
+    @Option(name: [.short, .customLong("pid")], help: ArgumentHelp("Show only these processes (comma-separated pids).", valueName: "LIST"))
+    var pids: String?
+
+    @Option(name: [.short, .customLong("user")], help: ArgumentHelp("Show only processes of this user (name or uid).", valueName: "USER"))
+    var user: String?
+
+    @Option(name: [.customShort("F"), .customLong("filter")], help: ArgumentHelp("Show only processes whose name or command line contains TEXT (case-insensitive; 'a|b' matches either).", valueName: "TEXT"))
+    var filter: String?
+
+    @Flag(name: [.short, .customLong("tree")], help: "Show the process tree (parents before their children).")
+    var tree = false
+
+    @Option(name: [.short, .customLong("sort-key")], help: ArgumentHelp("Sort by KEY: pid, ppid, user, name, state, threads, priority, nice, vsz, rss, cpu, mem, time, start. cpu, mem, rss, vsz and time sort largest first.", valueName: "KEY"))
+    var sortKey: String?
+
+    func validate() throws {
+        _ = try pidSet()
+        _ = try uid()
+        _ = try sort()
+    }
+
+    func pidSet() throws -> Set<Int32>? {
+        guard let pids else { return nil }
+        var set = Set<Int32>()
+        for part in pids.split(separator: ",", omittingEmptySubsequences: false) {
+            let text = part.trimmingCharacters(in: " ")
+            guard let pid = Int32(text), pid > 0 else {
+                throw ValidationError("invalid pid '\(text)' in --pid: expected positive integers separated by commas")
+            }
+            set.insert(pid)
+        }
+        return set
+    }
+
+    func uid() throws -> UInt32? {
+        guard let user else { return nil }
+        guard let uid = UserNames.uid(forUser: user) else {
+            throw ValidationError("unknown user '\(user)' in --user")
+        }
+        return uid
+    }
+
+    func sort() throws -> SortKey? {
+        guard let sortKey else { return nil }
+        guard let key = SortKey(argument: sortKey) else {
+            throw ValidationError("unknown sort key '\(sortKey)' in --sort-key: expected one of \(SortKey.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return key
+    }
+
+    func listing() throws -> ProcessListing {
+        ProcessListing(filter: ProcessFilter(pids: try pidSet(), uid: try uid(), text: filter), sortKey: try sort(), tree: tree)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = self
+        while s.first == set { s = s.dropFirst() }
+        while s.last == set { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import ProcFS
+
+/// `swtop record DIR`: the live /proc as a fixture tree.
+struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write /proc as a tree of plain files, to replay with --proc-root or attach to a bug report.",
+        discussion: "Records stat, meminfo, loadavg, uptime, and per process stat, statm, status, cmdline, limits and task/TID/{stat,statm,status}. DIR must not exist or be empty."
+    )
+
+    @Argument(help: ArgumentHelp("The directory to write.", valueName: "DIR"))
+    var directory: String
+
+    @Option(name: .customLong("proc-root"), help: ArgumentHelp("Record from DIR instead of /proc.", valueName: "DIR"))
+    var procRoot: String = "/proc"
+
+    func run() throws {
+        try Self.reportingFailures {
+            let reader: ProcReader
+            do { reader = try ProcReader(root: procRoot) } catch { throw Failure(String(describing: error)) }
+            do {
+                let summary = try ProcRecorder(reader: reader).record(to: directory)
+                Output.error("recorded \(summary.processes) processes and \(summary.threads) threads in \(directory)", prefix: false)
+            } catch {
+                throw Failure(String(describing: error))
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import ProcFS
+import ProcessModel
+
+@main
+struct Swtop: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swtop",
+        abstract: "An htop-like process monitor for Linux servers.",
+        discussion: """
+            Without --once, swtop starts the interactive screen. With --once it prints one \
+            snapshot and exits: a plain table, or the "swtop/1" JSON document with --json.
+            """,
+        subcommands: [Record.self]
+    )
+
+    @OptionGroup var options: ProcessOptions
+
+    @Flag(help: "Print one snapshot and exit.")
+    var once = false
+
+    @Flag(help: "With --once: print the snapshot as JSON (schema \"swtop/1\"; see the README).")
+    var json = false
+
+    @Flag(help: "Include each process's resource limits (/proc/PID/limits).")
+    var limits = false
+
+    @Flag(help: "A row per thread, with its tid.")
+    var threads = false
+
+    @Option(help: ArgumentHelp("With --once: seconds between the two samples that give CPU%; 0 takes one sample (CPU% is then null). A replayed --proc-root has one sample.", valueName: "SECONDS"))
+    var interval: Double = 0.5
+
+    func validate() throws {
+        guard interval.isFinite, interval >= 0, interval <= 3600 else {
+            throw ValidationError("invalid --interval '\(interval)': expected seconds from 0 to 3600")
+        }
+        if json && !once {
+            throw ValidationError("--json needs --once")
+        }
+    }
+
+    func run() throws {
+        try Self.reportingFailures {
+            guard once else {
+                throw Failure("the interactive screen is not built yet: use --once")
+            }
+            try Once(options: options, json: json, limits: limits, threads: threads, interval: interval).run()
+        }
+    }
+}
+
+/// A runtime failure: one line on stderr, exit status 1.
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, turning a Failure into its one line on stderr and exit status 1.
+    static func reportingFailures(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let failure as Failure {
+            Output.error(failure.description)
+            throw ExitCode(1)
+        } catch let failure as ProcRootError {
+            Output.error(failure.description)
+            throw ExitCode(1)
+        }
+    }
+}
