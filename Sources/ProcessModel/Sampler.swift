@@ -18,12 +18,15 @@ public struct SampleOptions: Sendable {
 /// Reads snapshots of one proc root.
 public final class Sampler {
     public let reader: ProcReader
+    /// A second reader for a second thread, on machines with more than one CPU.
+    private let helperReader: ProcReader?
     public let users = UserNames()
     public let pageSizeKB: UInt64
     public let clockTicksPerSecond: Double
 
     public init(root: String = "/proc") throws(ProcRootError) {
         reader = try ProcReader(root: root)
+        helperReader = ParallelRead.onlineCPUs > 1 ? try ProcReader(root: root) : nil
         let page = sysconf(Int32(_SC_PAGESIZE))
         pageSizeKB = page > 0 ? UInt64(page) / 1024 : 4
         let ticks = sysconf(Int32(_SC_CLK_TCK))
@@ -38,25 +41,10 @@ public final class Sampler {
         let bootTime = system.cpuTimes?.bootTime
         let memTotal = system.memory?.memTotal ?? 0
 
+        let raws = ParallelRead.read(pids, main: reader, helper: helperReader, options: options)
         var entries: [ProcessEntry] = []
-        entries.reserveCapacity(pids.count)
-        for pid in pids {
-            if options.threads {
-                let tids = reader.tids(of: pid).sorted()
-                for tid in tids {
-                    if let raw = reader.process(pid, tid: tid, files: options.files) {
-                        entries.append(entry(raw, memTotal: memTotal, bootTime: bootTime))
-                    }
-                }
-                // A process whose task/ cannot be listed still gets its own row.
-                if tids.isEmpty, var raw = reader.process(pid, files: options.files) {
-                    raw.tid = pid
-                    entries.append(entry(raw, memTotal: memTotal, bootTime: bootTime))
-                }
-            } else if let raw = reader.process(pid, files: options.files) {
-                entries.append(entry(raw, memTotal: memTotal, bootTime: bootTime))
-            }
-        }
+        entries.reserveCapacity(raws.count)
+        for raw in raws { entries.append(entry(raw, memTotal: memTotal, bootTime: bootTime)) }
         if system.cpus == 0 { system.cpus = 1 }
         return Snapshot(time: time, monotonic: monotonic, system: system, processes: entries, clockTicksPerSecond: clockTicksPerSecond)
     }
