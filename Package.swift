@@ -25,8 +25,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ProcFSTests", dependencies: ["ProcFS"]),
-        .testTarget(name: "ProcessModelTests", dependencies: ["ProcessModel", "ProcFS"]),
-        .testTarget(name: "SwtopCLITests", dependencies: ["ProcFS"]),
+        // Fixture paths, the built binary and child processes, for the tests only.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
+        .testTarget(name: "ProcessModelTests", dependencies: ["ProcessModel", "ProcFS", "TestSupport"]),
+        .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),
     ]
 )

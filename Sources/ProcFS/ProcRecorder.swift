@@ -33,6 +33,11 @@ public struct ProcRecorder {
                 try write(bytes, to: directory + "/" + name)
             }
         }
+        if case .success(let bytes) = reader.read("sys/kernel/hostname") {
+            _ = SystemCalls.makeDirectory(directory + "/sys")
+            _ = SystemCalls.makeDirectory(directory + "/sys/kernel")
+            try write(bytes, to: directory + "/sys/kernel/hostname")
+        }
         var processes = 0
         var threads = 0
         let pids = (try? reader.pids()) ?? []
