@@ -88,9 +88,12 @@ public final class Children {
 
     /// Starts `/bin/sleep SECONDS` under the name `name`: the kernel takes a process's name
     /// (comm) from the file it executes, so a symlink with that name names the process.
+    /// The path a sleeper named `name` was started from (its argv[0]).
+    public func linkPath(_ name: String) -> String { directory + "/" + name }
+
     @discardableResult
     public func sleeper(named name: String, seconds: Int = 300) throws -> Process {
-        let link = directory + "/" + name
+        let link = linkPath(name)
         try? FileManager.default.removeItem(atPath: link)
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/bin/sleep")
         return try start(link, [String(seconds)])

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// swtop against ps on the live system: for every process ps shows the same before and after
+/// swtop's reading, swtop must show the same values. Includes children the test names with
+/// spaces, parentheses, a newline and an escape sequence.
+@Suite(.serialized) struct LiveAgreementTests {
+    static let columns = "pid=,ppid=,pgid=,sid=,ruid=,s=,rss=,vsz=,nlwp=,ni=,comm="
+
+    struct PSRow: Equatable {
+        var pid: Int, ppid: Int, pgid: Int, sid: Int, ruid: Int, state: String, rss: Int, vsz: Int, threads: Int, nice: String, comm: String
+    }
+
+    static func ps() throws -> [Int: PSRow] {
+        let r = try run("/bin/ps", ["-eo", columns])
+        guard r.status == 0 else { throw TestFailure("ps failed: \(r.stderr)") }
+        var rows: [Int: PSRow] = [:]
+        for line in r.stdoutText.split(separator: "\n") {
+            // Ten numeric-ish columns, then comm, which may contain spaces.
+            var rest = Substring(line)
+            var fields: [String] = []
+            for _ in 0..<10 {
+                rest = rest.drop { $0 == " " }
+                let field = rest.prefix { $0 != " " }
+                fields.append(String(field))
+                rest = rest.dropFirst(field.count)
+            }
+            let comm = String(rest.dropFirst())
+            guard let pid = Int(fields[0]), let ppid = Int(fields[1]), let pgid = Int(fields[2]), let sid = Int(fields[3]),
+                let ruid = Int(fields[4]), let rss = Int(fields[6]), let vsz = Int(fields[7]), let nlwp = Int(fields[8])
+            else { continue }
+            rows[pid] = PSRow(pid: pid, ppid: ppid, pgid: pgid, sid: sid, ruid: ruid, state: fields[5], rss: rss, vsz: vsz, threads: nlwp, nice: fields[9], comm: comm)
+        }
+        return rows
+    }
+
+    /// ps shows each control character as '?'.
+    static func psComm(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+    }
+
+    @Test func agreesWithPSForEveryUnchangedProcess() throws {
+        let children = Children()
+        defer { children.stopAll() }
+        let names = ["a b c", ") R 1 2 (", "new\nline", "\u{1B}[31mred", "((x))", "tab\there"]
+        var pids: [Int32: String] = [:]
+        for name in names {
+            let p = try children.sleeper(named: name)
+            pids[p.processIdentifier] = name
+        }
+        // Wait until each child has exec'd and carries its name.
+        for (pid, name) in pids {
+            let named = waitUntil { fileBytes("/proc/\(pid)/comm") == Array(name.utf8) + [0x0A] }
+            #expect(named, "child \(pid) never took the name \(name.debugDescription)")
+        }
+
+        let before = try Self.ps()
+        let r = try run(Paths.swtop, ["--once", "--json", "--interval", "0"])
+        let after = try Self.ps()
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try jsonObject(r.stdout)
+        let listed = (doc["processes"] as? [[String: Any]]) ?? []
+        var compared = 0
+        var childrenSeen = 0
+        for p in listed {
+            guard let pid = p["pid"] as? Int, let b = before[pid], after[pid] == b else { continue }
+            let context = "pid \(pid) \(b.comm)"
+            #expect(p["ppid"] as? Int == b.ppid, "\(context)")
+            #expect(p["pgid"] as? Int == b.pgid, "\(context)")
+            #expect(p["sid"] as? Int == b.sid, "\(context)")
+            #expect(p["uid"] as? Int == b.ruid, "\(context)")
+            #expect(p["state"] as? String == b.state, "\(context)")
+            #expect(p["rss_kb"] as? Int == b.rss, "\(context)")
+            #expect(p["vsz_kb"] as? Int == b.vsz, "\(context)")
+            #expect(p["threads"] as? Int == b.threads, "\(context)")
+            if let nice = Int(b.nice) { #expect(p["nice"] as? Int == nice, "\(context)") }
+            let name = p["name"] as? String ?? ""
+            #expect(Self.psComm(name) == b.comm, "\(context)")
+            if let expected = pids[Int32(pid)] {
+                #expect(name == expected)
+                #expect(p["cmdline"] as? [String] == [children.linkPath(expected), "300"])
+                childrenSeen += 1
+            }
+            compared += 1
+        }
+        #expect(childrenSeen == names.count)
+        #expect(compared >= names.count + 10)
+    }
+
+    @Test func recordThenReplayShowsTheSameChildren() throws {
+        let children = Children()
+        defer { children.stopAll() }
+        let child = try children.sleeper(named: "replay me")
+        #expect(waitUntil { fileBytes("/proc/\(child.processIdentifier)/comm") == Array("replay me\n".utf8) })
+        let dir = Paths.temporaryDirectory("replay") + "/tree"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let recorded = try run(Paths.swtop, ["record", dir])
+        #expect(recorded.status == 0)
+        #expect(recorded.stderr.hasPrefix("recorded ") && recorded.stderr.hasSuffix(" in \(dir)\n"))
+        let replay = try run(Paths.swtop, ["--once", "--json", "--proc-root", dir, "-p", "\(child.processIdentifier)"])
+        let doc = try jsonObject(replay.stdout)
+        let rows = (doc["processes"] as? [[String: Any]]) ?? []
+        #expect(rows.count == 1)
+        #expect(rows.first?["name"] as? String == "replay me")
+        #expect(rows.first?["ppid"] as? Int == Int(getpid()))
+        #expect(doc["interval_s"] as? Double == 0)
+        // Recording into the same, now full, directory is refused.
+        let again = try run(Paths.swtop, ["record", dir])
+        #expect(again.status == 1)
+        #expect(again.stderr == "swtop: \(dir) is not empty\n")
+    }
+
+    @Test func cpuPercentOverAnInterval() throws {
+        let children = Children()
+        defer { children.stopAll() }
+        // A child that spins: about 100% of one CPU.
+        let spinner = try children.start("/bin/sh", ["-c", "while :; do :; done"])
+        let r = try run(Paths.swtop, ["--once", "--json", "--interval", "1", "-p", "\(spinner.processIdentifier)"])
+        let doc = try jsonObject(r.stdout)
+        let interval = try #require(doc["interval_s"] as? Double)
+        #expect(interval >= 1 && interval < 3)
+        let system = try #require(doc["system"] as? [String: Any])
+        #expect((system["cpu_percent"] as? Double ?? -1) > 0)
+        let row = try #require((doc["processes"] as? [[String: Any]])?.first)
+        let cpu = try #require(row["cpu_percent"] as? Double)
+        // On a busy machine the spinner may get less than a whole CPU, never more than one.
+        #expect(cpu > 5 && cpu <= 101)
+    }
+}

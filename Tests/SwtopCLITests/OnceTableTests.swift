@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct OnceTableTests {
+    @Test func plainTableOfTheHardCases() throws {
+        let r = try swtop(["--once", "--proc-root", Paths.fixture("hardcases"), "-p", "1,102,107,109,113"])
+        #expect(r.status == 0)
+        let lines = r.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0].hasPrefix("swtop - ") && lines[0].hasSuffix(" up 01:02:05, load average: 0.52, 1.25, 2.00"))
+        #expect(lines[1] == "Tasks: 22 total, 0 running, 19 sleeping, 0 disk sleep, 1 stopped, 1 zombie; 21 threads, 2 kernel threads")
+        #expect(lines[2] == "CPU: 2 online")
+        #expect(lines[3] == "Mem: 977M total, 391M used, 586M available; Swap: 488M total, 97.7M used")
+        #expect(lines[4] == "")
+        #expect(Array(lines[5...]) == [
+            "    PID USER       PRI  NI   VIRT    RES S  THR  CPU%  MEM%     TIME+ COMMAND",
+            "      1 root        20   0  8192K   400K S    1     -   0.0   0:02.00 /sbin/init splash",
+            "    102 root        20   0  8192K   400K S    1     -   0.0   0:00.00 printf a\\nb",
+            "    107 root        20   0  8192K   400K S    1     -   0.0   0:00.00 \\x1b[2J\\x1b[31mred",
+            "    109 root        20   0     0K     0K Z    1     -   0.0   0:00.00 [defunct-kid]",
+            "    113 ?           20   0      -      - S    1     -     -   0:00.00 nostatus",
+            "",
+        ])
+        #expect(!r.stdout.contains(0x1B))
+    }
+
+    @Test func treeIndentsChildren() throws {
+        let r = try swtop(["--once", "--tree", "--proc-root", Paths.fixture("hardcases"), "-F", "parent|defunct"])
+        #expect(r.stdoutText.hasSuffix("""
+                110 root        20   0  8192K   400K S    1     -   0.0   0:00.00 parent
+                109 root        20   0     0K     0K Z    1     -   0.0   0:00.00   [defunct-kid]
+
+            """))
+    }
+}
+
+@Suite struct ErrorTests {
+    @Test func badProcRootIsOneLineAndStatusOne() throws {
+        let r = try swtop(["--once", "--proc-root", "/nonexistent/proc"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "swtop: cannot read proc root /nonexistent/proc: No such file or directory\n")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func usageErrorsNameTheOption() throws {
+        let cases: [([String], String)] = [
+            (["--once", "--sort-key", "bogus"], "unknown sort key 'bogus' in --sort-key"),
+            (["--once", "--pid", "12,x"], "invalid pid 'x' in --pid"),
+            (["--once", "-p", "0"], "invalid pid '0' in --pid"),
+            (["--once", "--user", "no-such-user-here"], "unknown user 'no-such-user-here' in --user"),
+            (["--once", "--interval=-1"], "invalid --interval"),
+            (["--once", "--interval", "5000"], "invalid --interval '5000.0': expected seconds from 0 to 3600"),
+            (["--once", "--interval", "abc"], "--interval"),
+            (["--json"], "--json needs --once"),
+            (["--once", "--bogus"], "--bogus"),
+        ]
+        for (args, message) in cases {
+            let r = try swtop(args)
+            #expect(r.status == 64, "\(args)")
+            #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(args)")
+        }
+    }
+
+    @Test func helpListsEveryOption() throws {
+        let r = try swtop(["--help"])
+        #expect(r.status == 0)
+        for option in ["--proc-root", "--pid", "--user", "--filter", "--tree", "--sort-key", "--once", "--json", "--limits", "--threads", "--interval", "record"] {
+            #expect(r.stdoutText.contains(option), "\(option)")
+        }
+    }
+}
