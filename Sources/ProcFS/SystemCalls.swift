@@ -22,7 +22,8 @@ enum SystemCalls {
     }
 
     static func openFile(at dirFD: Int32, _ path: UnsafePointer<CChar>) -> Int32 {
-        retrying { openat(dirFD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY) }
+        // O_NONBLOCK: a FIFO planted in a replayed tree must not block the open.
+        retrying { openat(dirFD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) }
     }
 
     static func close(_ fd: Int32) {
