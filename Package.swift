@@ -17,11 +17,14 @@ let package = Package(
         .target(name: "ProcessModel", dependencies: ["ProcFS"]),
         // Linux calls Swift cannot reach from Glibc (ioctl, pidfd, prlimit); a header only.
         .systemLibrary(name: "CLinux"),
+        // Acting on a process: pidfd signals, graceful stop, renice, rlimits. The only code that
+        // signals or changes a process.
+        .target(name: "ProcessControl", dependencies: ["ProcFS", "CLinux"]),
         // The executable: argument parsing and wiring.
         .executableTarget(
             name: "swtop",
             dependencies: [
-                "ProcFS", "ProcessModel", "CLinux",
+                "ProcFS", "ProcessModel", "ProcessControl", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -29,6 +32,9 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
         .testTarget(name: "ProcessModelTests", dependencies: ["ProcessModel", "ProcFS", "TestSupport"]),
+        // A child with known signal behaviour, for the process-control tests.
+        .executableTarget(name: "swtop-testee", path: "Tests/Testee"),
+        .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "ProcFS", "TestSupport"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),
     ]
 )

@@ -1,3 +1,5 @@
+import ProcFS
+
 /// `swtop --once --json`: the "swtop/1" document. The field names and types are a contract
 /// with scripts (README, "JSON contract"); add fields, never rename or retype one.
 public struct SnapshotJSON {
@@ -105,6 +107,11 @@ public struct SnapshotJSON {
             w.null()
             return
         }
+        Self.writeLimits(&w, limits)
+    }
+
+    /// The `limits` object: keyed by resource, each {soft, hard, unit}.
+    public static func writeLimits(_ w: inout JSONWriter, _ limits: ProcLimits) {
         w.beginObject()
         for limit in limits.limits {
             w.key(limit.resource)

@@ -16,6 +16,11 @@ enum Output {
         }
     }
 
+    /// One line on stdout.
+    static func line(_ text: String) {
+        write(Array((text + "\n").utf8))
+    }
+
     /// One line on stderr, "swtop: message".
     static func error(_ message: String, prefix: Bool = true) {
         write(Array(((prefix ? "swtop: " : "") + message + "\n").utf8), fd: 2)

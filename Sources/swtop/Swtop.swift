@@ -11,7 +11,7 @@ struct Swtop: ParsableCommand {
             Without --once, swtop starts the interactive screen. With --once it prints one \
             snapshot and exits: a plain table, or the "swtop/1" JSON document with --json.
             """,
-        subcommands: [Record.self]
+        subcommands: [Record.self, Stop.self, SignalCommand.self, ReniceCommand.self, LimitsCommand.self]
     )
 
     @OptionGroup var options: ProcessOptions
@@ -35,12 +35,12 @@ struct Swtop: ParsableCommand {
         guard interval.isFinite, interval >= 0, interval <= 3600 else {
             throw ValidationError("invalid --interval '\(interval)': expected seconds from 0 to 3600")
         }
-        if json && !once {
-            throw ValidationError("--json needs --once")
-        }
     }
 
     func run() throws {
+        // Checked here, not in validate(): ArgumentParser validates parent commands too, and
+        // `swtop limits PID --json` has a --json of its own.
+        if json && !once { throw ValidationError("--json needs --once") }
         try Self.reportingFailures {
             guard once else {
                 throw Failure("the interactive screen is not built yet: use --once")

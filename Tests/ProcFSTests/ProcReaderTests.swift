@@ -127,7 +127,6 @@ func fileBytesIn(_ fixture: String, _ path: String) -> [UInt8]? {
         #expect(raw.stat.comm + [0x0A] == comm)
         let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(me)/task").count
         #expect(abs(Int(raw.stat.numThreads) - threads) <= 2)  // threads may come and go
-        #expect(raw.statm.map { $0.size * 4096 } == raw.stat.vsize)
     }
 }
 

@@ -22,6 +22,11 @@ public enum Paths {
         return packageRoot + "/.build/debug/swtop"
     }
 
+    /// The test child with known signal behaviour (Tests/Testee).
+    public static var testee: String {
+        URL(fileURLWithPath: swtop).deletingLastPathComponent().appendingPathComponent("swtop-testee").path
+    }
+
     public static func temporaryDirectory(_ label: String) -> String {
         let path = NSTemporaryDirectory() + "swtop-test-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -109,6 +114,28 @@ public final class Children {
         p.standardError = FileHandle.nullDevice
         try p.run()
         processes.append(p)
+        return p
+    }
+
+    /// Starts swtop-testee with `arguments` and returns once it has said "ready" (its signal
+    /// handlers are in place).
+    @discardableResult
+    public func testee(_ arguments: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Paths.testee)
+        p.arguments = arguments
+        p.standardInput = FileHandle.nullDevice
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        processes.append(p)
+        // Wait with a deadline: a testee that died would leave the read waiting for an EOF that a
+        // pipe end inherited by another test's child can hold off indefinitely.
+        var pfd = pollfd(fd: out.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, 10_000) == 1 else { throw TestFailure("testee \(arguments) did not get ready in 10 s") }
+        let line = out.fileHandleForReading.readData(ofLength: 6)
+        guard line == Data("ready\n".utf8) else { throw TestFailure("testee \(arguments) did not get ready") }
         return p
     }
 

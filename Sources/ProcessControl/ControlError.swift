@@ -1,0 +1,35 @@
+/// Why an action on a process was not done, in the words the user sees.
+public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// pid 0 or a negative pid: kill(2) would reach a process group or every process.
+    case refusedPID(Int32)
+    /// The process exited before the action.
+    case alreadyGone
+    /// A zombie: it has exited; only its parent reaping it removes it.
+    case zombie(parent: Int32)
+    /// The PID now belongs to a process that started at another time.
+    case pidReused(pid: Int32)
+    /// The kernel said EPERM: the process belongs to another user.
+    case notPermitted(owner: String?)
+    /// The kernel said EACCES or EPERM for a reason that is not ownership.
+    case needsPrivilege(String)
+    /// A value the kernel would refuse, caught before asking it.
+    case invalid(String)
+    case system(call: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .refusedPID(let pid):
+            return pid == 0
+                ? "refused: pid 0 would signal the caller's whole process group"
+                : "refused: pid \(pid) would signal \(pid == -1 ? "every process" : "process group \(-pid)")"
+        case .alreadyGone: return "already gone"
+        case .zombie(let parent): return "already exited (zombie): its parent \(parent) has not reaped it"
+        case .pidReused(let pid): return "pid \(pid) now belongs to another process: nothing sent"
+        case .notPermitted(let owner):
+            return owner.map { "not permitted: owned by user \($0)" } ?? "not permitted"
+        case .needsPrivilege(let what): return "not permitted: \(what)"
+        case .invalid(let what): return what
+        case .system(let call, let code): return "\(call) failed: \(Kernel.describe(code))"
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ProcFS
+
+/// Sets the nice value of every thread of a process. Nice is per thread on Linux: renicing only
+/// the main thread (as htop does) leaves the others behind.
+public enum Renice {
+    public static let range: ClosedRange<Int32> = -20...19
+
+    public struct Report: Sendable, Equatable, CustomStringConvertible {
+        public var pid: Int32
+        public var name: String
+        /// The main thread's nice before.
+        public var oldNice: Int32
+        public var newNice: Int32
+        /// Threads changed.
+        public var threads: Int
+
+        public var description: String {
+            "nice \(oldNice) -> \(newNice) on \(threads) thread\(threads == 1 ? "" : "s")"
+        }
+    }
+
+    public static func apply(_ nice: Int32, to target: ProcessTarget, procRoot: String = "/proc") -> Result<Report, ControlError> {
+        guard range.contains(nice) else {
+            return .failure(.invalid("nice \(nice) is outside \(range.lowerBound)...\(range.upperBound)"))
+        }
+        let handle: ProcessHandle
+        switch ProcessHandle.open(target, procRoot: procRoot) {
+        case .success(let h): handle = h
+        case .failure(let e): return .failure(e)
+        }
+        guard let reader = try? ProcReader(root: procRoot), let main = reader.process(handle.pid, files: []) else {
+            return .failure(.alreadyGone)
+        }
+        var tids = reader.tids(of: handle.pid)
+        if tids.isEmpty { tids = [handle.pid] }
+        var changed = 0
+        for tid in tids.sorted() {
+            switch Kernel.setPriority(thread: tid, nice) {
+            case 0: changed += 1
+            case ESRCH: continue  // that thread exited meanwhile
+            case EACCES:
+                return .failure(.needsPrivilege("lowering nice needs root or CAP_SYS_NICE"))
+            case EPERM:
+                return .failure(.notPermitted(owner: handle.ownerName))
+            case let code:
+                return .failure(.system(call: "setpriority", errno: code))
+            }
+        }
+        // The tids were listed while the pidfd held the process; if it exited meanwhile, say so
+        // rather than report a change of threads that may no longer be its own.
+        if handle.hasExited || changed == 0 { return .failure(.alreadyGone) }
+        return .success(Report(pid: handle.pid, name: handle.name, oldNice: main.stat.nice, newNice: nice, threads: changed))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
