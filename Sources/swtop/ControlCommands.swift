@@ -155,6 +155,9 @@ struct LimitsCommand: ParsableCommand {
     @Flag(help: "Print the limits as JSON.")
     var json = false
 
+    /// swtop's own --json takes the flag when it follows the subcommand; read both.
+    @ParentCommand var swtop: Swtop
+
     @Option(help: ArgumentHelp("Change a limit.", valueName: "RESOURCE=SOFT[:HARD]"))
     var set: [String] = []
 
@@ -184,7 +187,7 @@ struct LimitsCommand: ParsableCommand {
             Output.error("\(pidValue): \(error)")
             throw ExitCode(1)
         case .success(let (handle, limits)):
-            if json {
+            if json || swtop.json {
                 Output.write(LimitsText.json(pid: handle.pid, name: handle.name, limits: limits))
             } else {
                 Output.line(LimitsText.table(limits))
