@@ -17,16 +17,24 @@ let package = Package(
         .target(name: "ProcessModel", dependencies: ["ProcFS"]),
         // Linux calls Swift cannot reach from Glibc (ioctl, pidfd, prlimit); a header only.
         .systemLibrary(name: "CLinux"),
+        // ncursesw, the C library: module map and shim header only.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        // The interactive screen: view state, key map and layout in plain Swift rendering into a
+        // text grid; Terminal.swift alone puts the grid on ncurses.
+        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "CNcursesw"]),
         // The executable: argument parsing and wiring.
         .executableTarget(
             name: "swtop",
             dependencies: [
-                "ProcFS", "ProcessModel", "CLinux",
+                "ProcFS", "ProcessModel", "CLinux", "SwtopUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS"]),
         .testTarget(name: "ProcessModelTests", dependencies: ["ProcessModel", "ProcFS"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["ProcFS"]),
+        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "ProcFS"]),
+        // Runs the built binary in tmux; needs `swift build` first (swift test does it).
+        .testTarget(name: "SwtopScreenTests"),
     ]
 )

@@ -25,25 +25,41 @@ struct Swtop: ParsableCommand {
     @Flag(help: "Include each process's resource limits (/proc/PID/limits).")
     var limits = false
 
-    @Flag(help: "A row per thread, with its tid.")
+    @Flag(help: "A row per thread, with its tid (on the screen: start with userland threads shown, as H).")
     var threads = false
 
     @Option(help: ArgumentHelp("With --once: seconds between the two samples that give CPU%; 0 takes one sample (CPU% is then null). A replayed --proc-root has one sample.", valueName: "SECONDS"))
     var interval: Double = 0.5
 
+    @Option(name: [.short, .customLong("delay")], help: ArgumentHelp("The screen's refresh delay in tenths of a second, as in htop (default 15).", valueName: "TENTHS"))
+    var delay: Int = 15
+
+    @Flag(name: [.customShort("C"), .customLong("no-color")], help: "Use no colours on the screen (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(help: "Do not allow processes to be changed from the screen.")
+    var readonly = false
+
     func validate() throws {
+        guard (1...36_000).contains(delay) else {
+            throw ValidationError("invalid --delay '\(delay)': expected tenths of a second from 1 to 36000")
+        }
         guard interval.isFinite, interval >= 0, interval <= 3600 else {
             throw ValidationError("invalid --interval '\(interval)': expected seconds from 0 to 3600")
         }
         if json && !once {
             throw ValidationError("--json needs --once")
         }
+        if limits && !once {
+            throw ValidationError("--limits needs --once")
+        }
     }
 
     func run() throws {
         try Self.reportingFailures {
             guard once else {
-                throw Failure("the interactive screen is not built yet: use --once")
+                try Screen(options: options, delayTenths: delay, noColor: noColor, readonly: readonly, threads: threads).run()
+                return
             }
             try Once(options: options, json: json, limits: limits, threads: threads, interval: interval).run()
         }
