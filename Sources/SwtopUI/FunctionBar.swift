@@ -38,7 +38,9 @@ public struct FunctionBar: Sendable {
         grid.fill(y: y, role: .functionLabel)
         var x = 0
         for item in items {
-            x = grid.put(item.key, x: x, y: y, role: .functionKey)
+            // "F1Help" as htop; a named key gets a space: "Esc Done".
+            let isFunctionKey = item.key.hasPrefix("F") && item.key.count <= 3
+            x = grid.put(isFunctionKey ? item.key : item.key + " ", x: x, y: y, role: .functionKey)
             let label = item.label + String(repeating: " ", count: max(0, 6 - item.label.count))
             x = grid.put(label, x: x, y: y, role: .functionLabel)
         }

@@ -121,6 +121,22 @@ public struct ProcessColumns: Sendable {
         self.ticksPerSecond = ticksPerSecond
     }
 
+    /// On a narrow terminal, the columns that fit with room left for the command: the least
+    /// telling ones go first (PRI, NI, VIRT, THR, TIME+, MEM%), as the command says what a
+    /// process is.
+    public func fitting(width: Int, commandRoom: Int = 11) -> ProcessColumns {
+        var kept = columns
+        for drop in [Column.priority, .nice, .virt, .threads, .time, .mem, .ppid] {
+            if fixedWidth(kept) + commandRoom <= width { break }
+            kept.removeAll { $0 == drop }
+        }
+        return ProcessColumns(columns: kept, ticksPerSecond: ticksPerSecond)
+    }
+
+    private func fixedWidth(_ columns: [Column]) -> Int {
+        columns.reduce(0) { $0 + ($1.width == 0 ? 0 : $1.width + 1) }
+    }
+
     /// The title row: each title padded as its cells are; the sort column highlighted.
     public func drawTitles(into grid: inout ScreenGrid, y: Int, sortKey: SortKey) {
         grid.fill(y: y, role: .columnHeader)

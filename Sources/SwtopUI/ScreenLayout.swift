@@ -59,7 +59,7 @@ public struct ScreenRenderer {
     }
 
     func drawList(_ state: ViewState, layout: ScreenLayout, into grid: inout ScreenGrid) {
-        let columns = ProcessColumns(ticksPerSecond: state.snapshot?.clockTicksPerSecond ?? 100)
+        let columns = ProcessColumns(ticksPerSecond: state.snapshot?.clockTicksPerSecond ?? 100).fitting(width: grid.width)
         columns.drawTitles(into: &grid, y: layout.titleRow, sortKey: state.sortKey)
         let rows = state.rows
         guard layout.listHeight > 0 else { return }
