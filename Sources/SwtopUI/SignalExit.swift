@@ -23,6 +23,11 @@ public enum SignalExit {
             action.sa_flags = 0
             sigaction(signal, &action, nil)
         }
+        // A parent may have started swtop with these blocked; they must still end it.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signal in signals { sigaddset(&unblock, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
 }
