@@ -22,7 +22,7 @@ struct Swtop: ParsableCommand {
     @Flag(help: "With --once: print the snapshot as JSON (schema \"swtop/1\"; see the README).")
     var json = false
 
-    @Flag(help: "Include each process's resource limits (/proc/PID/limits).")
+    @Flag(help: "With --once: include each process's resource limits (/proc/PID/limits).")
     var limits = false
 
     @Flag(help: "A row per thread, with its tid (on the screen: start with userland threads shown, as H).")
@@ -31,7 +31,7 @@ struct Swtop: ParsableCommand {
     @Option(help: ArgumentHelp("With --once: seconds between the two samples that give CPU%; 0 takes one sample (CPU% is then null). A replayed --proc-root has one sample.", valueName: "SECONDS"))
     var interval: Double = 0.5
 
-    @Option(name: [.short, .customLong("delay")], help: ArgumentHelp("The screen's refresh delay in tenths of a second, as in htop (default 15).", valueName: "TENTHS"))
+    @Option(name: [.short, .customLong("delay")], help: ArgumentHelp("The screen's refresh delay in tenths of a second, as in htop.", valueName: "TENTHS"))
     var delay: Int = 15
 
     @Flag(name: [.customShort("C"), .customLong("no-color")], help: "Use no colours on the screen (also when NO_COLOR is set).")
