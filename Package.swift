@@ -20,11 +20,16 @@ let package = Package(
         // Acting on a process: pidfd signals, graceful stop, renice, rlimits. The only code that
         // signals or changes a process.
         .target(name: "ProcessControl", dependencies: ["ProcFS", "CLinux"]),
+        // ncursesw, the C library: module map and shim header only.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        // The interactive screen: view state, key map and layout in plain Swift rendering into a
+        // text grid; Terminal.swift alone puts the grid on ncurses.
+        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "CNcursesw"]),
         // The executable: argument parsing and wiring.
         .executableTarget(
             name: "swtop",
             dependencies: [
-                "ProcFS", "ProcessModel", "ProcessControl", "CLinux",
+                "ProcFS", "ProcessModel", "ProcessControl", "CLinux", "SwtopUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,5 +41,8 @@ let package = Package(
         .executableTarget(name: "swtop-testee", path: "Tests/Testee"),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "ProcFS", "TestSupport"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),
+        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "ProcFS"]),
+        // Runs the built binary in tmux; needs `swift build` first (swift test does it).
+        .testTarget(name: "SwtopScreenTests"),
     ]
 )

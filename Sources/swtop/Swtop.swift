@@ -22,16 +22,28 @@ struct Swtop: ParsableCommand {
     @Flag(help: "With --once: print the snapshot as JSON (schema \"swtop/1\"; see the README).")
     var json = false
 
-    @Flag(help: "Include each process's resource limits (/proc/PID/limits).")
+    @Flag(help: "With --once: include each process's resource limits (/proc/PID/limits).")
     var limits = false
 
-    @Flag(help: "A row per thread, with its tid.")
+    @Flag(help: "A row per thread, with its tid (on the screen: start with userland threads shown, as H).")
     var threads = false
 
     @Option(help: ArgumentHelp("With --once: seconds between the two samples that give CPU%; 0 takes one sample (CPU% is then null). A replayed --proc-root has one sample.", valueName: "SECONDS"))
     var interval: Double = 0.5
 
+    @Option(name: [.short, .customLong("delay")], help: ArgumentHelp("The screen's refresh delay in tenths of a second, as in htop.", valueName: "TENTHS"))
+    var delay: Int = 15
+
+    @Flag(name: [.customShort("C"), .customLong("no-color")], help: "Use no colours on the screen (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(help: "Do not allow processes to be changed from the screen.")
+    var readonly = false
+
     func validate() throws {
+        guard (1...36_000).contains(delay) else {
+            throw ValidationError("invalid --delay '\(delay)': expected tenths of a second from 1 to 36000")
+        }
         guard interval.isFinite, interval >= 0, interval <= 3600 else {
             throw ValidationError("invalid --interval '\(interval)': expected seconds from 0 to 3600")
         }
@@ -41,9 +53,11 @@ struct Swtop: ParsableCommand {
         // Checked here, not in validate(): ArgumentParser validates parent commands too, and
         // `swtop limits PID --json` has a --json of its own.
         if json && !once { throw ValidationError("--json needs --once") }
+        if limits && !once { throw ValidationError("--limits needs --once") }
         try Self.reportingFailures {
             guard once else {
-                throw Failure("the interactive screen is not built yet: use --once")
+                try Screen(options: options, delayTenths: delay, noColor: noColor, readonly: readonly, threads: threads).run()
+                return
             }
             try Once(options: options, json: json, limits: limits, threads: threads, interval: interval).run()
         }

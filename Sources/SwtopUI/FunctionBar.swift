@@ -1,0 +1,53 @@
+import ProcessModel
+
+/// The bottom line: function keys and their labels as htop draws them ("F1Help  F2      F3Search"),
+/// or, while typing a search or filter, the keys of that and the text typed so far.
+public struct FunctionBar: Sendable {
+    public var items: [(key: String, label: String)]
+    /// Text after the keys: "Search: abc" while searching.
+    public var prompt: String?
+    public var promptIsError = false
+
+    public init(items: [(key: String, label: String)], prompt: String? = nil, promptIsError: Bool = false) {
+        self.items = items
+        self.prompt = prompt
+        self.promptIsError = promptIsError
+    }
+
+    public static func forState(_ state: ViewState) -> FunctionBar {
+        switch state.mode {
+        case .list:
+            let control = !state.readonly
+            return FunctionBar(items: [
+                ("F1", "Help"), ("F2", ""), ("F3", "Search"), ("F4", "Filter"), ("F5", state.tree ? "List" : "Tree"),
+                ("F6", "SortBy"), ("F7", control ? "Nice -" : ""), ("F8", control ? "Nice +" : ""),
+                ("F9", control ? "Kill" : ""), ("F10", "Quit"),
+            ])
+        case .search:
+            return FunctionBar(items: [("F3", "Next"), ("Esc", "Done")], prompt: "Search: " + state.searchText, promptIsError: state.searchFailed)
+        case .filter:
+            return FunctionBar(items: [("Enter", "Done"), ("Esc", "Clear")], prompt: "Filter: " + state.filterText)
+        case .picker:
+            return FunctionBar(items: [("Enter", "Choose"), ("Esc", "Cancel")])
+        case .help:
+            return FunctionBar(items: [("Any key", "Back")])
+        }
+    }
+
+    public func draw(into grid: inout ScreenGrid, y: Int) {
+        grid.fill(y: y, role: .functionLabel)
+        var x = 0
+        for item in items {
+            // "F1Help" as htop; a named key gets a space: "Esc Done".
+            let isFunctionKey = item.key.hasPrefix("F") && item.key.count <= 3
+            x = grid.put(isFunctionKey ? item.key : item.key + " ", x: x, y: y, role: .functionKey)
+            let label = item.label + String(repeating: " ", count: max(0, 6 - item.label.count))
+            x = grid.put(label, x: x, y: y, role: .functionLabel)
+        }
+        if let prompt {
+            x = grid.put(" ", x: x, y: y, role: .functionLabel)
+            x = grid.put(DisplayText.escaped(prompt), x: x, y: y, role: promptIsError ? .statusError : .prompt)
+            grid.put(" ", x: x, y: y, role: .prompt)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import ProcessModel
+
+/// A key as the terminal reports it, without ncurses types.
+public enum Key: Equatable, Hashable, Sendable {
+    case character(Unicode.Scalar)
+    case up, down, left, right, pageUp, pageDown, home, end
+    case function(Int)
+    case enter, escape, backspace, delete, tab
+    /// Ctrl plus a letter, lowercase ("l" for Ctrl-L).
+    case control(Unicode.Scalar)
+    case resize
+}
+
+/// What a key asks for. Input handling only maps keys to actions; ViewState applies them and
+/// says what must happen next; nothing here draws.
+public enum Action: Equatable, Sendable {
+    case moveUp, moveDown, pageUp, pageDown, home, end, scrollLeft, scrollRight
+    case help
+    case startSearch, searchNext, searchPrevious
+    case startFilter
+    case toggleTree
+    case expandBranch, collapseBranch, toggleBranch, toggleAllBranches
+    case chooseSort, sortPreviousColumn, sortNextColumn
+    case sortBy(SortKey)
+    case invertSort
+    case chooseUser
+    case toggleUserThreads, toggleKernelThreads
+    case follow
+    case tag, tagWithChildren, untagAll
+    case pause
+    case redraw
+    case resize
+    case quit
+    /// A process-control key (nice, kill, limits): its own later issue.
+    case processControl(String)
+    case none
+}
+
+/// htop's keys, for the process list (not while typing a search or filter, or in a picker).
+public enum KeyMap {
+    public static func action(for key: Key) -> Action {
+        switch key {
+        case .up: return .moveUp
+        case .down: return .moveDown
+        case .pageUp: return .pageUp
+        case .pageDown: return .pageDown
+        case .home: return .home
+        case .end: return .end
+        case .left: return .scrollLeft
+        case .right: return .scrollRight
+        case .resize: return .resize
+        case .control("l"): return .redraw
+        case .function(1): return .help
+        case .function(3): return .startSearch
+        case .function(4): return .startFilter
+        case .function(5): return .toggleTree
+        case .function(6): return .chooseSort
+        case .function(7): return .processControl("Nice -")
+        case .function(8): return .processControl("Nice +")
+        case .function(9): return .processControl("Kill")
+        case .function(10): return .quit
+        case .character(let c): return action(forCharacter: c)
+        default: return .none
+        }
+    }
+
+    private static func action(forCharacter c: Unicode.Scalar) -> Action {
+        switch c {
+        case "h", "?": return .help
+        case "/": return .startSearch
+        case "n": return .searchNext
+        case "\\": return .startFilter
+        case "t": return .toggleTree
+        case "+": return .expandBranch
+        case "-": return .collapseBranch
+        case "=": return .toggleBranch
+        case "*": return .toggleAllBranches
+        case "<", ",": return .sortPreviousColumn
+        case ">", ".": return .sortNextColumn
+        case "P": return .sortBy(.cpu)
+        case "M": return .sortBy(.mem)
+        case "T": return .sortBy(.time)
+        case "N": return .sortBy(.pid)
+        case "I": return .invertSort
+        case "u": return .chooseUser
+        case "H": return .toggleUserThreads
+        case "K": return .toggleKernelThreads
+        case "F": return .follow
+        case " ": return .tag
+        case "c": return .tagWithChildren
+        case "U": return .untagAll
+        case "Z", "z": return .pause
+        case "q": return .quit
+        case "k": return .processControl("Kill")
+        case "]": return .processControl("Nice +")
+        case "[": return .processControl("Nice -")
+        case "L": return .processControl("Limits")
+        default: return .none
+        }
+    }
+}

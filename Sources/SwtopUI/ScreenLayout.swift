@@ -1,0 +1,133 @@
+import ProcessModel
+
+/// Where each part of the screen goes at a terminal size: header meters, column titles, the
+/// process list, the status line and the function bar. A small terminal loses the header first,
+/// so the list always keeps some rows.
+public struct ScreenLayout: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+    public var headerHeight: Int
+    public var titleRow: Int
+    public var listTop: Int
+    public var listHeight: Int
+    public var statusRow: Int
+    public var functionBarRow: Int
+
+    public init(width: Int, height: Int, headerWanted: Int) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        // Title, status and function bar take three rows; keep at least five for the list.
+        let room = max(0, self.height - 3 - 5)
+        headerHeight = min(headerWanted, room)
+        let gap = headerHeight > 0 && self.height - 3 - headerHeight >= 12 ? 1 : 0
+        titleRow = headerHeight + gap
+        listTop = titleRow + 1
+        statusRow = max(listTop, self.height - 2)
+        functionBarRow = max(statusRow + 1, self.height - 1)
+        listHeight = max(0, statusRow - listTop)
+    }
+}
+
+/// Renders the whole screen from the view state into a grid. Reads the state, never changes it.
+public struct ScreenRenderer {
+    public var theme: Theme
+
+    public init(theme: Theme = .color) { self.theme = theme }
+
+    public func header(_ state: ViewState) -> HeaderMeters? {
+        guard let snapshot = state.snapshot else { return nil }
+        return HeaderMeters(system: snapshot.system, tasks: snapshot.tasks, barCharacters: theme.barCharacters)
+    }
+
+    public func layout(_ state: ViewState, width: Int, height: Int) -> ScreenLayout {
+        ScreenLayout(width: width, height: height, headerWanted: header(state)?.height(width: width) ?? 0)
+    }
+
+    public func render(_ state: ViewState, width: Int, height: Int) -> ScreenGrid {
+        var grid = ScreenGrid(width: width, height: height)
+        let layout = layout(state, width: width, height: height)
+        if state.mode == .help {
+            HelpScreen.draw(into: &grid, top: 0, bottom: layout.statusRow, readonly: state.readonly)
+        } else {
+            if let header = header(state) { header.draw(into: &grid, y: 0, maxHeight: layout.headerHeight) }
+            drawList(state, layout: layout, into: &grid)
+            if case .picker(let picker) = state.mode { drawPicker(picker, layout: layout, into: &grid) }
+        }
+        drawStatus(state, y: layout.statusRow, into: &grid)
+        FunctionBar.forState(state).draw(into: &grid, y: layout.functionBarRow)
+        return grid
+    }
+
+    func drawList(_ state: ViewState, layout: ScreenLayout, into grid: inout ScreenGrid) {
+        let columns = ProcessColumns(ticksPerSecond: state.snapshot?.clockTicksPerSecond ?? 100).fitting(width: grid.width)
+        columns.drawTitles(into: &grid, y: layout.titleRow, sortKey: state.sortKey)
+        let rows = state.rows
+        guard layout.listHeight > 0 else { return }
+        let first = min(state.scrollTop, rows.count)
+        let last = min(rows.count, first + layout.listHeight)
+        for i in first..<last {
+            let row = rows[i]
+            let key = row.entry.key
+            let override: Role?
+            if i == state.selectedIndex {
+                override = .selection
+            } else if state.hasExited(key) {
+                override = .exitedProcess
+            } else if state.isTagged(key) {
+                override = .tagged
+            } else if state.isNew(key) {
+                override = .newProcess
+            } else {
+                override = nil
+            }
+            let branch = i < state.branches.count ? state.branches[i] : ""
+            columns.drawRow(row.entry, branch: branch, into: &grid, y: layout.listTop + i - first, override: override, scroll: state.scrollLeft)
+        }
+        if rows.isEmpty {
+            let text = state.snapshot == nil ? "Reading processes..." : "No process matches."
+            grid.put(text, x: 1, y: layout.listTop, role: .dim)
+        }
+    }
+
+    func drawPicker(_ picker: Picker, layout: ScreenLayout, into grid: inout ScreenGrid) {
+        let width = min(grid.width, max(20, picker.title.count + 2))
+        grid.fill(y: layout.titleRow, x: 0, count: width, role: .columnHeader)
+        grid.put(picker.title, x: 0, y: layout.titleRow, role: .columnHeader, limit: width)
+        let visible = layout.listHeight
+        guard visible > 0 else { return }
+        let top = picker.selected >= visible ? picker.selected - visible + 1 : 0
+        for line in 0..<visible {
+            let y = layout.listTop + line
+            let i = top + line
+            let role: Role = i == picker.selected ? .selection : .normal
+            grid.fill(y: y, x: 0, count: width - 1, role: role)
+            if i < picker.items.count { grid.put(picker.items[i], x: 1, y: y, role: role, limit: width - 2) }
+            grid.put("│", x: width - 1, y: y, role: .treeBranch)
+        }
+    }
+
+    /// A message when there is one; otherwise what the screen is showing.
+    public static func statusText(_ state: ViewState) -> (text: String, role: Role) {
+        if let message = state.message { return (message.text, message.isError ? .statusError : .statusMessage) }
+        var parts: [String] = []
+        if let source = state.replaySource { parts.append("Replay of " + DisplayText.escaped(source) + ": one sample, no CPU%") }
+        if state.paused { parts.append("PAUSED") }
+        let title = Column.showing(state.sortKey)?.title ?? state.sortKey.rawValue
+        parts.append("Sort: " + title + (state.inverted ? " (inverted)" : ""))
+        if state.tree { parts.append("Tree") }
+        if !state.filterText.isEmpty { parts.append("Filter: " + DisplayText.escaped(state.filterText)) }
+        if state.uid != nil { parts.append("User: " + (state.userFilterName ?? state.uid.map(String.init) ?? "")) }
+        if let pids = state.pids { parts.append("PIDs: " + pids.sorted().map(String.init).joined(separator: ",")) }
+        if let follow = state.followKey { parts.append("Following " + String(follow.id)) }
+        if !state.tagged.isEmpty { parts.append("Tagged: " + String(state.tagged.count)) }
+        if state.showUserThreads { parts.append("Threads shown") }
+        if !state.showKernelThreads { parts.append("Kernel threads hidden") }
+        parts.append("Shown: " + String(state.rows.count))
+        return (parts.joined(separator: "  "), .status)
+    }
+
+    func drawStatus(_ state: ViewState, y: Int, into grid: inout ScreenGrid) {
+        let (text, role) = Self.statusText(state)
+        grid.put(text, x: 0, y: y, role: role)
+    }
+}

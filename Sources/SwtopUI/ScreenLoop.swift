@@ -1,0 +1,94 @@
+import ProcFS
+import ProcessModel
+
+/// Why the screen stopped other than by a quit.
+public struct ScreenError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The interactive screen: sample, draw, wait for a key or the next refresh (getch's timeout is
+/// the tick), apply the key, repeat. Returns on quit with the terminal restored.
+public struct ScreenLoop {
+    public var options: ScreenOptions
+    public var theme: Theme
+    /// The user name of the `-u` filter, for the status line.
+    public var userName: String?
+
+    public init(options: ScreenOptions, theme: Theme, userName: String? = nil) {
+        self.options = options
+        self.theme = theme
+        self.userName = userName
+    }
+
+    public func run(sampler: Sampler) throws(ScreenError) {
+        var state = ViewState(options)
+        state.setUserFilterName(userName)
+        let replay = options.replaySource != nil
+        var sampleOptions = SampleOptions(files: .standard, threads: state.showUserThreads)
+        // Read before the terminal is taken, so a bad proc root fails with a plain message.
+        var previous: Snapshot
+        do {
+            previous = try sampler.sample(sampleOptions)
+        } catch {
+            throw ScreenError(error.description)
+        }
+        state.update(previous, now: Clock.monotonic(), baseline: true)
+
+        let terminal: Terminal
+        do {
+            terminal = try Terminal(theme: theme)
+        } catch {
+            throw ScreenError(error.description)
+        }
+        SignalExit.install()
+        defer { terminal.end() }
+
+        let renderer = ScreenRenderer(theme: theme)
+        // The first CPU% needs a second sample: take it soon rather than a full delay later.
+        var nextSample = replay ? Double.infinity : Clock.monotonic() + min(options.delay, 1.0)
+        var clear = true
+        while true {
+            let (width, height) = terminal.size
+            state.setListHeight(renderer.layout(state, width: width, height: height).listHeight)
+            terminal.draw(renderer.render(state, width: width, height: height), clear: clear)
+            clear = false
+
+            let now = Clock.monotonic()
+            var wait = state.paused ? 1.0 : nextSample - now
+            if let message = state.message { wait = min(wait, message.until - now) }
+            wait = min(max(wait, 0), 1.0)
+            if let key = terminal.readKey(timeoutMs: Int((wait * 1000).rounded(.up))) {
+                let effects = state.handle(key)
+                if effects.contains(.quit) { return }
+                if effects.contains(.redraw) { clear = true }
+                if effects.contains(.resample), !replay {
+                    sampleOptions.threads = state.showUserThreads
+                    do {
+                        previous = try sampler.sample(sampleOptions)
+                    } catch {
+                        throw ScreenError(error.description)
+                    }
+                    // Other rows than before: nothing in it is new or exited, and CPU% waits
+                    // for the next sample, taken soon.
+                    state.update(previous, now: Clock.monotonic(), baseline: true)
+                    nextSample = Clock.monotonic() + min(options.delay, 0.5)
+                }
+            }
+            let t = Clock.monotonic()
+            state.tick(now: t)
+            if !state.paused, t >= nextSample {
+                var next: Snapshot
+                do {
+                    next = try sampler.sample(sampleOptions)
+                } catch {
+                    throw ScreenError(error.description)
+                }
+                next.computeCPU(since: previous)
+                previous = next
+                state.update(next, now: Clock.monotonic())
+                nextSample = t + options.delay
+            }
+        }
+    }
+}

@@ -1,0 +1,531 @@
+import ProcessModel
+
+/// What must happen after an action, besides drawing the screen again.
+public struct Effects: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// The sampling options changed (threads shown or hidden): read /proc again now.
+    public static let resample = Effects(rawValue: 1 << 0)
+    /// Clear the terminal and draw everything (Ctrl-L).
+    public static let redraw = Effects(rawValue: 1 << 1)
+    public static let quit = Effects(rawValue: 1 << 2)
+}
+
+/// A list to choose from, shown over the process list (F6 sort column, u user).
+public struct Picker: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        case sort
+        /// Items after the first ("All users") are user names; `uids` in the same order.
+        case user(uids: [UInt32?])
+    }
+
+    public var kind: Kind
+    public var title: String
+    public var items: [String]
+    public var selected: Int
+}
+
+/// How the screen starts, from the command line.
+public struct ScreenOptions: Sendable {
+    public var pids: Set<Int32>?
+    public var uid: UInt32?
+    public var filterText: String
+    public var sortKey: SortKey
+    public var tree: Bool
+    public var showUserThreads: Bool
+    public var readonly: Bool
+    /// A replayed --proc-root: one sample, no refresh, no CPU%.
+    public var replaySource: String?
+    /// Seconds between refreshes.
+    public var delay: Double
+
+    public init(pids: Set<Int32>? = nil, uid: UInt32? = nil, filterText: String = "", sortKey: SortKey = .cpu, tree: Bool = false, showUserThreads: Bool = false, readonly: Bool = false, replaySource: String? = nil, delay: Double = 1.5) {
+        self.pids = pids
+        self.uid = uid
+        self.filterText = filterText
+        self.sortKey = sortKey
+        self.tree = tree
+        self.showUserThreads = showUserThreads
+        self.readonly = readonly
+        self.replaySource = replaySource
+        self.delay = delay
+    }
+}
+
+/// Everything the screen shows besides the terminal's size, in plain Swift: the rows in order,
+/// the selection, scroll, sort, filter, search, tags, follow and collapsed branches. The
+/// selection is a process (ProcessKey), never a row number, so it stays on the same process
+/// when rows move.
+public struct ViewState {
+    public enum Mode: Equatable, Sendable {
+        case list, search, filter, help
+        case picker(Picker)
+    }
+
+    public struct Message: Equatable, Sendable {
+        public var text: String
+        public var isError: Bool
+        public var until: Double
+    }
+
+    struct Ghost {
+        var entry: ProcessEntry
+        var exitedAt: Double
+    }
+
+    public var mode: Mode = .list
+    public var pids: Set<Int32>?
+    public var uid: UInt32?
+    public var filterText: String
+    public var searchText = ""
+    public private(set) var searchFailed = false
+    public var sortKey: SortKey
+    public var inverted = false
+    public var tree: Bool
+    public var collapsed: Set<Int32> = []
+    public var showUserThreads: Bool
+    public var showKernelThreads = true
+    public private(set) var followKey: ProcessKey?
+    public private(set) var selectedKey: ProcessKey?
+    public private(set) var selectedIndex = 0
+    public private(set) var scrollTop = 0
+    public private(set) var scrollLeft = 0
+    public private(set) var tagged: Set<ProcessKey> = []
+    public var paused = false
+    public let readonly: Bool
+    public let replaySource: String?
+    public private(set) var message: Message?
+    /// Rows of the list on screen; set by the layout, used by PgUp/PgDn and scrolling.
+    public var listHeight = 20
+    /// How long new processes stay highlighted and exited ones stay on screen.
+    public var highlightSeconds = 3.0
+    /// How long a status message stays.
+    public var messageSeconds = 4.0
+
+    public private(set) var snapshot: Snapshot?
+    public private(set) var rows: [ProcessListing.Row] = []
+    public private(set) var branches: [String] = []
+    private var firstSeen: [ProcessKey: Double] = [:]
+    private var ghosts: [ProcessKey: Ghost] = [:]
+    public private(set) var now = 0.0
+
+    public init(_ options: ScreenOptions = ScreenOptions()) {
+        pids = options.pids
+        uid = options.uid
+        filterText = options.filterText
+        sortKey = options.sortKey
+        tree = options.tree
+        showUserThreads = options.showUserThreads
+        readonly = options.readonly
+        replaySource = options.replaySource
+    }
+
+    // MARK: - Data
+
+    /// A new snapshot. `baseline`: the first one, or one taken with other sampling options,
+    /// so nothing in it counts as new or exited.
+    public mutating func update(_ next: Snapshot, now: Double, baseline: Bool = false) {
+        self.now = now
+        if baseline || snapshot == nil {
+            firstSeen.removeAll()
+            ghosts.removeAll()
+        } else if let previous = snapshot {
+            var nextKeys = Set<ProcessKey>()
+            nextKeys.reserveCapacity(next.processes.count)
+            for p in next.processes { nextKeys.insert(p.key) }
+            var previousKeys = Set<ProcessKey>()
+            previousKeys.reserveCapacity(previous.processes.count)
+            for p in previous.processes {
+                previousKeys.insert(p.key)
+                if !nextKeys.contains(p.key) {
+                    var gone = p
+                    gone.cpuPercent = nil
+                    ghosts[p.key] = Ghost(entry: gone, exitedAt: now)
+                }
+            }
+            for p in next.processes where !previousKeys.contains(p.key) { firstSeen[p.key] = now }
+        }
+        snapshot = next
+        expire()
+        var alive = Set<ProcessKey>()
+        for p in next.processes { alive.insert(p.key) }
+        tagged = tagged.filter { alive.contains($0) || ghosts[$0] != nil }
+        if let followKey, !alive.contains(followKey), ghosts[followKey] == nil {
+            self.followKey = nil
+            say("The followed process exited")
+        }
+        rebuild()
+    }
+
+    /// Time passes without a new snapshot: highlights and messages expire.
+    public mutating func tick(now: Double) {
+        self.now = now
+        if let message, now >= message.until { self.message = nil }
+        if expire() { rebuild() }
+    }
+
+    @discardableResult
+    private mutating func expire() -> Bool {
+        let before = ghosts.count
+        let limit = highlightSeconds
+        let t = now
+        ghosts = ghosts.filter { t - $0.value.exitedAt < limit }
+        firstSeen = firstSeen.filter { t - $0.value < limit }
+        return ghosts.count != before
+    }
+
+    public func isNew(_ key: ProcessKey) -> Bool { firstSeen[key].map { now - $0 < highlightSeconds } ?? false }
+    public func hasExited(_ key: ProcessKey) -> Bool { ghosts[key] != nil }
+    public func isTagged(_ key: ProcessKey) -> Bool { tagged.contains(key) }
+
+    /// The listing the rows come from: the options' filters plus the screen's own.
+    public var listing: ProcessListing {
+        ProcessListing(filter: ProcessFilter(pids: pids, uid: uid, text: filterText), sortKey: sortKey, inverted: inverted, tree: tree, collapsed: collapsed)
+    }
+
+    /// Rebuilds the rows and puts the selection back on its process.
+    public mutating func rebuild() {
+        let offset = selectedIndex - scrollTop
+        var processes = snapshot?.processes ?? []
+        if !ghosts.isEmpty {
+            // Sorted by key, so two exits in one refresh always come out in the same order.
+            for key in ghosts.keys.sorted(by: { ($0.id, $0.startTicks) < ($1.id, $1.startTicks) }) {
+                if let g = ghosts[key] { processes.append(g.entry) }
+            }
+        }
+        if !showKernelThreads { processes.removeAll { $0.isKernelThread } }
+        rows = listing.rows(of: processes)
+        branches = TreeBranches.prefixes(rows, collapsed: collapsed)
+        let target = followKey ?? selectedKey
+        if let target, let i = rows.firstIndex(where: { $0.entry.key == target }) {
+            selectedIndex = i
+            selectedKey = target
+        } else {
+            selectedIndex = rows.isEmpty ? 0 : min(max(0, selectedIndex), rows.count - 1)
+            selectedKey = rows.isEmpty ? nil : rows[selectedIndex].entry.key
+        }
+        // The selected process keeps its line on screen while rows move around it.
+        scrollTop = selectedIndex - offset
+        clampScroll()
+    }
+
+    private mutating func clampScroll() {
+        let height = max(1, listHeight)
+        if selectedIndex < scrollTop { scrollTop = selectedIndex }
+        if selectedIndex >= scrollTop + height { scrollTop = selectedIndex - height + 1 }
+        scrollTop = min(scrollTop, max(0, rows.count - height))
+        scrollTop = max(0, scrollTop)
+    }
+
+    /// Sets the rows on screen (after a resize) and keeps the selection visible.
+    public mutating func setListHeight(_ height: Int) {
+        listHeight = max(1, height)
+        clampScroll()
+    }
+
+    public var selectedRow: ProcessListing.Row? {
+        selectedIndex < rows.count ? rows[selectedIndex] : nil
+    }
+
+    // MARK: - Keys
+
+    /// One key: in the list it becomes an action (KeyMap); while typing a search or filter, or
+    /// in a picker or the help, it edits that.
+    public mutating func handle(_ key: Key) -> Effects {
+        if key == .resize { return [] }
+        switch mode {
+        case .help:
+            mode = .list
+            return []
+        case .search: return handleSearchKey(key)
+        case .filter: return handleFilterKey(key)
+        case .picker(let picker): return handlePickerKey(key, picker)
+        case .list: return apply(KeyMap.action(for: key))
+        }
+    }
+
+    private mutating func handleSearchKey(_ key: Key) -> Effects {
+        switch key {
+        case .character(let c):
+            searchText.unicodeScalars.append(c)
+            search(from: selectedIndex, step: 1)
+        case .backspace, .delete:
+            if !searchText.isEmpty { searchText.removeLast() }
+            search(from: selectedIndex, step: 1)
+        case .function(3): searchNextMatch(step: 1)
+        case .enter, .escape: mode = .list
+        case .up, .down, .pageUp, .pageDown, .home, .end:
+            mode = .list
+            return apply(KeyMap.action(for: key))
+        case .function(10): return .quit
+        default: break
+        }
+        return []
+    }
+
+    private mutating func handleFilterKey(_ key: Key) -> Effects {
+        switch key {
+        case .character(let c):
+            filterText.unicodeScalars.append(c)
+            rebuild()
+        case .backspace, .delete:
+            if !filterText.isEmpty { filterText.removeLast() }
+            rebuild()
+        case .enter: mode = .list
+        case .escape:
+            filterText = ""
+            mode = .list
+            rebuild()
+        case .up, .down, .pageUp, .pageDown, .home, .end:
+            mode = .list
+            return apply(KeyMap.action(for: key))
+        case .function(10): return .quit
+        default: break
+        }
+        return []
+    }
+
+    private mutating func handlePickerKey(_ key: Key, _ picker: Picker) -> Effects {
+        var p = picker
+        let last = max(0, p.items.count - 1)
+        switch key {
+        case .up: p.selected = max(0, p.selected - 1)
+        case .down: p.selected = min(last, p.selected + 1)
+        case .home: p.selected = 0
+        case .end: p.selected = last
+        case .pageUp: p.selected = max(0, p.selected - max(1, listHeight - 1))
+        case .pageDown: p.selected = min(last, p.selected + max(1, listHeight - 1))
+        case .escape, .character("q"):
+            mode = .list
+            return []
+        case .enter:
+            mode = .list
+            choose(p)
+            return []
+        default: break
+        }
+        mode = .picker(p)
+        return []
+    }
+
+    private mutating func choose(_ p: Picker) {
+        guard p.selected >= 0, p.selected < p.items.count else { return }
+        switch p.kind {
+        case .sort:
+            let columns = Self.sortColumns
+            guard p.selected < columns.count else { return }
+            sortKey = columns[p.selected].sortKey
+            inverted = false
+        case .user(let uids):
+            uid = p.selected < uids.count ? uids[p.selected] : nil
+            userFilterName = uid == nil ? nil : p.items[p.selected]
+        }
+        rebuild()
+    }
+
+    /// The user name shown for the `u` filter.
+    public private(set) var userFilterName: String?
+
+    public mutating func setUserFilterName(_ name: String?) { userFilterName = name }
+
+    /// Columns offered by F6, in order.
+    public static let sortColumns: [Column] = [.pid, .ppid, .user, .priority, .nice, .virt, .res, .state, .threads, .cpu, .mem, .time, .command]
+
+    /// Applies an action from the list.
+    public mutating func apply(_ action: Action) -> Effects {
+        switch action {
+        case .moveUp: moveSelection(to: selectedIndex - 1)
+        case .moveDown: moveSelection(to: selectedIndex + 1)
+        case .pageUp: moveSelection(to: selectedIndex - max(1, listHeight - 1))
+        case .pageDown: moveSelection(to: selectedIndex + max(1, listHeight - 1))
+        case .home: moveSelection(to: 0)
+        case .end: moveSelection(to: rows.count - 1)
+        case .scrollLeft: scrollLeft = max(0, scrollLeft - 8)
+        case .scrollRight: scrollLeft = min(scrollLeft + 8, 4096)
+        case .help: mode = .help
+        case .startSearch:
+            searchText = ""
+            searchFailed = false
+            mode = .search
+        case .searchNext: searchNextMatch(step: 1)
+        case .searchPrevious: searchNextMatch(step: -1)
+        case .startFilter: mode = .filter
+        case .toggleTree:
+            tree.toggle()
+            rebuild()
+        case .expandBranch: setBranch(collapsed: false)
+        case .collapseBranch: setBranch(collapsed: true)
+        case .toggleBranch: setBranch(collapsed: nil)
+        case .toggleAllBranches: toggleAllBranches()
+        case .chooseSort:
+            let current = Self.sortColumns.firstIndex { $0.sortKey == sortKey } ?? 0
+            mode = .picker(Picker(kind: .sort, title: "Sort by", items: Self.sortColumns.map(\.title), selected: current))
+        case .sortPreviousColumn: stepSortColumn(-1)
+        case .sortNextColumn: stepSortColumn(1)
+        case .sortBy(let key):
+            sortKey = key
+            inverted = false
+            rebuild()
+        case .invertSort:
+            inverted.toggle()
+            rebuild()
+        case .chooseUser: mode = .picker(userPicker())
+        case .toggleUserThreads:
+            showUserThreads.toggle()
+            say(showUserThreads ? "Showing userland threads" : "Hiding userland threads")
+            return .resample
+        case .toggleKernelThreads:
+            showKernelThreads.toggle()
+            say(showKernelThreads ? "Showing kernel threads" : "Hiding kernel threads")
+            rebuild()
+        case .follow:
+            if followKey != nil, followKey == selectedKey {
+                followKey = nil
+                say("Stopped following")
+            } else if let key = selectedKey {
+                followKey = key
+            }
+        case .tag:
+            if let key = selectedKey {
+                if tagged.contains(key) { tagged.remove(key) } else { tagged.insert(key) }
+                moveSelection(to: selectedIndex + 1, keepFollow: true)
+            }
+        case .tagWithChildren: tagWithChildren()
+        case .untagAll: tagged.removeAll()
+        case .pause:
+            paused.toggle()
+        case .redraw: return .redraw
+        case .resize: return []
+        case .quit: return .quit
+        case .processControl(let name):
+            if readonly {
+                say(name + ": swtop is read-only (--readonly)", error: true)
+            } else {
+                say(name + ": not available yet", error: true)
+            }
+        case .none: break
+        }
+        return []
+    }
+
+    public mutating func say(_ text: String, error: Bool = false) {
+        message = Message(text: text, isError: error, until: now + messageSeconds)
+    }
+
+    private mutating func moveSelection(to index: Int, keepFollow: Bool = false) {
+        guard !rows.isEmpty else { return }
+        selectedIndex = min(max(0, index), rows.count - 1)
+        selectedKey = rows[selectedIndex].entry.key
+        if !keepFollow { followKey = nil }
+        clampScroll()
+    }
+
+    // MARK: - Search
+
+    static func matches(_ p: ProcessEntry, _ needle: String) -> Bool {
+        p.commandLine.lowercased().contains(needle) || p.name.lowercased().contains(needle)
+    }
+
+    /// Selects the first match at or after `from` (wrapping), as htop's incremental search.
+    private mutating func search(from start: Int, step: Int) {
+        let needle = searchText.lowercased()
+        guard !needle.isEmpty, !rows.isEmpty else {
+            searchFailed = false
+            return
+        }
+        let n = rows.count
+        for k in 0..<n {
+            let i = ((start + step * k) % n + n) % n
+            if Self.matches(rows[i].entry, needle) {
+                searchFailed = false
+                moveSelection(to: i)
+                return
+            }
+        }
+        searchFailed = true
+    }
+
+    private mutating func searchNextMatch(step: Int) {
+        guard !searchText.isEmpty else {
+            say("Nothing to search for: press / or F3 and type")
+            return
+        }
+        search(from: selectedIndex + step, step: step)
+        if searchFailed { say("No process matches \"" + DisplayText.escaped(searchText) + "\"", error: true) }
+    }
+
+    // MARK: - Tree
+
+    private mutating func setBranch(collapsed collapse: Bool?) {
+        guard tree else {
+            say("Branches fold in tree view: press t or F5")
+            return
+        }
+        guard let row = selectedRow else { return }
+        let id = row.entry.id
+        let fold = collapse ?? !collapsed.contains(id)
+        if fold { collapsed.insert(id) } else { collapsed.remove(id) }
+        rebuild()
+    }
+
+    private mutating func toggleAllBranches() {
+        guard tree else {
+            say("Branches fold in tree view: press t or F5")
+            return
+        }
+        if collapsed.isEmpty {
+            var ids = Set<Int32>()
+            var parents = Set<Int32>()
+            for p in snapshot?.processes ?? [] {
+                ids.insert(p.id)
+                parents.insert(p.parentID)
+            }
+            collapsed = ids.intersection(parents)
+        } else {
+            collapsed.removeAll()
+        }
+        rebuild()
+    }
+
+    // MARK: - Tags
+
+    private mutating func tagWithChildren() {
+        guard let root = selectedRow?.entry else { return }
+        let all = snapshot?.processes ?? []
+        var children: [Int32: [ProcessEntry]] = [:]
+        for p in all where p.parentID != p.id { children[p.parentID, default: []].append(p) }
+        var stack = [root]
+        var seen = Set<ProcessKey>()
+        while let p = stack.popLast() {
+            guard seen.insert(p.key).inserted else { continue }
+            tagged.insert(p.key)
+            stack.append(contentsOf: children[p.id] ?? [])
+        }
+        moveSelection(to: selectedIndex + 1, keepFollow: true)
+    }
+
+    // MARK: - Sort
+
+    private mutating func stepSortColumn(_ step: Int) {
+        let columns = Column.defaults
+        let current = columns.firstIndex { $0.sortKey == sortKey } ?? 0
+        let next = min(max(0, current + step), columns.count - 1)
+        sortKey = columns[next].sortKey
+        inverted = false
+        rebuild()
+    }
+
+    private func userPicker() -> Picker {
+        var byName: [String: UInt32] = [:]
+        for p in snapshot?.processes ?? [] {
+            guard let uid = p.uid else { continue }
+            byName[DisplayText.escaped(p.user ?? String(uid))] = uid
+        }
+        let names = byName.keys.sorted()
+        let uids: [UInt32?] = [nil] + names.map { byName[$0] }
+        var selected = 0
+        if let uid, let i = uids.firstIndex(where: { $0 == uid }) { selected = i }
+        return Picker(kind: .user(uids: uids), title: "Show processes of", items: ["All users"] + names, selected: selected)
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import Testing
+
+/// The real binary on a real terminal (tmux), against processes the tests start themselves.
+/// Serialized: the machine has two cores, and each test runs a refreshing screen.
+@Suite(.serialized, .enabled(if: !tmuxMissing, "tmux is not installed: the screen tests need it"))
+struct ScreenTests {
+    static let functionBar = "F1Help  F2      F3SearchF4FilterF5Tree  F6SortByF7Nice -F8Nice +F9Kill  F10Quit"
+    static let titles = "    PID USER      PRI  NI   VIRT    RES S  THR  CPU%  MEM%     TIME+ Command"
+
+    @Test func startUpShowsHeaderListAndFunctionBar() throws {
+        let children = Children()
+        let marker = uniqueMarker()
+        let sleeper = try children.start("/bin/sleep", [marker])
+        let s = try ScreenSession(arguments: "-p 1,\(sleeper)")
+        let screen = try s.waitFor("the sleep row") { $0.rows.contains { $0.hasSuffix(" /bin/sleep " + marker) } }
+        #expect(screen.functionBar == Self.functionBar)
+        #expect(screen.lines[screen.titleIndex ?? 0] == Self.titles)
+        #expect(screen.lines.contains { $0.hasPrefix("Mem[") })
+        #expect(screen.lines.contains { $0.hasPrefix("Swp[") })
+        #expect(screen.lines.contains { $0.contains("  Tasks: ") })
+        #expect(screen.lines.contains { $0.contains("  Load average: ") })
+        #expect(screen.lines.contains { $0.contains("  Uptime: ") })
+        let row = try #require(screen.row(pid: sleeper))
+        #expect(row.hasPrefix(padPID(sleeper) + " root      "))
+        #expect(row.contains(" S    1 "))
+        #expect(screen.statusLine == "Sort: CPU%  PIDs: 1,\(sleeper)  Shown: 2")
+    }
+
+    @Test func quitRestoresTheShellScreenAndExitsZero() throws {
+        let s = try ScreenSession()
+        try s.waitFor("the screen") { $0.functionBar == Self.functionBar }
+        try s.send("q")
+        let screen = try s.waitFor("the exit status and terminal modes") { $0.lines.contains("swtop-exit=0") && $0.lines.contains { $0.hasSuffix("echo") } }
+        #expect(screen.lines.first == "before-swtop")
+        #expect(screen.lines.contains("icanon echo"))
+        #expect(!screen.text.contains("F10Quit"))
+    }
+
+    @Test func f10AlsoQuits() throws {
+        let s = try ScreenSession()
+        try s.waitFor("the screen") { $0.functionBar == Self.functionBar }
+        try s.send("F10")
+        try s.waitFor("the exit status") { $0.lines.contains("swtop-exit=0") }
+    }
+
+    @Test func sigtermRestoresTheTerminalWithStatus143() throws {
+        let s = try ScreenSession()
+        try s.waitFor("the screen") { $0.functionBar == Self.functionBar }
+        let pid = try #require(try s.swtopPID())
+        kill(pid, SIGTERM)
+        let screen = try s.waitFor("the exit status and terminal modes") { $0.lines.contains("swtop-exit=143") && $0.lines.contains { $0.hasSuffix("echo") } }
+        #expect(screen.lines.first == "before-swtop")
+        #expect(screen.lines.contains("icanon echo"))
+        #expect(!screen.text.contains("F10Quit"))
+    }
+
+    @Test func sigintExitsWith130() throws {
+        let s = try ScreenSession()
+        try s.waitFor("the screen") { $0.functionBar == Self.functionBar }
+        try s.send("C-c")
+        let screen = try s.waitFor("the exit status and terminal modes") { $0.lines.contains("swtop-exit=130") && $0.lines.contains { $0.hasSuffix("echo") } }
+        #expect(screen.lines.contains("icanon echo"))
+    }
+
+    @Test func unusableTerminalFailsWithOneLine() throws {
+        let s = try ScreenSession(environment: "TERM=xyz")
+        let screen = try s.waitFor("the exit status") { $0.lines.contains("swtop-exit=1") }
+        #expect(Array(screen.lines.prefix(3)) == ["before-swtop", "swtop: cannot use terminal 'xyz'", "swtop-exit=1"])
+    }
+
+    @Test func treeViewAndCollapse() throws {
+        let children = Children()
+        let marker = uniqueMarker()
+        let shell = try children.start("/bin/sh", ["-c", "sleep \(marker)1 & sleep \(marker)2 & wait"])
+        let kids = children.waitForChildren(of: shell, count: 2)
+        try #require(kids.count == 2)
+        let s = try ScreenSession(arguments: "-s pid -p \(shell),\(kids[0]),\(kids[1])")
+        try s.waitFor("the three processes") { $0.rowPIDs == [shell, kids[0], kids[1]] }
+        try s.send("t")
+        var screen = try s.waitFor("the tree") { $0.rows.contains { $0.hasSuffix("└─ sleep \(marker)2") } }
+        #expect(screen.rows.count == 3)
+        #expect(screen.rows[0].hasPrefix(padPID(shell)) && screen.rows[0].hasSuffix(" /bin/sh -c sleep \(marker)1 & sleep \(marker)2 & wait"))
+        #expect(screen.rows[1].hasPrefix(padPID(kids[0])) && screen.rows[1].hasSuffix(" ├─ sleep \(marker)1"))
+        #expect(screen.rows[2].hasPrefix(padPID(kids[1])) && screen.rows[2].hasSuffix(" └─ sleep \(marker)2"))
+        #expect(screen.statusLine == "Sort: PID  Tree  PIDs: \([shell, kids[0], kids[1]].sorted().map(String.init).joined(separator: ","))  Shown: 3")
+        try s.send("Home", "-")
+        screen = try s.waitFor("the collapsed branch") { $0.rows.count == 1 }
+        #expect(screen.rows[0].hasSuffix(" + /bin/sh -c sleep \(marker)1 & sleep \(marker)2 & wait"))
+        try s.send("+")
+        screen = try s.waitFor("the expanded branch") { $0.rows.count == 3 }
+        #expect(screen.rows[2].hasSuffix(" └─ sleep \(marker)2"))
+        try s.send("t")
+        screen = try s.waitFor("the flat list") { $0.rows.count == 3 && $0.rows[2].hasSuffix(" sleep \(marker)2") && !$0.rows[2].contains("└─") }
+    }
+
+    @Test func eachSortKey() throws {
+        let children = Children()
+        // A: big (a 30 MB shell variable), then idle. B: busy. C: idle and small.
+        // (The trailing `:` stops the shell from exec'ing sleep, which would drop the memory.)
+        let big = try children.start("/bin/sh", ["-c", "x=$(head -c 30000000 /dev/zero | tr '\\0' a); sleep 1000; :"])
+        let busy = try children.start("/bin/sh", ["-c", "while :; do :; done"])
+        let idle = try children.start("/bin/sleep", [uniqueMarker()])
+        let s = try ScreenSession(arguments: "-d 5 -p \(big),\(busy),\(idle)")
+        try s.send("N")
+        var screen = try s.waitFor("pid order") { $0.rowPIDs == [big, busy, idle].sorted() && $0.statusLine.hasPrefix("Sort: PID ") }
+        try s.send("I")
+        screen = try s.waitFor("inverted pid order") { $0.rowPIDs == [big, busy, idle].sorted().reversed() }
+        #expect(screen.statusLine.hasPrefix("Sort: PID (inverted)  "))
+        try s.send("P")
+        screen = try s.waitFor("the busy process first by CPU%") { $0.rowPIDs.first == busy && $0.statusLine.hasPrefix("Sort: CPU%  ") }
+        try s.send("M")
+        screen = try s.waitFor("the big process first by MEM%") { $0.rowPIDs.first == big && $0.statusLine.hasPrefix("Sort: MEM%  ") }
+        try s.send("T")
+        screen = try s.waitFor("the busy process first by TIME+", timeout: 15) { $0.rowPIDs.first == busy && $0.statusLine.hasPrefix("Sort: TIME+  ") }
+        try s.send("N")
+        screen = try s.waitFor("pid order again") { $0.rowPIDs == [big, busy, idle].sorted() }
+        _ = screen
+    }
+
+    @Test func filterShowsOnlyMatchesAndEscClears() throws {
+        let children = Children()
+        let marker = uniqueMarker()
+        let sleeper = try children.start("/bin/sleep", [marker])
+        let s = try ScreenSession()
+        try s.waitFor("the screen") { $0.functionBar == Self.functionBar }
+        try s.send("\\")
+        try s.type("SLEEP \(marker)|no-such-process")
+        var screen = try s.waitFor("the filtered list") { $0.rows.count == 1 }
+        #expect(screen.rowPIDs == [sleeper])
+        #expect(screen.functionBar == "Enter Done  Esc Clear  Filter: SLEEP \(marker)|no-such-process")
+        #expect(screen.statusLine == "Sort: CPU%  Filter: SLEEP \(marker)|no-such-process  Shown: 1")
+        try s.send("Enter")
+        screen = try s.waitFor("the list mode") { $0.functionBar == Self.functionBar }
+        #expect(screen.rowPIDs == [sleeper])
+        try s.send("F4")
+        try s.send("Escape")
+        screen = try s.waitFor("the whole list") { $0.rows.count > 1 && !$0.statusLine.contains("Filter") }
+        #expect(screen.statusLine.hasPrefix("Sort: CPU%  Shown: "))
+    }
+
+    @Test func searchSelectsMatchesAndNextMatch() throws {
+        let children = Children()
+        let marker = uniqueMarker()
+        let first = try children.start("/bin/sleep", [marker + "1"])
+        let second = try children.start("/bin/sleep", [marker + "2"])
+        let s = try ScreenSession(arguments: "-s pid -p 1,\(first),\(second)")
+        try s.waitFor("both sleeps") { $0.row(pid: first) != nil && $0.row(pid: second) != nil }
+        try s.send("/")
+        try s.type(marker)
+        var screen = try s.waitFor("the first match selected") { $0.selectedPID == first && $0.functionBar.hasSuffix(marker) }
+        #expect(screen.functionBar == "F3Next  Esc Done   Search: \(marker)")
+        #expect(screen.selectedRow?.hasSuffix(" /bin/sleep \(marker)1") == true)
+        try s.send("F3")
+        screen = try s.waitFor("the second match selected") { $0.selectedPID == second }
+        try s.send("Enter")
+        try s.send("n")
+        screen = try s.waitFor("the search to wrap to the first match") { $0.selectedPID == first && $0.functionBar == Self.functionBar }
+    }
+
+    @Test func followKeepsTheProcessSelectedAcrossSortAndFilter() throws {
+        let children = Children()
+        let marker = uniqueMarker()
+        let sleeper = try children.start("/bin/sleep", [marker])
+        let s = try ScreenSession(arguments: "-s pid -p 1,\(sleeper)")
+        try s.waitFor("the sleep") { $0.row(pid: sleeper) != nil }
+        try s.send("/")
+        try s.type(marker)
+        try s.send("Enter")
+        try s.waitFor("the sleep selected") { $0.selectedPID == sleeper }
+        try s.send("F")
+        var screen = try s.waitFor("following") { $0.statusLine.contains("Following \(sleeper)") }
+        #expect(screen.statusLine == "Sort: PID  PIDs: 1,\(sleeper)  Following \(sleeper)  Shown: 2")
+        try s.send("M")
+        screen = try s.waitFor("sorted by memory") { $0.statusLine.hasPrefix("Sort: MEM%") }
+        #expect(screen.selectedPID == sleeper)
+        try s.send("\\")
+        try s.type("no-such-process-\(marker)")
+        try s.waitFor("an empty list") { $0.rows == [" No process matches."] }
+        try s.send("Escape")
+        screen = try s.waitFor("the followed process selected again") { $0.selectedPID == sleeper && $0.rows.count > 1 }
+        try s.send("Up")
+        screen = try s.waitFor("following to end on a move") { !$0.statusLine.contains("Following") }
+    }
+
+    @Test func taggingWithSpaceChildrenAndUntagAll() throws {
+        let children = Children()
+        let marker = uniqueMarker()
+        let shell = try children.start("/bin/sh", ["-c", "sleep \(marker)1 & sleep \(marker)2 & wait"])
+        let kids = children.waitForChildren(of: shell, count: 2)
+        try #require(kids.count == 2)
+        let s = try ScreenSession(arguments: "-s pid -p \(shell),\(kids[0]),\(kids[1])")
+        try s.waitFor("the three processes") { $0.rowPIDs == [shell, kids[0], kids[1]] }
+        try s.send("Home", "c")
+        var screen = try s.waitFor("three tagged") { $0.statusLine.contains("Tagged: 3") }
+        try s.send("U")
+        screen = try s.waitFor("none tagged") { !$0.statusLine.contains("Tagged") }
+        try s.send("End", "Space")
+        screen = try s.waitFor("one tagged") { $0.statusLine.contains("Tagged: 1") }
+        #expect(screen.statusLine.hasSuffix("Tagged: 1  Shown: 3"))
+    }
+
+    @Test func resizeReflowsAtOnce() throws {
+        let s = try ScreenSession()
+        try s.waitFor("the screen") { $0.functionBar == Self.functionBar }
+        try s.resize(width: 80, height: 24)
+        var screen = try s.waitFor("the 80x24 screen") { $0.lines.count == 24 && $0.lines.contains(Self.titles) && $0.functionBar == Self.functionBar }
+        #expect(screen.functionBar == Self.functionBar)
+        #expect(screen.lines[5] == Self.titles)
+        try s.resize(width: 60, height: 15)
+        let narrowTitles = "    PID USER         RES S  CPU%  MEM%     TIME+ Command"
+        screen = try s.waitFor("the 60x15 screen") { $0.lines.count == 15 && $0.lines.contains(narrowTitles) && $0.functionBar == String(Self.functionBar.prefix(60)) }
+        #expect(screen.functionBar == String(Self.functionBar.prefix(60)))
+        #expect(screen.lines[4] == narrowTitles)
+        try s.resize(width: 120, height: 40)
+        screen = try s.waitFor("the 120x40 screen") { $0.lines.count == 40 && $0.lines[$0.titleIndex ?? 0] == Self.titles }
+    }
+
+    @Test func helpScreenAndBack() throws {
+        let s = try ScreenSession()
+        try s.waitFor("the screen") { $0.functionBar == Self.functionBar }
+        try s.send("F1")
+        var screen = try s.waitFor("the help") { $0.lines.first == "swtop help: keys (press any key to return)" && $0.functionBar == "Any key Back" }
+        #expect(screen.functionBar == "Any key Back")
+        try s.send("x")
+        screen = try s.waitFor("the list") { $0.functionBar == Self.functionBar }
+    }
+
+    @Test func processControlKeysSayNotAvailableYet() throws {
+        let s = try ScreenSession()
+        try s.waitFor("the screen") { $0.functionBar == Self.functionBar }
+        try s.send("F9")
+        try s.waitFor("the message") { $0.statusLine == "Kill: not available yet" }
+        let ro = try ScreenSession(arguments: "--readonly")
+        let screen = try ro.waitFor("the screen") { $0.functionBar.hasPrefix("F1Help") }
+        #expect(screen.functionBar == "F1Help  F2      F3SearchF4FilterF5Tree  F6SortByF7      F8      F9      F10Quit")
+        try ro.send("F9")
+        try ro.waitFor("the read-only message") { $0.statusLine == "Kill: swtop is read-only (--readonly)" }
+    }
+
+    @Test func replayOfARecordedTree() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swtop-replay-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try run(swtopBinary, ["record", dir.path])
+        let s = try ScreenSession(arguments: "--proc-root \(dir.path) -s pid")
+        let screen = try s.waitFor("the replay") { $0.rowPIDs.first == 1 }
+        #expect(screen.statusLine.hasPrefix("Replay of \(dir.path): one sample, no CPU%  Sort: PID  Shown: "))
+        #expect(screen.rows[0].contains("   -   "))
+    }
+}
