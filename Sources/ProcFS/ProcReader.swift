@@ -127,6 +127,11 @@ public final class ProcReader {
         let fd = SystemCalls.openFile(at: rootFD, cPath)
         guard fd >= 0 else { return .failure(ReadFailure(errno: SystemCalls.errno)) }
         defer { SystemCalls.close(fd) }
+        return fill(fd, positional: false).map { body(bytes($0)) }
+    }
+
+    /// Reads the whole file into the buffer (growing it up to maximumFileSize); the byte count.
+    private func fill(_ fd: Int32, positional: Bool) -> Result<Int, ReadFailure> {
         var used = 0
         while true {
             if used == buffer.count {
@@ -137,13 +142,34 @@ public final class ProcReader {
                 buffer = bigger
             }
             guard let base = buffer.baseAddress else { break }
-            let n = SystemCalls.read(fd, base + used, buffer.count - used)
+            let n = positional
+                ? SystemCalls.pread(fd, base + used, buffer.count - used, used)
+                : SystemCalls.read(fd, base + used, buffer.count - used)
             if n < 0 { return .failure(ReadFailure(errno: SystemCalls.errno)) }
             if n == 0 { break }
             used += n
         }
-        let bytes = UnsafeBufferPointer(start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: used)
-        return .success(body(bytes))
+        return .success(used)
+    }
+
+    private func bytes(_ count: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: count)
+    }
+
+    /// Opens a file relative to the root, to keep (see KeptFiles).
+    func open(_ relative: String) -> Result<Int32, ReadFailure> {
+        let fd = relative.withCString { SystemCalls.openFile(at: rootFD, $0) }
+        return fd >= 0 ? .success(fd) : .failure(ReadFailure(errno: SystemCalls.errno))
+    }
+
+    /// Reads a kept file from its start with pread, and hands its bytes to `body`. An empty read
+    /// means the process is gone.
+    func withKept<R>(_ fd: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> Result<R, ReadFailure> {
+        switch fill(fd, positional: true) {
+        case .success(0): return .failure(.gone)
+        case .success(let count): return .success(body(bytes(count)))
+        case .failure(let failure): return .failure(failure)
+        }
     }
 
     /// The file's bytes, copied.
