@@ -1,5 +1,5 @@
-/// `stat` files kept open between refreshes and re-read with pread: a refresh of the screen costs
-/// one pread per process instead of open, read and close (measured in NOTES.md: 8.1 against
+/// `stat` and `statm` files kept open between refreshes and re-read with pread: a refresh of the
+/// screen costs a pread per file instead of open, read and close (measured in NOTES.md: 8.1 against
 /// 12.4 µs a file). A kept fd stays bound to its process: once that process exits, pread fails
 /// with ESRCH rather than read whatever reused the PID, and the file is opened again.
 ///
@@ -17,31 +17,42 @@ public final class KeptFiles {
 
     public var openCount: Int { fds.count }
 
-    private static func key(_ pid: Int32, _ tid: Int32?) -> Int64 {
-        Int64(pid) << 32 | Int64(UInt32(bitPattern: tid ?? 0))
+    /// pid in the high bits, then the tid, then which file.
+    private static func key(_ pid: Int32, _ tid: Int32?, _ file: Int64) -> Int64 {
+        Int64(pid) << 33 | Int64(UInt32(bitPattern: tid ?? 0)) << 1 | file
     }
 
     /// The parsed `stat` of a process (or of one of its threads); nil when it is gone or does not
     /// parse.
     public func stat(_ pid: Int32, tid: Int32? = nil) -> ProcStat? {
-        let key = Self.key(pid, tid)
+        read(pid, tid, "stat", 0, ProcStat.parse)
+    }
+
+    /// The parsed `statm`. RES must come from here: since Linux 6.x the rss field of `stat` is
+    /// an approximation, `statm` is exact.
+    public func statm(_ pid: Int32, tid: Int32? = nil) -> ProcStatm? {
+        read(pid, tid, "statm", 1, ProcStatm.parse)
+    }
+
+    private func read<T>(_ pid: Int32, _ tid: Int32?, _ name: String, _ file: Int64, _ parse: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+        let key = Self.key(pid, tid, file)
         used.insert(key)
-        let path = tid.map { "\(pid)/task/\($0)/stat" } ?? "\(pid)/stat"
         if let fd = fds[key] {
-            if case .success(let stat) = reader.withKept(fd, ProcStat.parse), let stat { return stat }
+            if case .success(let value) = reader.withKept(fd, parse), let value { return value }
             // Gone, or the PID now names another process: drop the fd and look again.
             SystemCalls.close(fd)
             fds[key] = nil
         }
+        let path = (tid.map { "\(pid)/task/\($0)/" } ?? "\(pid)/") + name
         switch reader.open(path) {
         case .success(let fd):
             fds[key] = fd
-            guard case .success(let stat) = reader.withKept(fd, ProcStat.parse) else { return nil }
-            return stat
+            guard case .success(let value) = reader.withKept(fd, parse) else { return nil }
+            return value
         case .failure(.other):
             // Out of fds (EMFILE, ENFILE) or similar: read it the ordinary way.
-            guard case .success(let stat) = reader.withFile(path, ProcStat.parse) else { return nil }
-            return stat
+            guard case .success(let value) = reader.withFile(path, parse) else { return nil }
+            return value
         case .failure:
             return nil
         }

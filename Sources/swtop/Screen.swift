@@ -15,7 +15,7 @@ struct Screen {
     func run() throws {
         let sampler: Sampler
         do {
-            sampler = try Sampler(root: options.procRoot)
+            sampler = try Sampler(root: options.procRoot, keepFilesOpen: true)
         } catch {
             throw Failure(String(describing: error))
         }
