@@ -8,8 +8,8 @@ N=${1:-2000}
 SECS=${2:-15}
 cd "$(dirname "$0")/.."
 command -v tmux >/dev/null || { echo "needs tmux" >&2; exit 1; }
-swift build -c release --product swtop >/dev/null
-SWTOP=$(swift build -c release --show-bin-path)/swtop
+swift build -c release --static-swift-stdlib --product swtop >/dev/null
+SWTOP=$(swift build -c release --static-swift-stdlib --show-bin-path)/swtop
 SOCKET=swtop-bench-$$
 
 pids=()
