@@ -40,9 +40,9 @@ struct Swtop: ParsableCommand {
     @Flag(help: "Do not allow processes to be changed from the screen.")
     var readonly = false
 
-    // Not `grace`: `swtop stop` has a --grace of its own, and ArgumentParser parses the parent's
-    // options for a subcommand too.
-    @Option(name: .customLong("grace"), help: ArgumentHelp("The screen's graceful stop (F9): seconds between SIGTERM and SIGKILL.", valueName: "SECONDS"))
+    // Not --grace: `swtop stop` has a --grace of its own, and ArgumentParser gives a parent's
+    // option the value when both have the name (`swtop stop PID --grace 1` would get 10 s).
+    @Option(name: .customLong("stop-grace"), help: ArgumentHelp("The screen's graceful stop (F9): seconds between SIGTERM and SIGKILL.", valueName: "SECONDS"))
     var screenGrace: Double = 10
 
     func validate() throws {
@@ -60,7 +60,7 @@ struct Swtop: ParsableCommand {
         if json && !once { throw ValidationError("--json needs --once") }
         if limits && !once { throw ValidationError("--limits needs --once") }
         guard screenGrace.isFinite, screenGrace >= 0, screenGrace <= 3600 else {
-            throw ValidationError("invalid --grace '\(screenGrace)': expected seconds from 0 to 3600")
+            throw ValidationError("invalid --stop-grace '\(screenGrace)': expected seconds from 0 to 3600")
         }
         try Self.reportingFailures {
             guard once else {

@@ -266,7 +266,7 @@ struct ScreenTests {
     @Test func gracefulStopCountsDownInTheRowThenKills() throws {
         let children = Children()
         let testee = try children.startTestee(["ignore-term"])
-        let s = try ScreenSession(arguments: "--grace 2 -p \(testee)")
+        let s = try ScreenSession(arguments: "--stop-grace 2 -p \(testee)")
         try s.waitFor("the testee") { $0.row(pid: testee) != nil }
         try s.send("k")
         try s.waitFor("the signal menu") { $0.lines.contains { $0.hasPrefix(" Graceful stop (TERM, then KILL after 2 s)") } }
