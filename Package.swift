@@ -24,7 +24,8 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         // The interactive screen: view state, key map and layout in plain Swift rendering into a
         // text grid; Terminal.swift alone puts the grid on ncurses.
-        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "CNcursesw"]),
+        // Process control from the screen goes through ProcessControl only.
+        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "ProcessControl", "CNcursesw"]),
         // The executable: argument parsing and wiring.
         .executableTarget(
             name: "swtop",
@@ -41,7 +42,7 @@ let package = Package(
         .executableTarget(name: "swtop-testee", path: "Tests/Testee"),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "ProcFS", "TestSupport"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),
-        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "ProcFS"]),
+        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "ProcessControl", "ProcFS"]),
         // Runs the built binary in tmux; needs `swift build` first (swift test does it).
         .testTarget(name: "SwtopScreenTests"),
     ]

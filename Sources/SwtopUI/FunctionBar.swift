@@ -27,8 +27,13 @@ public struct FunctionBar: Sendable {
             return FunctionBar(items: [("F3", "Next"), ("Esc", "Done")], prompt: "Search: " + state.searchText, promptIsError: state.searchFailed)
         case .filter:
             return FunctionBar(items: [("Enter", "Done"), ("Esc", "Clear")], prompt: "Filter: " + state.filterText)
-        case .picker:
+        case .picker(let picker):
+            if case .signal = picker.kind { return FunctionBar(items: [("Enter", "Send"), ("Esc", "Cancel")]) }
             return FunctionBar(items: [("Enter", "Choose"), ("Esc", "Cancel")])
+        case .prompt(let prompt):
+            return FunctionBar(items: [("Enter", "Set"), ("Esc", "Cancel")], prompt: prompt.label + prompt.text)
+        case .limits:
+            return FunctionBar(items: [("Enter", "Change"), ("Esc", "Back")])
         case .help:
             return FunctionBar(items: [("Any key", "Back")])
         }
@@ -41,7 +46,9 @@ public struct FunctionBar: Sendable {
             // "F1Help" as htop; a named key gets a space: "Esc Done".
             let isFunctionKey = item.key.hasPrefix("F") && item.key.count <= 3
             x = grid.put(isFunctionKey ? item.key : item.key + " ", x: x, y: y, role: .functionKey)
-            let label = item.label + String(repeating: " ", count: max(0, 6 - item.label.count))
+            // Six columns as htop; a named key's label of six or more gets two spaces before the next key.
+            let room = isFunctionKey || item.label.count < 6 ? 6 : item.label.count + 2
+            let label = item.label + String(repeating: " ", count: max(0, room - item.label.count))
             x = grid.put(label, x: x, y: y, role: .functionLabel)
         }
         if let prompt {

@@ -41,10 +41,12 @@ public enum HelpScreen {
             ("Ctrl-L", "redraw"),
             ("F10 q", "quit"),
         ]),
-        ("Process control: not yet", [
-            ("F7 F8", "nice - / nice +"),
-            ("F9 k", "kill"),
-            ("L", "limits"),
+        ("Process control (tagged, else selected)", [
+            ("F9 k", "signal menu: graceful stop, signals"),
+            ("F7 ]", "nice - 1 (higher priority)"),
+            ("F8 [", "nice + 1 (lower priority)"),
+            ("r", "type a nice value"),
+            ("L", "limits; Enter changes one"),
         ]),
     ]
 

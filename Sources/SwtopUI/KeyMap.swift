@@ -31,8 +31,8 @@ public enum Action: Equatable, Sendable {
     case redraw
     case resize
     case quit
-    /// A process-control key (nice, kill, limits): its own later issue.
-    case processControl(String)
+    /// F9 k: the signal menu. F7 ]: nice - 1. F8 [: nice + 1. r: type a nice value. L: limits.
+    case signalMenu, niceLower, niceRaise, setNice, limits
     case none
 }
 
@@ -55,9 +55,9 @@ public enum KeyMap {
         case .function(4): return .startFilter
         case .function(5): return .toggleTree
         case .function(6): return .chooseSort
-        case .function(7): return .processControl("Nice -")
-        case .function(8): return .processControl("Nice +")
-        case .function(9): return .processControl("Kill")
+        case .function(7): return .niceLower
+        case .function(8): return .niceRaise
+        case .function(9): return .signalMenu
         case .function(10): return .quit
         case .character(let c): return action(forCharacter: c)
         default: return .none
@@ -91,10 +91,11 @@ public enum KeyMap {
         case "U": return .untagAll
         case "Z", "z": return .pause
         case "q": return .quit
-        case "k": return .processControl("Kill")
-        case "]": return .processControl("Nice +")
-        case "[": return .processControl("Nice -")
-        case "L": return .processControl("Limits")
+        case "k": return .signalMenu
+        case "]": return .niceLower
+        case "[": return .niceRaise
+        case "r": return .setNice
+        case "L": return .limits
         default: return .none
         }
     }

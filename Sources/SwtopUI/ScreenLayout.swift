@@ -50,7 +50,11 @@ public struct ScreenRenderer {
             HelpScreen.draw(into: &grid, top: 0, bottom: layout.statusRow, readonly: state.readonly)
         } else {
             if let header = header(state) { header.draw(into: &grid, y: 0, maxHeight: layout.headerHeight) }
-            drawList(state, layout: layout, into: &grid)
+            if let view = state.limitsView, Self.showsLimits(state.mode) {
+                drawLimits(view, layout: layout, into: &grid)
+            } else {
+                drawList(state, layout: layout, into: &grid)
+            }
             if case .picker(let picker) = state.mode { drawPicker(picker, layout: layout, into: &grid) }
         }
         drawStatus(state, y: layout.statusRow, into: &grid)
@@ -81,7 +85,7 @@ public struct ScreenRenderer {
                 override = nil
             }
             let branch = i < state.branches.count ? state.branches[i] : ""
-            columns.drawRow(row.entry, branch: branch, into: &grid, y: layout.listTop + i - first, override: override, scroll: state.scrollLeft)
+            columns.drawRow(row.entry, branch: branch, into: &grid, y: layout.listTop + i - first, override: override, scroll: state.scrollLeft, marker: state.stopMarkers[key])
         }
         if rows.isEmpty {
             let text = state.snapshot == nil ? "Reading processes..." : "No process matches."
@@ -89,8 +93,39 @@ public struct ScreenRenderer {
         }
     }
 
+    static func showsLimits(_ mode: ViewState.Mode) -> Bool {
+        switch mode {
+        case .limits: return true
+        case .prompt(let p):
+            if case .limit = p.kind { return true }
+            return false
+        default: return false
+        }
+    }
+
+    /// L: the limits of one process, one resource a row, the selected one highlighted.
+    func drawLimits(_ view: LimitsView, layout: ScreenLayout, into grid: inout ScreenGrid) {
+        grid.fill(y: layout.titleRow, role: .columnHeader)
+        grid.put(LimitsView.titleLine, x: 0, y: layout.titleRow, role: .columnHeader)
+        guard layout.listHeight > 0 else { return }
+        if view.limits.isEmpty {
+            grid.put(view.error ?? "Reading limits...", x: 1, y: layout.listTop, role: view.error == nil ? .dim : .statusError)
+            return
+        }
+        let top = view.selected >= layout.listHeight ? view.selected - layout.listHeight + 1 : 0
+        for line in 0..<layout.listHeight {
+            let i = top + line
+            guard i < view.limits.count else { break }
+            let y = layout.listTop + line
+            let role: Role = i == view.selected ? .selection : .normal
+            if role == .selection { grid.fill(y: y, role: role) }
+            grid.put(LimitsView.line(view.limits[i]), x: 0, y: y, role: role)
+        }
+    }
+
     func drawPicker(_ picker: Picker, layout: ScreenLayout, into grid: inout ScreenGrid) {
-        let width = min(grid.width, max(20, picker.title.count + 2))
+        let widest = picker.items.map(\.count).max() ?? 0
+        let width = min(grid.width, max(20, picker.title.count + 2, widest + 3))
         grid.fill(y: layout.titleRow, x: 0, count: width, role: .columnHeader)
         grid.put(picker.title, x: 0, y: layout.titleRow, role: .columnHeader, limit: width)
         let visible = layout.listHeight
@@ -109,6 +144,9 @@ public struct ScreenRenderer {
     /// A message when there is one; otherwise what the screen is showing.
     public static func statusText(_ state: ViewState) -> (text: String, role: Role) {
         if let message = state.message { return (message.text, message.isError ? .statusError : .statusMessage) }
+        if let view = state.limitsView, showsLimits(state.mode) {
+            return ("Limits of " + view.target.label + ": Enter changes the selected one  Esc back", .status)
+        }
         var parts: [String] = []
         if let source = state.replaySource { parts.append("Replay of " + DisplayText.escaped(source) + ": one sample, no CPU%") }
         if state.paused { parts.append("PAUSED") }

@@ -45,6 +45,7 @@ public struct ScreenLoop {
         defer { terminal.end() }
 
         let renderer = ScreenRenderer(theme: theme)
+        let actions = ProcessActions(grace: options.grace)
         // The first CPU% needs a second sample: take it soon rather than a full delay later.
         var nextSample = replay ? Double.infinity : Clock.monotonic() + min(options.delay, 1.0)
         var clear = true
@@ -57,10 +58,13 @@ public struct ScreenLoop {
             let now = Clock.monotonic()
             var wait = state.paused ? 1.0 : nextSample - now
             if let message = state.message { wait = min(wait, message.until - now) }
+            // A graceful stop counts down in its row: wake often enough to show each second.
+            if actions.isBusy { wait = min(wait, 0.2) }
             wait = min(max(wait, 0), 1.0)
             if let key = terminal.readKey(timeoutMs: Int((wait * 1000).rounded(.up))) {
                 let effects = state.handle(key)
                 if effects.contains(.quit) { return }
+                for request in state.takeRequests() { actions.perform(request, on: &state) }
                 if effects.contains(.redraw) { clear = true }
                 if effects.contains(.resample), !replay {
                     sampleOptions.threads = state.showUserThreads
@@ -77,6 +81,7 @@ public struct ScreenLoop {
             }
             let t = Clock.monotonic()
             state.tick(now: t)
+            actions.step(&state)
             if !state.paused, t >= nextSample {
                 var next: Snapshot
                 do {
@@ -88,6 +93,8 @@ public struct ScreenLoop {
                 previous = next
                 state.update(next, now: Clock.monotonic())
                 nextSample = t + options.delay
+                // The limits view is read again with every refresh.
+                if let view = state.limitsView { actions.perform(.readLimits(view.target), on: &state) }
             }
         }
     }

@@ -1,3 +1,5 @@
+import ProcFS
+import ProcessControl
 import ProcessModel
 
 /// What must happen after an action, besides drawing the screen again.
@@ -18,6 +20,8 @@ public struct Picker: Equatable, Sendable {
         case sort
         /// Items after the first ("All users") are user names; `uids` in the same order.
         case user(uids: [UInt32?])
+        /// F9/k: item 0 is the graceful stop, then `signals` in order.
+        case signal(targets: [ControlTarget], signals: [Signal])
     }
 
     public var kind: Kind
@@ -39,8 +43,10 @@ public struct ScreenOptions: Sendable {
     public var replaySource: String?
     /// Seconds between refreshes.
     public var delay: Double
+    /// The graceful stop's seconds between SIGTERM and SIGKILL.
+    public var grace: Double
 
-    public init(pids: Set<Int32>? = nil, uid: UInt32? = nil, filterText: String = "", sortKey: SortKey = .cpu, tree: Bool = false, showUserThreads: Bool = false, readonly: Bool = false, replaySource: String? = nil, delay: Double = 1.5) {
+    public init(pids: Set<Int32>? = nil, uid: UInt32? = nil, filterText: String = "", sortKey: SortKey = .cpu, tree: Bool = false, showUserThreads: Bool = false, readonly: Bool = false, replaySource: String? = nil, delay: Double = 1.5, grace: Double = 10) {
         self.pids = pids
         self.uid = uid
         self.filterText = filterText
@@ -50,6 +56,7 @@ public struct ScreenOptions: Sendable {
         self.readonly = readonly
         self.replaySource = replaySource
         self.delay = delay
+        self.grace = grace
     }
 }
 
@@ -61,6 +68,10 @@ public struct ViewState {
     public enum Mode: Equatable, Sendable {
         case list, search, filter, help
         case picker(Picker)
+        /// A line typed at the bottom (exact nice, a new limit).
+        case prompt(Prompt)
+        /// L: `limitsView` of one process.
+        case limits
     }
 
     public struct Message: Equatable, Sendable {
@@ -102,6 +113,14 @@ public struct ViewState {
     public var highlightSeconds = 3.0
     /// How long a status message stays.
     public var messageSeconds = 4.0
+    /// Seconds between SIGTERM and SIGKILL of the signal menu's graceful stop.
+    public let grace: Double
+    /// The process whose limits L shows, while it shows them (also under its prompt).
+    public private(set) var limitsView: LimitsView?
+    /// Graceful stops in progress, by process: "TERM 7s", shown in its row.
+    public private(set) var stopMarkers: [ProcessKey: String] = [:]
+    /// What the user asked ProcessControl to do, not yet done (ScreenLoop takes them).
+    public private(set) var requests: [ControlRequest] = []
 
     public private(set) var snapshot: Snapshot?
     public private(set) var rows: [ProcessListing.Row] = []
@@ -119,6 +138,7 @@ public struct ViewState {
         showUserThreads = options.showUserThreads
         readonly = options.readonly
         replaySource = options.replaySource
+        grace = options.grace
     }
 
     // MARK: - Data
@@ -241,6 +261,8 @@ public struct ViewState {
         case .search: return handleSearchKey(key)
         case .filter: return handleFilterKey(key)
         case .picker(let picker): return handlePickerKey(key, picker)
+        case .prompt(let prompt): return handlePromptKey(key, prompt)
+        case .limits: return handleLimitsKey(key)
         case .list: return apply(KeyMap.action(for: key))
         }
     }
@@ -320,6 +342,13 @@ public struct ViewState {
         case .user(let uids):
             uid = p.selected < uids.count ? uids[p.selected] : nil
             userFilterName = uid == nil ? nil : p.items[p.selected]
+        case .signal(let targets, let signals):
+            if p.selected == 0 {
+                requests.append(.gracefulStop(targets))
+            } else if p.selected - 1 < signals.count {
+                requests.append(.signal(signals[p.selected - 1], targets))
+            }
+            return
         }
         rebuild()
     }
@@ -398,19 +427,19 @@ public struct ViewState {
         case .redraw: return .redraw
         case .resize: return []
         case .quit: return .quit
-        case .processControl(let name):
-            if readonly {
-                say(name + ": swtop is read-only (--readonly)", error: true)
-            } else {
-                say(name + ": not available yet", error: true)
-            }
+        case .signalMenu: openSignalMenu()
+        case .niceLower: renice(by: -1, name: "Nice -")
+        case .niceRaise: renice(by: 1, name: "Nice +")
+        case .setNice: openNicePrompt()
+        case .limits: openLimits()
         case .none: break
         }
         return []
     }
 
-    public mutating func say(_ text: String, error: Bool = false) {
-        message = Message(text: text, isError: error, until: now + messageSeconds)
+    /// A status-line message; `sticky` ones (a stop's outcome) stay until the next message.
+    public mutating func say(_ text: String, error: Bool = false, sticky: Bool = false) {
+        message = Message(text: text, isError: error, until: sticky ? .infinity : now + messageSeconds)
     }
 
     private mutating func moveSelection(to index: Int, keepFollow: Bool = false) {
@@ -527,5 +556,191 @@ public struct ViewState {
         var selected = 0
         if let uid, let i = uids.firstIndex(where: { $0 == uid }) { selected = i }
         return Picker(kind: .user(uids: uids), title: "Show processes of", items: ["All users"] + names, selected: selected)
+    }
+}
+
+// MARK: - Process control
+
+extension ViewState {
+    /// Why a process-control key does nothing here, or nil when it may act.
+    private func controlRefusal(_ name: String) -> String? {
+        if readonly { return name + ": swtop is read-only (--readonly)" }
+        if replaySource != nil { return name + ": this is a replay of recorded files, not live processes" }
+        return nil
+    }
+
+    /// The processes an action is for: every tagged one, else the selected one. A thread row
+    /// stands for its process. nil (with a message said) when there is none.
+    private mutating func controlTargets(_ name: String, selectedOnly: Bool = false) -> [ControlTarget]? {
+        var entries: [ProcessEntry] = []
+        if !tagged.isEmpty, !selectedOnly {
+            var byKey: [ProcessKey: ProcessEntry] = [:]
+            for p in snapshot?.processes ?? [] where tagged.contains(p.key) { byKey[p.key] = p }
+            for (key, ghost) in ghosts where tagged.contains(key) && byKey[key] == nil { byKey[key] = ghost.entry }
+            entries = byKey.values.sorted { ($0.pid, $0.id) < ($1.pid, $1.id) }
+        } else if let row = selectedRow {
+            entries = [row.entry]
+        }
+        guard !entries.isEmpty else {
+            say(name + ": no process selected", error: true)
+            return nil
+        }
+        var targets: [ControlTarget] = []
+        var seen = Set<Int32>()
+        for entry in entries {
+            var process = entry
+            if entry.isSecondaryThread {
+                guard let main = snapshot?.processes.first(where: { $0.pid == entry.pid && !$0.isSecondaryThread }) else {
+                    say(name + ": thread \(entry.id): its process \(entry.pid) is not in the list", error: true)
+                    return nil
+                }
+                process = main
+            }
+            guard seen.insert(process.pid).inserted else { continue }
+            targets.append(ControlTarget(
+                target: ProcessTarget(pid: process.pid, startTicks: process.startTicks),
+                name: DisplayText.escaped(process.name), nice: process.nice))
+        }
+        return targets
+    }
+
+    private static func describe(_ targets: [ControlTarget]) -> String {
+        targets.count == 1 ? targets[0].label : "\(targets.count) tagged processes"
+    }
+
+    mutating func openSignalMenu() {
+        if let refusal = controlRefusal("Kill") { return say(refusal, error: true) }
+        guard let targets = controlTargets("Kill") else { return }
+        let items = [gracefulStopLabel(grace: grace)] + Signal.menu.map(Self.signalItem)
+        mode = .picker(Picker(kind: .signal(targets: targets, signals: Signal.menu), title: "Send to " + Self.describe(targets), items: items, selected: 0))
+    }
+
+    /// "15 SIGTERM", " 1 SIGHUP".
+    static func signalItem(_ signal: Signal) -> String {
+        let n = String(signal.number)
+        return String(repeating: " ", count: max(0, 2 - n.count)) + n + " " + signal.name
+    }
+
+    mutating func renice(by delta: Int32, name: String) {
+        if let refusal = controlRefusal(name) { return say(refusal, error: true) }
+        guard let targets = controlTargets(name) else { return }
+        requests.append(.renice(targets.map { ($0, $0.nice + delta) }))
+    }
+
+    mutating func openNicePrompt() {
+        if let refusal = controlRefusal("Nice") { return say(refusal, error: true) }
+        guard let targets = controlTargets("Nice") else { return }
+        let now = targets.count == 1 ? " (now \(targets[0].nice))" : ""
+        mode = .prompt(Prompt(kind: .nice(targets), label: "Nice of \(Self.describe(targets))\(now), -20 to 19: "))
+    }
+
+    mutating func openLimits() {
+        if let refusal = controlRefusal("Limits") { return say(refusal, error: true) }
+        guard let target = controlTargets("Limits", selectedOnly: true)?.first else { return }
+        limitsView = LimitsView(target: target)
+        mode = .limits
+        requests.append(.readLimits(target))
+    }
+
+    private mutating func handlePromptKey(_ key: Key, _ prompt: Prompt) -> Effects {
+        var p = prompt
+        switch key {
+        case .character(let c):
+            p.text.unicodeScalars.append(c)
+        case .backspace, .delete:
+            if !p.text.isEmpty { p.text.removeLast() }
+        case .escape:
+            closePrompt(p)
+            return []
+        case .enter:
+            closePrompt(p)
+            submit(p)
+            return []
+        default: break
+        }
+        mode = .prompt(p)
+        return []
+    }
+
+    private mutating func closePrompt(_ p: Prompt) {
+        if case .limit = p.kind, limitsView != nil { mode = .limits } else { mode = .list }
+    }
+
+    private mutating func submit(_ p: Prompt) {
+        let text = p.text.trimmingSpaces()
+        switch p.kind {
+        case .nice(let targets):
+            guard let nice = Int32(text) else {
+                return say("Nice: '\(DisplayText.escaped(text))' is not a number from -20 to 19", error: true)
+            }
+            requests.append(.renice(targets.map { ($0, nice) }))
+        case .limit(let resource, let target):
+            switch ResourceLimits.Change.parse(resource + "=" + text) {
+            case .success(let change): requests.append(.setLimit(change, target))
+            case .failure(let error): say("\(target.label): \(error.description)", error: true)
+            }
+        }
+    }
+
+    private mutating func handleLimitsKey(_ key: Key) -> Effects {
+        guard var view = limitsView else {
+            mode = .list
+            return []
+        }
+        let last = max(0, view.limits.count - 1)
+        switch key {
+        case .up: view.selected = max(0, view.selected - 1)
+        case .down: view.selected = min(last, view.selected + 1)
+        case .home: view.selected = 0
+        case .end: view.selected = last
+        case .pageUp: view.selected = max(0, view.selected - max(1, listHeight - 1))
+        case .pageDown: view.selected = min(last, view.selected + max(1, listHeight - 1))
+        case .escape, .character("q"):
+            limitsView = nil
+            mode = .list
+            return []
+        case .enter:
+            guard let limit = view.selectedLimit else {
+                say("Limits: nothing to change yet", error: true)
+                return []
+            }
+            let label = "\(limit.resource) of \(view.target.label) (now \(limit.soft):\(limit.hard)), SOFT[:HARD]: "
+            mode = .prompt(Prompt(kind: .limit(resource: limit.resource, view.target), label: label))
+        case .function(10): return .quit
+        case .control("l"): return .redraw
+        default: break
+        }
+        limitsView = view
+        return []
+    }
+
+    /// Hands over the requests made since the last call.
+    public mutating func takeRequests() -> [ControlRequest] {
+        defer { requests.removeAll() }
+        return requests
+    }
+
+    /// A fresh read of the limits view's process (nil limits: `error` says why).
+    public mutating func setLimits(_ limits: ProcLimits?, error: String?) {
+        guard var view = limitsView else { return }
+        if let limits {
+            view.limits = limits.limits
+            view.selected = min(max(0, view.selected), max(0, limits.limits.count - 1))
+        }
+        if let error, error != view.error { say("Limits of \(view.target.label): \(error)", error: true) }
+        view.error = error
+        limitsView = view
+    }
+
+    /// The graceful stops still running: "TERM 7s" for each process.
+    public mutating func setStopMarkers(_ markers: [ProcessKey: String]) { stopMarkers = markers }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
     }
 }

@@ -11,6 +11,7 @@ struct Screen {
     var noColor: Bool
     var readonly: Bool
     var threads: Bool
+    var grace: Double
 
     func run() throws {
         let sampler: Sampler
@@ -23,7 +24,7 @@ struct Screen {
             pids: try options.pidSet(), uid: try options.uid(), filterText: options.filter ?? "",
             sortKey: try options.sort() ?? .cpu, tree: options.tree, showUserThreads: threads,
             readonly: readonly, replaySource: options.procRoot == "/proc" ? nil : options.procRoot,
-            delay: Double(delayTenths) / 10)
+            delay: Double(delayTenths) / 10, grace: grace)
         // https://no-color.org: set and not empty.
         let noColorEnv = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
         let theme: Theme = noColor || noColorEnv ? .monochrome : .color

@@ -40,6 +40,11 @@ struct Swtop: ParsableCommand {
     @Flag(help: "Do not allow processes to be changed from the screen.")
     var readonly = false
 
+    // Not --grace: `swtop stop` has a --grace of its own, and ArgumentParser gives a parent's
+    // option the value when both have the name (`swtop stop PID --grace 1` would get 10 s).
+    @Option(name: .customLong("stop-grace"), help: ArgumentHelp("The screen's graceful stop (F9): seconds between SIGTERM and SIGKILL.", valueName: "SECONDS"))
+    var screenGrace: Double = 10
+
     func validate() throws {
         guard (1...36_000).contains(delay) else {
             throw ValidationError("invalid --delay '\(delay)': expected tenths of a second from 1 to 36000")
@@ -54,9 +59,12 @@ struct Swtop: ParsableCommand {
         // `swtop limits PID --json` has a --json of its own.
         if json && !once { throw ValidationError("--json needs --once") }
         if limits && !once { throw ValidationError("--limits needs --once") }
+        guard screenGrace.isFinite, screenGrace >= 0, screenGrace <= 3600 else {
+            throw ValidationError("invalid --stop-grace '\(screenGrace)': expected seconds from 0 to 3600")
+        }
         try Self.reportingFailures {
             guard once else {
-                try Screen(options: options, delayTenths: delay, noColor: noColor, readonly: readonly, threads: threads).run()
+                try Screen(options: options, delayTenths: delay, noColor: noColor, readonly: readonly, threads: threads, grace: screenGrace).run()
                 return
             }
             try Once(options: options, json: json, limits: limits, threads: threads, interval: interval).run()

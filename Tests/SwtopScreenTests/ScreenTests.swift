@@ -226,16 +226,111 @@ struct ScreenTests {
         screen = try s.waitFor("the list") { $0.functionBar == Self.functionBar }
     }
 
-    @Test func processControlKeysSayNotAvailableYet() throws {
-        let s = try ScreenSession()
-        try s.waitFor("the screen") { $0.functionBar == Self.functionBar }
-        try s.send("F9")
-        try s.waitFor("the message") { $0.statusLine == "Kill: not available yet" }
+    @Test func readOnlyRefusesProcessControlInTheStatusLine() throws {
         let ro = try ScreenSession(arguments: "--readonly")
         let screen = try ro.waitFor("the screen") { $0.functionBar.hasPrefix("F1Help") }
         #expect(screen.functionBar == "F1Help  F2      F3SearchF4FilterF5Tree  F6SortByF7      F8      F9      F10Quit")
         try ro.send("F9")
         try ro.waitFor("the read-only message") { $0.statusLine == "Kill: swtop is read-only (--readonly)" }
+        try ro.send("F7")
+        try ro.waitFor("the read-only message for nice") { $0.statusLine == "Nice -: swtop is read-only (--readonly)" }
+        try ro.send("L")
+        try ro.waitFor("the read-only message for limits") { $0.statusLine == "Limits: swtop is read-only (--readonly)" }
+    }
+
+    @Test func signalMenuOffersTheGracefulStopFirstAndEscCancels() throws {
+        let children = Children()
+        let testee = try children.startTestee(["ignore-term"])
+        let s = try ScreenSession(arguments: "-p \(testee)")
+        try s.waitFor("the testee") { $0.row(pid: testee) != nil }
+        try s.send("F9")
+        var screen = try s.waitFor("the signal menu") { $0.functionBar == "Enter Send  Esc Cancel" }
+        let title = try #require(screen.lines.first { $0.hasPrefix("Send to ") })
+        #expect(title.hasPrefix("Send to \(testee) (swtop-testee)"))
+        let items = screen.lines.compactMap { line -> String? in
+            guard let bar = line.firstIndex(of: "│") else { return nil }
+            let item = line[..<bar].trimmingCharacters(in: .whitespaces)
+            return item.isEmpty ? nil : item
+        }
+        #expect(items == [
+            "Graceful stop (TERM, then KILL after 10 s)", "15 SIGTERM", "1 SIGHUP", "9 SIGKILL", "2 SIGINT",
+            "3 SIGQUIT", "10 SIGUSR1", "12 SIGUSR2", "19 SIGSTOP", "18 SIGCONT",
+        ])
+        #expect(screen.highlightedLine?.hasPrefix(" Graceful stop (TERM, then KILL after 10 s)") == true)
+        try s.send("Escape")
+        screen = try s.waitFor("the list again") { $0.functionBar == Self.functionBar && $0.row(pid: testee) != nil }
+        #expect(screen.statusLine == "Sort: CPU%  PIDs: \(testee)  Shown: 1")
+        #expect(kill(testee, 0) == 0)
+    }
+
+    @Test func gracefulStopCountsDownInTheRowThenKills() throws {
+        let children = Children()
+        let testee = try children.startTestee(["ignore-term"])
+        let s = try ScreenSession(arguments: "--stop-grace 2 -p \(testee)")
+        try s.waitFor("the testee") { $0.row(pid: testee) != nil }
+        try s.send("k")
+        try s.waitFor("the signal menu") { $0.lines.contains { $0.hasPrefix(" Graceful stop (TERM, then KILL after 2 s)") } }
+        try s.send("Enter")
+        var screen = try s.waitFor("the countdown in the row") { $0.row(pid: testee)?.contains(" [TERM 1s] ") == true }
+        let row = try #require(screen.row(pid: testee))
+        #expect(row.contains(" 0:00.00 [TERM 1s] " + testeeBinary), "\(row)")
+        #expect(screen.statusLine == "Sent SIGTERM to \(testee) (swtop-testee); SIGKILL after 2 s if still running")
+        let prefix = "\(testee) (swtop-testee): still running after 2 s: sent SIGKILL; gone "
+        screen = try s.waitFor("the outcome", timeout: 15) { $0.statusLine.hasPrefix(prefix) }
+        #expect(screen.statusLine.hasSuffix(" s later"))
+        #expect(reap(testee) == 128 + SIGKILL)
+        // The outcome stays until the next message (longer than a plain message's 4 s).
+        usleep(5_000_000)
+        screen = try s.waitFor("the outcome still there") { $0.statusLine.hasPrefix(prefix) }
+    }
+
+    @Test func f8RenicesEveryThread() throws {
+        let children = Children()
+        let testee = try children.startTestee(["threads", "3"])
+        let s = try ScreenSession(arguments: "-p \(testee)")
+        try s.waitFor("the testee") { $0.row(pid: testee) != nil }
+        try s.send("F8")
+        try s.waitFor("the renice message") { $0.statusLine == "\(testee) (swtop-testee): nice 0 -> 1 on 3 threads" }
+        let tids = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(testee)/task")
+        #expect(tids.count == 3)
+        for tid in tids {
+            let stat = try String(contentsOfFile: "/proc/\(testee)/task/\(tid)/stat", encoding: .utf8)
+            let afterName = try #require(stat.range(of: ")", options: .backwards)).upperBound
+            let fields = stat[afterName...].split(separator: " ")
+            // Field 19 (nice), counted from field 3 (state) just after the name.
+            #expect(fields[16] == "1", "thread \(tid)")
+        }
+        try s.waitFor("the NI column") { $0.row(pid: testee)?.contains(" 21   1 ") == true }
+    }
+
+    @Test func limitsViewChangesNofile() throws {
+        let children = Children()
+        let testee = try children.startTestee(["ignore-term"])
+        let s = try ScreenSession(arguments: "-p \(testee)")
+        try s.waitFor("the testee") { $0.row(pid: testee) != nil }
+        try s.send("L")
+        var screen = try s.waitFor("the limits view") { $0.lines.contains { $0.hasPrefix("nofile ") } && $0.functionBar == "Enter Change  Esc Back" }
+        #expect(screen.lines.contains("RESOURCE            SOFT         HARD  UNIT      DESCRIPTION"))
+        #expect(screen.statusLine == "Limits of \(testee) (swtop-testee): Enter changes the selected one  Esc back")
+        for _ in 0..<7 { try s.send("Down") }
+        try s.waitFor("nofile selected") { $0.highlightedLine?.hasPrefix("nofile ") == true }
+        try s.send("Enter")
+        try s.waitFor("the limit prompt") { $0.functionBar.hasPrefix("Enter Set   Esc Cancel   nofile of \(testee) (swtop-testee) (now ") }
+        try s.type("100:200")
+        try s.send("Enter")
+        screen = try s.waitFor("the new limit") {
+            $0.statusLine == "\(testee) (swtop-testee): nofile soft 100 hard 200"
+                && $0.lines.contains("nofile               100          200  files     Max open files")
+        }
+        let limits = try String(contentsOfFile: "/proc/\(testee)/limits", encoding: .utf8)
+        let line = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+        #expect(line.split(separator: " ") == ["Max", "open", "files", "100", "200", "files"])
+        try s.send("Enter")
+        try s.type("lots")
+        try s.send("Enter")
+        try s.waitFor("the error") { $0.statusLine == "\(testee) (swtop-testee): invalid limit 'lots': expected a number or 'unlimited'" }
+        try s.send("Escape")
+        try s.waitFor("the list") { $0.functionBar == Self.functionBar && $0.row(pid: testee) != nil }
     }
 
     @Test func replayOfARecordedTree() throws {

@@ -4,6 +4,7 @@ import Testing
 /// The package root, from this file's path: Tests/SwtopScreenTests/TmuxHarness.swift.
 let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let swtopBinary = packageRoot.appendingPathComponent(".build/debug/swtop").path
+let testeeBinary = packageRoot.appendingPathComponent(".build/debug/swtop-testee").path
 
 func findExecutable(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -207,6 +208,16 @@ struct Screen: CustomStringConvertible {
         return nil
     }
 
+    /// Any line between the top and the status line drawn with the selection bar (a picker's
+    /// item, the limits view's row), trailing spaces trimmed.
+    var highlightedLine: String? {
+        let decoded = SGRLines(attributed)
+        for (i, line) in decoded.lines.enumerated() where i < lines.count - 2 {
+            if line.firstBackground == 46, !line.text.isEmpty { return line.text.trimmingTrailingSpaces() }
+        }
+        return nil
+    }
+
     var selectedPID: Int32? { selectedRow.flatMap { Int32($0.split(separator: " ").first ?? "") } }
 }
 
@@ -284,6 +295,33 @@ final class Children {
     func start(_ executable: String, _ arguments: [String]) throws -> Int32 {
         let pid = try spawn(executable, arguments)
         pids.append(pid)
+        return pid
+    }
+
+    /// Starts `swtop-testee MODE ARGS...` (built next to swtop) and returns once it has said
+    /// "ready", so its signal handlers are in place.
+    func startTestee(_ arguments: [String]) throws -> Int32 {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw HarnessError("pipe failed") }
+        defer { close(fds[0]) }
+        let pid: pid_t
+        do {
+            pid = try spawn(testeeBinary, arguments, stdoutFD: fds[1], closeInChild: fds[0])
+        } catch {
+            close(fds[1])
+            throw error
+        }
+        close(fds[1])
+        pids.append(pid)
+        var said: [UInt8] = []
+        var byte: UInt8 = 0
+        while said.count < 6 {
+            let n = read(fds[0], &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            guard n == 1 else { throw HarnessError("swtop-testee \(arguments) exited before it was ready") }
+            said.append(byte)
+        }
+        guard said == Array("ready\n".utf8) else { throw HarnessError("swtop-testee said \(said)") }
         return pid
     }
 

@@ -24,11 +24,15 @@ import Testing
         }
     }
 
-    @Test func processControlKeysAreReservedForTheLaterIssue() {
-        #expect(KeyMap.action(for: .function(7)) == .processControl("Nice -"))
-        #expect(KeyMap.action(for: .function(8)) == .processControl("Nice +"))
-        #expect(KeyMap.action(for: .function(9)) == .processControl("Kill"))
-        #expect(KeyMap.action(for: .character("L")) == .processControl("Limits"))
+    @Test func processControlKeys() {
+        #expect(KeyMap.action(for: .function(7)) == .niceLower)
+        #expect(KeyMap.action(for: .character("]")) == .niceLower)
+        #expect(KeyMap.action(for: .function(8)) == .niceRaise)
+        #expect(KeyMap.action(for: .character("[")) == .niceRaise)
+        #expect(KeyMap.action(for: .function(9)) == .signalMenu)
+        #expect(KeyMap.action(for: .character("k")) == .signalMenu)
+        #expect(KeyMap.action(for: .character("r")) == .setNice)
+        #expect(KeyMap.action(for: .character("L")) == .limits)
     }
 
     @Test func unknownKeysDoNothing() {

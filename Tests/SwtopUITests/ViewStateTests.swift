@@ -155,10 +155,7 @@ import Testing
         #expect(s.followKey == nil)
     }
 
-    @Test func processControlIsNotAvailableYet() {
-        var s = makeState(processes)
-        _ = s.handle(.function(9))
-        #expect(s.message?.text == "Kill: not available yet")
+    @Test func processControlIsRefusedWhenReadOnly() {
         var ro = makeState(processes, options: ScreenOptions(readonly: true))
         _ = ro.handle(.character("L"))
         #expect(ro.message?.text == "Limits: swtop is read-only (--readonly)")
