@@ -308,16 +308,29 @@ public struct ViewState {
         return []
     }
 
+    /// Where a cursor over `count` items goes for a movement key; nil for any other key.
+    private func cursor(_ index: Int, movedBy key: Key, count: Int) -> Int? {
+        let last = max(0, count - 1)
+        let page = max(1, listHeight - 1)
+        switch key {
+        case .up: return max(0, index - 1)
+        case .down: return min(last, index + 1)
+        case .home: return 0
+        case .end: return last
+        case .pageUp: return max(0, index - page)
+        case .pageDown: return min(last, index + page)
+        default: return nil
+        }
+    }
+
     private mutating func handlePickerKey(_ key: Key, _ picker: Picker) -> Effects {
         var p = picker
-        let last = max(0, p.items.count - 1)
+        if let moved = cursor(p.selected, movedBy: key, count: p.items.count) {
+            p.selected = moved
+            mode = .picker(p)
+            return []
+        }
         switch key {
-        case .up: p.selected = max(0, p.selected - 1)
-        case .down: p.selected = min(last, p.selected + 1)
-        case .home: p.selected = 0
-        case .end: p.selected = last
-        case .pageUp: p.selected = max(0, p.selected - max(1, listHeight - 1))
-        case .pageDown: p.selected = min(last, p.selected + max(1, listHeight - 1))
         case .escape, .character("q"):
             mode = .list
             return []
@@ -687,14 +700,12 @@ extension ViewState {
             mode = .list
             return []
         }
-        let last = max(0, view.limits.count - 1)
+        if let moved = cursor(view.selected, movedBy: key, count: view.limits.count) {
+            view.selected = moved
+            limitsView = view
+            return []
+        }
         switch key {
-        case .up: view.selected = max(0, view.selected - 1)
-        case .down: view.selected = min(last, view.selected + 1)
-        case .home: view.selected = 0
-        case .end: view.selected = last
-        case .pageUp: view.selected = max(0, view.selected - max(1, listHeight - 1))
-        case .pageDown: view.selected = min(last, view.selected + max(1, listHeight - 1))
         case .escape, .character("q"):
             limitsView = nil
             mode = .list

@@ -11,21 +11,12 @@ struct Once {
     var interval: Double
 
     func run() throws {
-        let sampler: Sampler
-        do {
-            sampler = try Sampler(root: options.procRoot)
-        } catch {
-            throw Failure(String(describing: error))
-        }
+        // A ProcRootError becomes its one line on stderr in Swtop.reportingFailures.
+        let sampler = try Sampler(root: options.procRoot)
         var files = ProcessFiles.standard
         if limits { files.insert(.limits) }
         let replay = options.procRoot != "/proc"
-        let snapshot: Snapshot
-        do {
-            snapshot = try sampler.sample(SampleOptions(files: files, threads: threads), interval: replay ? 0 : interval)
-        } catch {
-            throw Failure(String(describing: error))
-        }
+        let snapshot = try sampler.sample(SampleOptions(files: files, threads: threads), interval: replay ? 0 : interval)
         let rows = try options.listing().rows(of: snapshot.processes).map { (entry: $0.entry, depth: $0.depth) }
         if json {
             Output.write(SnapshotJSON(snapshot: snapshot, rows: rows, includeLimits: limits).render())

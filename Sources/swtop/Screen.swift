@@ -14,12 +14,8 @@ struct Screen {
     var grace: Double
 
     func run() throws {
-        let sampler: Sampler
-        do {
-            sampler = try Sampler(root: options.procRoot, keepFilesOpen: true)
-        } catch {
-            throw Failure(String(describing: error))
-        }
+        // A ProcRootError becomes its one line on stderr in Swtop.reportingFailures.
+        let sampler = try Sampler(root: options.procRoot, keepFilesOpen: true)
         let screenOptions = ScreenOptions(
             pids: try options.pidSet(), uid: try options.uid(), filterText: options.filter ?? "",
             sortKey: try options.sort() ?? .cpu, tree: options.tree, showUserThreads: threads,
