@@ -148,6 +148,10 @@ public final class ProcReader {
             if n < 0 { return .failure(ReadFailure(errno: SystemCalls.errno)) }
             if n == 0 { break }
             used += n
+            // A short read is the end: /proc files come whole from one read that has room for
+            // them (and regular files end where a read stops short), so the read that would
+            // return 0 is saved. It halves the reads of a refresh.
+            if used < buffer.count { break }
         }
         return .success(used)
     }
@@ -156,7 +160,7 @@ public final class ProcReader {
         UnsafeBufferPointer(start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: count)
     }
 
-    /// Opens a file relative to the root, to keep (see KeptFiles).
+    /// Opens a file relative to the root, to keep (see KeptProcess).
     func open(_ relative: String) -> Result<Int32, ReadFailure> {
         let fd = relative.withCString { SystemCalls.openFile(at: rootFD, $0) }
         return fd >= 0 ? .success(fd) : .failure(ReadFailure(errno: SystemCalls.errno))

@@ -25,11 +25,10 @@ public struct ScreenLoop {
         var state = ViewState(options)
         state.setUserFilterName(userName)
         let replay = options.replaySource != nil
-        var sampleOptions = SampleOptions(files: .standard, threads: state.showUserThreads)
         // Read before the terminal is taken, so a bad proc root fails with a plain message.
         var previous: Snapshot
         do {
-            previous = try sampler.sample(sampleOptions)
+            previous = try sampler.sample(state.sampleOptions())
         } catch {
             throw ScreenError(error.description)
         }
@@ -67,9 +66,8 @@ public struct ScreenLoop {
                 for request in state.takeRequests() { actions.perform(request, on: &state) }
                 if effects.contains(.redraw) { clear = true }
                 if effects.contains(.resample), !replay {
-                    sampleOptions.threads = state.showUserThreads
                     do {
-                        previous = try sampler.sample(sampleOptions)
+                        previous = try sampler.sample(state.sampleOptions())
                     } catch {
                         throw ScreenError(error.description)
                     }
@@ -85,7 +83,7 @@ public struct ScreenLoop {
             if !state.paused, t >= nextSample {
                 var next: Snapshot
                 do {
-                    next = try sampler.sample(sampleOptions)
+                    next = try sampler.sample(state.sampleOptions())
                 } catch {
                     throw ScreenError(error.description)
                 }

@@ -244,6 +244,18 @@ public struct ViewState {
         clampScroll()
     }
 
+    /// What the sampler must read in full for the next refresh: the processes on screen, tagged
+    /// or followed, and every process when the sort is by a column another process can change.
+    public func sampleOptions() -> SampleOptions {
+        var shown = Set<Int32>()
+        let end = min(rows.count, scrollTop + listHeight)
+        if scrollTop < end { for row in rows[scrollTop..<end] { shown.insert(row.entry.pid) } }
+        for key in tagged { shown.insert(key.id) }
+        if let followKey { shown.insert(followKey.id) }
+        let readAll = sortKey == .nice || sortKey == .priority
+        return SampleOptions(files: .standard, threads: showUserThreads, shown: shown, readAll: readAll)
+    }
+
     public var selectedRow: ProcessListing.Row? {
         selectedIndex < rows.count ? rows[selectedIndex] : nil
     }

@@ -1,0 +1,184 @@
+import ProcFS
+
+/// How the screen reads /proc again and again without becoming the process that eats the CPU.
+///
+/// Each process keeps its `schedstat`, `stat` and `statm` open (see KeptProcess). A refresh
+/// reads `schedstat` first: a single-threaded process whose scheduler account did not move has
+/// not run since the last refresh, so its state, CPU time, name, thread count and memory map are
+/// what they were, and its row is kept without reading `stat` or `statm`. Everything else is read
+/// in full:
+/// - processes that ran, new processes, and processes with more than one thread (`schedstat`
+///   covers only the main thread);
+/// - the rows on screen (`SampleOptions.shown`), every refresh, because a few things change
+///   without the process running: another process can renice it, and the kernel can reclaim its
+///   memory;
+/// - the children of a process that exited (vanished or became a zombie), which the kernel gave
+///   a new parent;
+/// - a tenth of all processes in turn, so nothing off screen is older than ten refreshes;
+/// - every process when `SampleOptions.readAll` is set (the sort is by nice or priority) and in
+///   the thread view.
+///
+/// `status` (the uid) and `cmdline` are read when a process is new, when its name changed (it
+/// exec'd), and when it ran while on screen (a process may rewrite its command line).
+final class LiveRefresh {
+    private struct Row {
+        var files: KeptProcess
+        /// The row's tid in the thread view (the pid for a process whose task/ cannot be listed).
+        var tid: Int32?
+        /// `schedstat` as read just before the last full read.
+        var ran: ProcSchedstat?
+        var entry: ProcessEntry
+
+        var key: (Int32, Int32) { (files.pid, tid ?? 0) }
+    }
+
+    private enum Outcome { case kept, read, gone }
+
+    /// Every process is read in full once in this many refreshes.
+    static let rotation = 10
+
+    /// Whether the `refresh`th refresh (counted from 1) reads `pid` in full in any case.
+    static func isRotationTurn(pid: Int32, refresh: Int) -> Bool {
+        (Int(pid) &+ refresh) % rotation == 0
+    }
+
+    private let reader: ProcReader
+    /// Makes an entry of what was read (user names, page size, boot time).
+    private let build: (RawProcess) -> ProcessEntry
+    private var rows: [Row] = []
+    private var refreshes = 0
+    /// The pids read in full by the last refresh (for the tests: everything else was kept).
+    private(set) var lastFullReads: [Int32] = []
+
+    init(reader: ProcReader, build: @escaping (RawProcess) -> ProcessEntry) {
+        self.reader = reader
+        self.build = build
+    }
+
+    deinit {
+        for row in rows { row.files.close() }
+    }
+
+    /// The entries of `pids` (sorted), in (pid, tid) order.
+    func refresh(_ pids: [Int32], _ options: SampleOptions) -> [ProcessEntry] {
+        refreshes &+= 1
+        lastFullReads.removeAll(keepingCapacity: true)
+        let old = rows
+        var next: [Row] = []
+        next.reserveCapacity(pids.count + 16)
+        var keptIndices: [Int] = []
+        var exited = Set<Int32>()
+        var o = 0
+
+        func add(pid: Int32, tid: Int32?, dirTid: Int32?) {
+            let k = (pid, tid ?? 0)
+            while o < old.count, old[o].key < k {
+                old[o].files.close()
+                exited.insert(old[o].files.pid)
+                o += 1
+            }
+            if o < old.count, old[o].key == k {
+                var row = old[o]
+                o += 1
+                let wasZombie = row.entry.state == .zombie
+                let force = options.readAll || options.threads || options.shown.contains(pid)
+                    || Self.isRotationTurn(pid: pid, refresh: refreshes)
+                switch update(&row, force: force, shown: options.shown.contains(pid), options) {
+                case .kept:
+                    keptIndices.append(next.count)
+                    next.append(row)
+                    return
+                case .read:
+                    // Its children were given a new parent when it exited.
+                    if !wasZombie, row.entry.state == .zombie { exited.insert(pid) }
+                    next.append(row)
+                    return
+                case .gone:
+                    // Exited, or the PID now names another process: read that one as new.
+                    row.files.close()
+                    exited.insert(pid)
+                }
+            }
+            if let row = newRow(pid: pid, tid: tid, dirTid: dirTid, options) { next.append(row) }
+        }
+
+        for pid in pids {
+            if options.threads {
+                let tids = reader.tids(of: pid).sorted()
+                for tid in tids { add(pid: pid, tid: tid, dirTid: tid) }
+                // A process whose task/ cannot be listed still gets its own row.
+                if tids.isEmpty { add(pid: pid, tid: pid, dirTid: nil) }
+            } else {
+                add(pid: pid, tid: nil, dirTid: nil)
+            }
+        }
+        while o < old.count {
+            old[o].files.close()
+            exited.insert(old[o].files.pid)
+            o += 1
+        }
+
+        // A process whose parent exited (vanished or became a zombie) was given a new parent
+        // without running itself.
+        var vanished: [Int] = []
+        if !exited.isEmpty {
+            for i in keptIndices where exited.contains(next[i].entry.ppid) {
+                if update(&next[i], force: true, shown: false, options) == .gone {
+                    next[i].files.close()
+                    vanished.append(i)
+                }
+            }
+        }
+        for i in vanished.reversed() { next.remove(at: i) }
+        rows = next
+        return next.map(\.entry)
+    }
+
+    private func newRow(pid: Int32, tid: Int32?, dirTid: Int32?, _ options: SampleOptions) -> Row? {
+        let files = KeptProcess(pid: pid, tid: dirTid, reader: reader)
+        let ran = files.schedstat(reader)
+        guard let stat = files.stat(reader) else {
+            files.close()
+            return nil
+        }
+        lastFullReads.append(pid)
+        var raw = RawProcess(stat: stat, pid: pid, tid: tid)
+        if options.files.contains(.statm) { raw.statm = files.statm(reader) }
+        if options.files.contains(.status) { raw.status = files.read("status", reader, ProcStatus.parse) }
+        if options.files.contains(.cmdline) { raw.cmdline = files.read("cmdline", reader, ProcCmdline.parse) }
+        // A zombie has no command line any more.
+        if stat.state == UInt8(ascii: "Z") { raw.cmdline = [] }
+        return Row(files: files, tid: tid, ran: ran, entry: build(raw))
+    }
+
+    private func update(_ row: inout Row, force: Bool, shown: Bool, _ options: SampleOptions) -> Outcome {
+        var ran: ProcSchedstat?
+        if !options.threads, row.entry.threads == 1, row.files.hasSchedstat {
+            guard let now = row.files.schedstat(reader) else { return .gone }
+            if !force, now.isUsable, now == row.ran { return .kept }
+            ran = now
+        }
+        guard let stat = row.files.stat(reader), stat.startTime == row.entry.startTicks else { return .gone }
+        lastFullReads.append(row.files.pid)
+        let old = row.entry
+        var raw = RawProcess(stat: stat, pid: row.files.pid, tid: row.tid)
+        if options.files.contains(.statm) { raw.statm = row.files.statm(reader) }
+        let didRun = ran == nil || ran != row.ran || stat.utime != old.utimeTicks || stat.stime != old.stimeTicks
+        let renamed = String(decoding: stat.comm, as: UTF8.self) != old.name
+        let reread = renamed || (shown && didRun)
+        if reread {
+            if options.files.contains(.status) { raw.status = row.files.read("status", reader, ProcStatus.parse) }
+            if options.files.contains(.cmdline) { raw.cmdline = row.files.read("cmdline", reader, ProcCmdline.parse) }
+        }
+        var entry = build(raw)
+        if !reread {
+            entry.uid = old.uid
+            entry.user = old.user
+            entry.cmdline = old.cmdline
+        }
+        if stat.state == UInt8(ascii: "Z") { entry.cmdline = [] }
+        row.entry = entry
+        row.ran = ran
+        return .read
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ProcessModel
+
+/// The screen's refresh keeps the rows of processes that did not run (see LiveRefresh). These
+/// tests start real processes and change them in the ways a process changes: by running, by
+/// being stopped, by exec, by exiting into a zombie, by losing its parent, by a renice from
+/// outside. After each, the next refresh must show exactly what /proc shows.
+@Suite(.serialized) struct LiveRefreshTests {
+    /// The state letter and ppid of /proc/PID/stat, read directly.
+    func kernelView(_ pid: Int32) -> (state: Character, ppid: Int32)? {
+        guard let bytes = fileBytes("/proc/\(pid)/stat"), let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = String(decoding: bytes[(close + 2)...], as: UTF8.self).split(separator: " ")
+        guard fields.count > 2, let state = fields[0].first, let ppid = Int32(fields[1]) else { return nil }
+        return (state, ppid)
+    }
+
+    func sleeping(_ pid: Int32) -> Bool { kernelView(pid)?.state == "S" }
+
+    /// The first child the kernel lists for a process.
+    func firstChild(of pid: Int32) -> Int32? {
+        guard let list = fileBytes("/proc/\(pid)/task/\(pid)/children"),
+            let first = String(decoding: list, as: UTF8.self).split(separator: " ").first
+        else { return nil }
+        return Int32(first)
+    }
+
+    /// A sleeper in nanosleep does not run: of 40, the second refresh reads exactly those whose
+    /// rotation turn it is and the one on screen.
+    @Test func onlyProcessesThatRanOrAreDueAreReadAgain() throws {
+        let children = Children()
+        defer { children.stopAll() }
+        let pids = try (0..<40).map { _ in try children.sleeper(named: "idle-sleeper").processIdentifier }
+        for pid in pids {
+            #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("idle-sleeper\n".utf8) && sleeping(pid) })
+        }
+        let sampler = try Sampler(keepFilesOpen: true)
+        _ = try sampler.sample()
+        #expect(Set(pids).isSubset(of: Set(sampler.lastFullReads)))
+        let onScreen = pids[0]
+        _ = try sampler.sample(SampleOptions(shown: [onScreen]))
+        let read = Set(sampler.lastFullReads).intersection(pids)
+        let due = Set(pids.filter { LiveRefresh.isRotationTurn(pid: $0, refresh: 2) }).union([onScreen])
+        #expect(read == due)
+    }
+
+    @Test func aProcessStoppedAndContinuedOffScreenShowsItAtOnce() throws {
+        let children = Children()
+        defer { children.stopAll() }
+        let pid = try children.sleeper(named: "stop-me").processIdentifier
+        #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("stop-me\n".utf8) && sleeping(pid) })
+        let sampler = try Sampler(keepFilesOpen: true)
+        #expect(try sampler.sample().processes.first { $0.pid == pid }?.state.letter == "S")
+        kill(pid, SIGSTOP)
+        #expect(waitUntil { kernelView(pid)?.state == "T" })
+        #expect(try sampler.sample().processes.first { $0.pid == pid }?.state.letter == "T")
+        kill(pid, SIGCONT)
+        #expect(waitUntil { sleeping(pid) })
+        #expect(try sampler.sample().processes.first { $0.pid == pid }?.state.letter == "S")
+    }
+
+    /// `sh` forks a short sleep and execs a long one, which never reaps the short one: a zombie
+    /// whose parent is the long sleep.
+    @Test func aChildThatExitsShowsAsAZombieOfItsParent() throws {
+        let children = Children()
+        defer { children.stopAll() }
+        let parent = try children.start("/bin/sh", ["-c", "/bin/sleep 0.5 & exec /bin/sleep 300"]).processIdentifier
+        var child: Int32 = 0
+        #expect(waitUntil {
+            guard let pid = firstChild(of: parent) else { return false }
+            child = pid
+            return kernelView(parent).map { $0.state == "S" } == true && fileBytes("/proc/\(parent)/comm") == Array("sleep\n".utf8)
+        })
+        let sampler = try Sampler(keepFilesOpen: true)
+        _ = try sampler.sample()
+        #expect(waitUntil(10) { kernelView(child)?.state == "Z" })
+        let zombie = try #require(try sampler.sample().processes.first { $0.pid == child })
+        #expect(zombie.state.letter == "Z")
+        #expect(zombie.ppid == parent)
+        #expect(zombie.cmdline == [])
+        #expect(zombie.commandLine == "[sleep]")
+    }
+
+    /// When a parent exits, the kernel gives its children a new parent; they do not run for it.
+    @Test func anOrphanShowsItsNewParentAtOnce() throws {
+        let children = Children()
+        defer { children.stopAll() }
+        let shell = try children.start("/bin/sh", ["-c", "/bin/sleep 300 & wait"])
+        let parent = shell.processIdentifier
+        var orphan: Int32 = 0
+        #expect(waitUntil {
+            guard let pid = firstChild(of: parent) else { return false }
+            orphan = pid
+            return fileBytes("/proc/\(pid)/comm") == Array("sleep\n".utf8) && sleeping(pid)
+        })
+        defer { kill(orphan, SIGKILL) }
+        let sampler = try Sampler(keepFilesOpen: true)
+        var refreshes = 1
+        #expect(try sampler.sample().processes.first { $0.pid == orphan }?.ppid == parent)
+        // Not on the orphan's rotation turn, which would read it anyway.
+        while LiveRefresh.isRotationTurn(pid: orphan, refresh: refreshes + 1) {
+            _ = try sampler.sample()
+            refreshes += 1
+        }
+        // (Foundation's waitUntilExit would wait for the orphan too: it ends first, by the defer.)
+        kill(parent, SIGKILL)
+        #expect(waitUntil { kernelView(orphan).map { $0.ppid != parent } == true })
+        let adopter = try #require(kernelView(orphan)?.ppid)
+        let row = try #require(try sampler.sample().processes.first { $0.pid == orphan })
+        #expect(row.ppid == adopter)
+        #expect(sampler.lastFullReads.contains(orphan))
+    }
+
+    /// exec changes the name and the command line without changing the pid or start time.
+    @Test func anExecShowsTheNewCommandLine() throws {
+        let children = Children()
+        defer { children.stopAll() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "read line; exec /bin/sleep 300"]
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        let pid = process.processIdentifier
+        defer {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+        #expect(waitUntil { sleeping(pid) })
+        let sampler = try Sampler(keepFilesOpen: true)
+        let before = try #require(try sampler.sample().processes.first { $0.pid == pid })
+        #expect(before.cmdline == ["/bin/sh", "-c", "read line; exec /bin/sleep 300"])
+        input.fileHandleForWriting.write(Data("go\n".utf8))
+        #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("sleep\n".utf8) })
+        let after = try #require(try sampler.sample().processes.first { $0.pid == pid })
+        #expect(after.name == "sleep")
+        #expect(after.cmdline == ["/bin/sleep", "300"])
+        #expect(after.startTicks == before.startTicks)
+    }
+
+    /// A renice from another process does not make the target run: the row on screen shows it at
+    /// the next refresh, a row off screen at its rotation turn.
+    @Test func aReniceFromOutsideIsShownOnScreenAtOnceAndOffScreenInTurn() throws {
+        try #require(getuid() == 0, "needs root to renice a child up and down")
+        let children = Children()
+        defer { children.stopAll() }
+        let a = try children.sleeper(named: "renice-on").processIdentifier
+        let b = try children.sleeper(named: "renice-off").processIdentifier
+        #expect(waitUntil { sleeping(a) && sleeping(b) && fileBytes("/proc/\(b)/comm") == Array("renice-off\n".utf8) })
+        let sampler = try Sampler(keepFilesOpen: true)
+        _ = try sampler.sample()
+        #expect(setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(a), 7) == 0)
+        #expect(setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(b), 7) == 0)
+        #expect(try sampler.sample(SampleOptions(shown: [a])).processes.first { $0.pid == a }?.nice == 7)
+        var done = 2
+        while !LiveRefresh.isRotationTurn(pid: b, refresh: done + 1) {
+            _ = try sampler.sample()
+            done += 1
+        }
+        #expect(done + 1 <= 2 + LiveRefresh.rotation)
+        #expect(try sampler.sample().processes.first { $0.pid == b }?.nice == 7)
+        #expect(sampler.lastFullReads.contains(b))
+    }
+}
