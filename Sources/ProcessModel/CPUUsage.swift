@@ -49,7 +49,10 @@ extension Snapshot {
             let now = processes[i].cpuTicks
             let then = before[processes[i].key] ?? 0
             let used = now >= then ? Double(now - then) : 0
-            processes[i].cpuPercent = used / ticksPerInterval * 100
+            let percent = used / ticksPerInterval * 100
+            // Unchanged (a process that did not run, 0 again): no write, so the entry keeps
+            // sharing its storage with the sampler's table.
+            if processes[i].cpuPercent != percent { processes[i].cpuPercent = percent }
         }
         if let old = previous.system.cpuTimes, let new = system.cpuTimes {
             system.cpuPercent = CPUUsage(from: old.total, to: new.total)?.total

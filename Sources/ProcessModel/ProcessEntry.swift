@@ -1,40 +1,160 @@
 import ProcFS
 
 /// One process (or, in thread mode, one thread) as the user sees it.
-public struct ProcessEntry: Sendable {
-    public var pid: Int32
+///
+/// A value type whose fields live in one shared, copy-on-write box: a snapshot, the screen's
+/// rows and the sampler's table all hold the same process many times over, and each copy costs
+/// a pointer instead of 200 bytes. A process that did not run between refreshes keeps its box.
+public struct ProcessEntry: @unchecked Sendable {
+    struct Fields {
+        var pid: Int32
+        var tid: Int32?
+        var ppid: Int32
+        var pgid: Int32
+        var sid: Int32
+        var ttyNr: Int32
+        var uid: UInt32?
+        var user: String?
+        var name: String
+        var cmdline: [String]?
+        var state: ProcessState
+        var isKernelThread: Bool
+        var threads: Int32
+        var priority: Int32
+        var nice: Int32
+        var rssKB: UInt64?
+        var vszKB: UInt64?
+        var utimeTicks: UInt64
+        var stimeTicks: UInt64
+        var startTicks: UInt64
+        var processor: Int32?
+        var cpuPercent: Double?
+        var memPercent: Double?
+        var startTime: Double?
+        var limits: ProcLimits?
+    }
+
+    final class Storage {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    /// The box, copied first if another entry shares it.
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        return storage
+    }
+
+    public var pid: Int32 {
+        get { storage.fields.pid }
+        set { unique().fields.pid = newValue }
+    }
     /// Set for a thread row; the main thread's tid equals its pid.
-    public var tid: Int32?
-    public var ppid: Int32
-    public var pgid: Int32
-    public var sid: Int32
-    public var ttyNr: Int32
+    public var tid: Int32? {
+        get { storage.fields.tid }
+        set { unique().fields.tid = newValue }
+    }
+    public var ppid: Int32 {
+        get { storage.fields.ppid }
+        set { unique().fields.ppid = newValue }
+    }
+    public var pgid: Int32 {
+        get { storage.fields.pgid }
+        set { unique().fields.pgid = newValue }
+    }
+    public var sid: Int32 {
+        get { storage.fields.sid }
+        set { unique().fields.sid = newValue }
+    }
+    public var ttyNr: Int32 {
+        get { storage.fields.ttyNr }
+        set { unique().fields.ttyNr = newValue }
+    }
     /// Real uid from status; nil when status could not be read.
-    public var uid: UInt32?
-    public var user: String?
+    public var uid: UInt32? {
+        get { storage.fields.uid }
+        set { unique().fields.uid = newValue }
+    }
+    public var user: String? {
+        get { storage.fields.user }
+        set { unique().fields.user = newValue }
+    }
     /// comm, decoded as UTF-8 with invalid bytes replaced. Escape before showing.
-    public var name: String
+    public var name: String {
+        get { storage.fields.name }
+        set { unique().fields.name = newValue }
+    }
     /// nil when cmdline could not be read; [] for kernel threads and zombies.
-    public var cmdline: [String]?
-    public var state: ProcessState
-    public var isKernelThread: Bool
-    public var threads: Int32
-    public var priority: Int32
-    public var nice: Int32
+    public var cmdline: [String]? {
+        get { storage.fields.cmdline }
+        set { unique().fields.cmdline = newValue }
+    }
+    public var state: ProcessState {
+        get { storage.fields.state }
+        set { unique().fields.state = newValue }
+    }
+    public var isKernelThread: Bool {
+        get { storage.fields.isKernelThread }
+        set { unique().fields.isKernelThread = newValue }
+    }
+    public var threads: Int32 {
+        get { storage.fields.threads }
+        set { unique().fields.threads = newValue }
+    }
+    public var priority: Int32 {
+        get { storage.fields.priority }
+        set { unique().fields.priority = newValue }
+    }
+    public var nice: Int32 {
+        get { storage.fields.nice }
+        set { unique().fields.nice = newValue }
+    }
     /// From statm; nil when it could not be read.
-    public var rssKB: UInt64?
-    public var vszKB: UInt64?
-    public var utimeTicks: UInt64
-    public var stimeTicks: UInt64
-    public var startTicks: UInt64
-    public var processor: Int32?
+    public var rssKB: UInt64? {
+        get { storage.fields.rssKB }
+        set { unique().fields.rssKB = newValue }
+    }
+    public var vszKB: UInt64? {
+        get { storage.fields.vszKB }
+        set { unique().fields.vszKB = newValue }
+    }
+    public var utimeTicks: UInt64 {
+        get { storage.fields.utimeTicks }
+        set { unique().fields.utimeTicks = newValue }
+    }
+    public var stimeTicks: UInt64 {
+        get { storage.fields.stimeTicks }
+        set { unique().fields.stimeTicks = newValue }
+    }
+    public var startTicks: UInt64 {
+        get { storage.fields.startTicks }
+        set { unique().fields.startTicks = newValue }
+    }
+    public var processor: Int32? {
+        get { storage.fields.processor }
+        set { unique().fields.processor = newValue }
+    }
     /// Percent of one CPU since the previous sample; nil with a single sample.
-    public var cpuPercent: Double?
+    public var cpuPercent: Double? {
+        get { storage.fields.cpuPercent }
+        set { unique().fields.cpuPercent = newValue }
+    }
     /// Percent of MemTotal; nil when RSS or MemTotal is unknown.
-    public var memPercent: Double?
+    public var memPercent: Double? {
+        get { storage.fields.memPercent }
+        set { unique().fields.memPercent = newValue }
+    }
     /// Seconds since the epoch; nil when the boot time is unknown.
-    public var startTime: Double?
-    public var limits: ProcLimits?
+    public var startTime: Double? {
+        get { storage.fields.startTime }
+        set { unique().fields.startTime = newValue }
+    }
+    public var limits: ProcLimits? {
+        get { storage.fields.limits }
+        set { unique().fields.limits = newValue }
+    }
 
     /// The id of this row in the tree: the tid for a thread row, else the pid.
     public var id: Int32 { tid ?? pid }
@@ -62,26 +182,16 @@ public struct ProcessEntry: Sendable {
 
     public init(raw: RawProcess, pageSizeKB: UInt64) {
         let stat = raw.stat
-        pid = raw.pid
-        tid = raw.tid
-        ppid = stat.ppid
-        pgid = stat.pgrp
-        sid = stat.session
-        ttyNr = stat.ttyNr
-        uid = raw.status?.realUID
-        name = String(decoding: stat.comm, as: UTF8.self)
-        cmdline = raw.cmdline.map { args in args.map { String(decoding: $0, as: UTF8.self) } }
-        state = ProcessState(letter: stat.state)
-        isKernelThread = stat.isKernelThread
-        threads = stat.numThreads
-        priority = stat.priority
-        nice = stat.nice
-        rssKB = raw.statm.map { $0.resident &* pageSizeKB }
-        vszKB = raw.statm.map { $0.size &* pageSizeKB }
-        utimeTicks = stat.utime
-        stimeTicks = stat.stime
-        startTicks = stat.startTime
-        processor = stat.processor
-        limits = raw.limits
+        storage = Storage(Fields(
+            pid: raw.pid, tid: raw.tid, ppid: stat.ppid, pgid: stat.pgrp, sid: stat.session,
+            ttyNr: stat.ttyNr, uid: raw.status?.realUID, user: nil,
+            name: String(decoding: stat.comm, as: UTF8.self),
+            cmdline: raw.cmdline.map { args in args.map { String(decoding: $0, as: UTF8.self) } },
+            state: ProcessState(letter: stat.state), isKernelThread: stat.isKernelThread,
+            threads: stat.numThreads, priority: stat.priority, nice: stat.nice,
+            rssKB: raw.statm.map { $0.resident &* pageSizeKB }, vszKB: raw.statm.map { $0.size &* pageSizeKB },
+            utimeTicks: stat.utime, stimeTicks: stat.stime, startTicks: stat.startTime,
+            processor: stat.processor, cpuPercent: nil, memPercent: nil, startTime: nil,
+            limits: raw.limits))
     }
 }

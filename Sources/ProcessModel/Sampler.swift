@@ -35,6 +35,9 @@ public final class Sampler {
     /// Set for a sampler that refreshes a screen: see `init(root:keepFilesOpen:)`.
     private var live: LiveRefresh?
     private var bootTime: UInt64?
+    private var memTotal: UInt64 = 0
+    /// The MemTotal the MEM% of the live rows was worked out with.
+    private var builtWithMemTotal: UInt64 = 0
 
     /// - Parameter keepFilesOpen: for repeated samples (the screen): keep each process's files
     ///   open and re-read only what can have changed (see LiveRefresh), on one thread. Raises
@@ -63,6 +66,7 @@ public final class Sampler {
         var system = readSystem()
         bootTime = system.cpuTimes?.bootTime
         let memTotal = system.memory?.memTotal ?? 0
+        self.memTotal = memTotal
 
         var entries: [ProcessEntry]
         if let live {
@@ -73,11 +77,11 @@ public final class Sampler {
             entries.reserveCapacity(raws.count)
             for raw in raws { entries.append(entry(raw)) }
         }
-        // MemTotal can change (memory hot-plug, a balloon driver): MEM% is worked out each time.
-        for i in entries.indices {
-            if let rss = entries[i].rssKB, memTotal > 0 {
-                entries[i].memPercent = Double(rss) / Double(memTotal) * 100
-            }
+        // MemTotal can change (memory hot-plug, a balloon driver): then MEM% of the rows the
+        // live refresh kept is worked out again.
+        if memTotal != builtWithMemTotal {
+            for i in entries.indices { entries[i].memPercent = memPercent(entries[i].rssKB) }
+            builtWithMemTotal = memTotal
         }
         if system.cpus == 0 { system.cpus = 1 }
         return Snapshot(time: time, monotonic: monotonic, system: system, processes: entries, clockTicksPerSecond: clockTicksPerSecond)
@@ -106,7 +110,13 @@ public final class Sampler {
         var e = ProcessEntry(raw: raw, pageSizeKB: pageSizeKB)
         if let uid = e.uid { e.user = users.name(of: uid) }
         if let bootTime { e.startTime = Double(bootTime) + Double(e.startTicks) / clockTicksPerSecond }
+        e.memPercent = memPercent(e.rssKB)
         return e
+    }
+
+    private func memPercent(_ rssKB: UInt64?) -> Double? {
+        guard let rssKB, memTotal > 0 else { return nil }
+        return Double(rssKB) / Double(memTotal) * 100
     }
 
     private func readSystem() -> SystemInfo {
