@@ -41,18 +41,13 @@ extension Snapshot {
         let elapsed = monotonic - previous.monotonic
         guard elapsed > 0 else { return }
         interval = elapsed
-        var before: [ProcessKey: UInt64] = [:]
-        before.reserveCapacity(previous.processes.count)
-        for p in previous.processes { before[p.key] = p.cpuTicks }
         let ticksPerInterval = elapsed * clockTicksPerSecond
+        let pairs = SnapshotPairing.previousIndices(of: processes, in: previous.processes)
         for i in processes.indices {
             let now = processes[i].cpuTicks
-            let then = before[processes[i].key] ?? 0
+            let then = pairs[i].map { previous.processes[$0].cpuTicks } ?? 0
             let used = now >= then ? Double(now - then) : 0
-            let percent = used / ticksPerInterval * 100
-            // Unchanged (a process that did not run, 0 again): no write, so the entry keeps
-            // sharing its storage with the sampler's table.
-            if processes[i].cpuPercent != percent { processes[i].cpuPercent = percent }
+            processes[i].cpuPercent = used / ticksPerInterval * 100
         }
         if let old = previous.system.cpuTimes, let new = system.cpuTimes {
             system.cpuPercent = CPUUsage(from: old.total, to: new.total)?.total

@@ -155,12 +155,7 @@ final class LiveRefresh {
         var ran: ProcSchedstat?
         if !options.threads, row.entry.threads == 1, row.files.hasSchedstat {
             guard let now = row.files.schedstat(reader) else { return .gone }
-            if !force, now.isUsable, now == row.ran {
-                // It used no CPU time since the last refresh; said here once, so that computing
-                // CPU% writes nothing and the snapshot shares this row's entry.
-                if row.entry.cpuPercent != 0 { row.entry.cpuPercent = 0 }
-                return .kept
-            }
+            if !force, now.isUsable, now == row.ran { return .kept }
             ran = now
         }
         guard let stat = row.files.stat(reader), stat.startTime == row.entry.startTicks else { return .gone }

@@ -5,6 +5,7 @@ import ProcFS
 /// A value type whose fields live in one shared, copy-on-write box: a snapshot, the screen's
 /// rows and the sampler's table all hold the same process many times over, and each copy costs
 /// a pointer instead of 200 bytes. A process that did not run between refreshes keeps its box.
+/// CPU% and MEM%, worked out for every process at every refresh, live outside it.
 public struct ProcessEntry: @unchecked Sendable {
     struct Fields {
         var pid: Int32
@@ -28,8 +29,6 @@ public struct ProcessEntry: @unchecked Sendable {
         var stimeTicks: UInt64
         var startTicks: UInt64
         var processor: Int32?
-        var cpuPercent: Double?
-        var memPercent: Double?
         var startTime: Double?
         var limits: ProcLimits?
     }
@@ -40,6 +39,10 @@ public struct ProcessEntry: @unchecked Sendable {
     }
 
     private var storage: Storage
+    /// Percent of one CPU since the previous sample; nil with a single sample.
+    public var cpuPercent: Double?
+    /// Percent of MemTotal; nil when RSS or MemTotal is unknown.
+    public var memPercent: Double?
 
     /// The box, copied first if another entry shares it.
     private mutating func unique() -> Storage {
@@ -136,16 +139,6 @@ public struct ProcessEntry: @unchecked Sendable {
         get { storage.fields.processor }
         set { unique().fields.processor = newValue }
     }
-    /// Percent of one CPU since the previous sample; nil with a single sample.
-    public var cpuPercent: Double? {
-        get { storage.fields.cpuPercent }
-        set { unique().fields.cpuPercent = newValue }
-    }
-    /// Percent of MemTotal; nil when RSS or MemTotal is unknown.
-    public var memPercent: Double? {
-        get { storage.fields.memPercent }
-        set { unique().fields.memPercent = newValue }
-    }
     /// Seconds since the epoch; nil when the boot time is unknown.
     public var startTime: Double? {
         get { storage.fields.startTime }
@@ -191,7 +184,7 @@ public struct ProcessEntry: @unchecked Sendable {
             threads: stat.numThreads, priority: stat.priority, nice: stat.nice,
             rssKB: raw.statm.map { $0.resident &* pageSizeKB }, vszKB: raw.statm.map { $0.size &* pageSizeKB },
             utimeTicks: stat.utime, stimeTicks: stat.stime, startTicks: stat.startTime,
-            processor: stat.processor, cpuPercent: nil, memPercent: nil, startTime: nil,
+            processor: stat.processor, startTime: nil,
             limits: raw.limits))
     }
 }

@@ -35,9 +35,6 @@ public final class Sampler {
     /// Set for a sampler that refreshes a screen: see `init(root:keepFilesOpen:)`.
     private var live: LiveRefresh?
     private var bootTime: UInt64?
-    private var memTotal: UInt64 = 0
-    /// The MemTotal the MEM% of the live rows was worked out with.
-    private var builtWithMemTotal: UInt64 = 0
 
     /// - Parameter keepFilesOpen: for repeated samples (the screen): keep each process's files
     ///   open and re-read only what can have changed (see LiveRefresh), on one thread. Raises
@@ -66,7 +63,6 @@ public final class Sampler {
         var system = readSystem()
         bootTime = system.cpuTimes?.bootTime
         let memTotal = system.memory?.memTotal ?? 0
-        self.memTotal = memTotal
 
         var entries: [ProcessEntry]
         if let live {
@@ -77,12 +73,8 @@ public final class Sampler {
             entries.reserveCapacity(raws.count)
             for raw in raws { entries.append(entry(raw)) }
         }
-        // MemTotal can change (memory hot-plug, a balloon driver): then MEM% of the rows the
-        // live refresh kept is worked out again.
-        if memTotal != builtWithMemTotal {
-            for i in entries.indices { entries[i].memPercent = memPercent(entries[i].rssKB) }
-            builtWithMemTotal = memTotal
-        }
+        // MemTotal can change (memory hot-plug, a balloon driver): MEM% is worked out each time.
+        for i in entries.indices { entries[i].memPercent = memPercent(entries[i].rssKB, of: memTotal) }
         if system.cpus == 0 { system.cpus = 1 }
         return Snapshot(time: time, monotonic: monotonic, system: system, processes: entries, clockTicksPerSecond: clockTicksPerSecond)
     }
@@ -110,11 +102,10 @@ public final class Sampler {
         var e = ProcessEntry(raw: raw, pageSizeKB: pageSizeKB)
         if let uid = e.uid { e.user = users.name(of: uid) }
         if let bootTime { e.startTime = Double(bootTime) + Double(e.startTicks) / clockTicksPerSecond }
-        e.memPercent = memPercent(e.rssKB)
         return e
     }
 
-    private func memPercent(_ rssKB: UInt64?) -> Double? {
+    private func memPercent(_ rssKB: UInt64?, of memTotal: UInt64) -> Double? {
         guard let rssKB, memTotal > 0 else { return nil }
         return Double(rssKB) / Double(memTotal) * 100
     }

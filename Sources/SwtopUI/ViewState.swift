@@ -151,27 +151,25 @@ public struct ViewState {
             firstSeen.removeAll()
             ghosts.removeAll()
         } else if let previous = snapshot {
-            var nextKeys = Set<ProcessKey>()
-            nextKeys.reserveCapacity(next.processes.count)
-            for p in next.processes { nextKeys.insert(p.key) }
-            var previousKeys = Set<ProcessKey>()
-            previousKeys.reserveCapacity(previous.processes.count)
-            for p in previous.processes {
-                previousKeys.insert(p.key)
-                if !nextKeys.contains(p.key) {
-                    var gone = p
-                    gone.cpuPercent = nil
-                    ghosts[p.key] = Ghost(entry: gone, exitedAt: now)
-                }
+            let pairs = SnapshotPairing.previousIndices(of: next.processes, in: previous.processes)
+            var stayed = [Bool](repeating: false, count: previous.processes.count)
+            for (i, j) in pairs.enumerated() {
+                if let j { stayed[j] = true } else { firstSeen[next.processes[i].key] = now }
             }
-            for p in next.processes where !previousKeys.contains(p.key) { firstSeen[p.key] = now }
+            for (j, p) in previous.processes.enumerated() where !stayed[j] {
+                var gone = p
+                gone.cpuPercent = nil
+                ghosts[p.key] = Ghost(entry: gone, exitedAt: now)
+            }
         }
         snapshot = next
         expire()
-        var alive = Set<ProcessKey>()
-        for p in next.processes { alive.insert(p.key) }
-        tagged = tagged.filter { alive.contains($0) || ghosts[$0] != nil }
-        if let followKey, !alive.contains(followKey), ghosts[followKey] == nil {
+        if !tagged.isEmpty {
+            var alive = Set<ProcessKey>()
+            for p in next.processes { alive.insert(p.key) }
+            tagged = tagged.filter { alive.contains($0) || ghosts[$0] != nil }
+        }
+        if let followKey, ghosts[followKey] == nil, !next.processes.contains(where: { $0.key == followKey }) {
             self.followKey = nil
             say("The followed process exited")
         }
