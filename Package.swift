@@ -12,7 +12,7 @@ let package = Package(
     ],
     targets: [
         // Bytes of /proc files -> typed values, and the one reader that touches the file system.
-        .target(name: "ProcFS"),
+        .target(name: "ProcFS", dependencies: ["CLinux"]),
         // Snapshots -> what a user asks about: tree, states, CPU%, sort, filter, JSON, table.
         .target(name: "ProcessModel", dependencies: ["ProcFS"]),
         // Linux calls Swift cannot reach from Glibc (ioctl, pidfd, prlimit); a header only.

@@ -17,6 +17,11 @@
 #define SYS_pidfd_open 434
 #endif
 
+/// getdents64(2): directory entries into buf (struct linux_dirent64 records); bytes, 0 at the end.
+static inline long swtop_getdents64(int fd, void *buf, unsigned long size) {
+    return syscall(SYS_getdents64, fd, buf, size);
+}
+
 /// Columns of the terminal on fd, or 0 when fd is not a terminal.
 static inline int swtop_terminal_columns(int fd) {
     struct winsize ws;

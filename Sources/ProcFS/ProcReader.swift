@@ -75,6 +75,8 @@ public final class ProcReader {
     private let rootFD: Int32
     private var buffer: UnsafeMutableRawBufferPointer
     private var path: UnsafeMutablePointer<CChar>
+    /// For directory listings; allocated at the first.
+    private var directoryBuffer: UnsafeMutableRawBufferPointer?
     private static let pathCapacity = 64
     /// A file larger than this is cut; /proc files are smaller, but a replayed tree is untrusted.
     public static let maximumFileSize = 8 << 20
@@ -92,11 +94,19 @@ public final class ProcReader {
         SystemCalls.close(rootFD)
         buffer.deallocate()
         path.deallocate()
+        directoryBuffer?.deallocate()
+    }
+
+    private var listingBuffer: UnsafeMutableRawBufferPointer {
+        if let directoryBuffer { return directoryBuffer }
+        let made = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 8)
+        directoryBuffer = made
+        return made
     }
 
     /// The process ids present now, in the order the directory lists them.
     public func pids() throws(ProcRootError) -> [Int32] {
-        guard let list = SystemCalls.numericEntries(ofDirectoryAt: rootFD, relative: nil) else {
+        guard let list = SystemCalls.numericEntries(ofDirectoryAt: rootFD, relative: nil, buffer: listingBuffer) else {
             throw ProcRootError(path: root, code: SystemCalls.errno)
         }
         return list
@@ -104,7 +114,7 @@ public final class ProcReader {
 
     /// The thread ids of a process; empty when it is gone.
     public func tids(of pid: Int32) -> [Int32] {
-        SystemCalls.numericEntries(ofDirectoryAt: rootFD, relative: "\(pid)/task") ?? []
+        SystemCalls.numericEntries(ofDirectoryAt: rootFD, relative: "\(pid)/task", buffer: listingBuffer) ?? []
     }
 
     /// Reads a file relative to the root, e.g. "stat" or "1234/status", and hands its bytes to
