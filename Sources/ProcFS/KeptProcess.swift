@@ -13,14 +13,22 @@ public struct KeptProcess {
     private var statFD: Int32 = -1
     private var statmFD: Int32 = -1
 
-    /// Opens the files. A missing `schedstat` (a kernel without CONFIG_SCHED_INFO) is no error.
-    public init(pid: Int32, tid: Int32?, reader: ProcReader) {
+    /// Opens the files when `keep` (else every read opens and closes). A missing `schedstat` (a
+    /// kernel without CONFIG_SCHED_INFO) is no error.
+    public init(pid: Int32, tid: Int32?, reader: ProcReader, keep: Bool = true) {
         self.pid = pid
         self.tid = tid
+        guard keep else { return }
         schedstatFD = open("schedstat", reader)
         statFD = open("stat", reader)
         statmFD = open("statm", reader)
     }
+
+    /// The most fds one process keeps.
+    public static let filesKept = 3
+
+    /// How many fds this one holds.
+    public var openCount: Int { (schedstatFD >= 0 ? 1 : 0) + (statFD >= 0 ? 1 : 0) + (statmFD >= 0 ? 1 : 0) }
 
     private func path(_ name: String) -> String {
         (tid.map { "\(pid)/task/\($0)/" } ?? "\(pid)/") + name

@@ -50,13 +50,27 @@ final class LiveRefresh {
     /// The pids read in full by the last refresh (for the tests: everything else was kept).
     private(set) var lastFullReads: [Int32] = []
 
-    init(reader: ProcReader, build: @escaping (RawProcess) -> ProcessEntry) {
+    /// How many fds the kept files may hold: the rest of the process's fds must stay free for
+    /// what the user does (pidfds to signal, the limits view, the terminal).
+    private let fdBudget: Int
+    private var keptFDs = 0
+
+    init(reader: ProcReader, fdBudget: Int, build: @escaping (RawProcess) -> ProcessEntry) {
         self.reader = reader
+        self.fdBudget = fdBudget
         self.build = build
     }
 
     deinit {
         for row in rows { row.files.close() }
+    }
+
+    /// The fds kept now.
+    var keptFileCount: Int { keptFDs }
+
+    private func close(_ files: KeptProcess) {
+        keptFDs -= files.openCount
+        files.close()
     }
 
     /// The entries of `pids` (sorted), in (pid, tid) order.
@@ -73,7 +87,7 @@ final class LiveRefresh {
         func add(pid: Int32, tid: Int32?, dirTid: Int32?) {
             let k = (pid, tid ?? 0)
             while o < old.count, old[o].key < k {
-                old[o].files.close()
+                close(old[o].files)
                 exited.insert(old[o].files.pid)
                 o += 1
             }
@@ -95,7 +109,7 @@ final class LiveRefresh {
                     return
                 case .gone:
                     // Exited, or the PID now names another process: read that one as new.
-                    row.files.close()
+                    close(row.files)
                     exited.insert(pid)
                 }
             }
@@ -113,7 +127,7 @@ final class LiveRefresh {
             }
         }
         while o < old.count {
-            old[o].files.close()
+            close(old[o].files)
             exited.insert(old[o].files.pid)
             o += 1
         }
@@ -124,7 +138,7 @@ final class LiveRefresh {
         if !exited.isEmpty {
             for i in keptIndices where exited.contains(next[i].entry.ppid) {
                 if update(&next[i], force: true, shown: false, options) == .gone {
-                    next[i].files.close()
+                    close(next[i].files)
                     vanished.append(i)
                 }
             }
@@ -135,10 +149,12 @@ final class LiveRefresh {
     }
 
     private func newRow(pid: Int32, tid: Int32?, dirTid: Int32?, _ options: SampleOptions) -> Row? {
-        let files = KeptProcess(pid: pid, tid: dirTid, reader: reader)
+        let keep = keptFDs + KeptProcess.filesKept <= fdBudget
+        let files = KeptProcess(pid: pid, tid: dirTid, reader: reader, keep: keep)
+        keptFDs += files.openCount
         let ran = files.schedstat(reader)
         guard let stat = files.stat(reader) else {
-            files.close()
+            close(files)
             return nil
         }
         lastFullReads.append(pid)

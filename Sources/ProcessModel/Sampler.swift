@@ -47,8 +47,8 @@ public final class Sampler {
         let ticks = sysconf(Int32(_SC_CLK_TCK))
         clockTicksPerSecond = ticks > 0 ? Double(ticks) : 100
         if keepFilesOpen {
-            Self.raiseOpenFileLimit()
-            live = LiveRefresh(reader: reader) { [unowned self] raw in self.entry(raw) }
+            let budget = Self.raiseOpenFileLimit() - Self.fdsLeftFree
+            live = LiveRefresh(reader: reader, fdBudget: max(0, budget)) { [unowned self] raw in self.entry(raw) }
         }
     }
 
@@ -90,12 +90,21 @@ public final class Sampler {
         return second
     }
 
-    private static func raiseOpenFileLimit() {
+    /// fds the kept files leave free, for everything else the screen does.
+    static let fdsLeftFree = 256
+
+    /// Raises the soft RLIMIT_NOFILE to the hard limit; the soft limit then.
+    private static func raiseOpenFileLimit() -> Int {
         var limit = rlimit()
         let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
-        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
-        limit.rlim_cur = min(limit.rlim_max, 1 << 20)
-        _ = setrlimit(resource, &limit)
+        guard getrlimit(resource, &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = min(limit.rlim_max, 1 << 20)
+            var wanted = limit
+            wanted.rlim_cur = raised
+            if setrlimit(resource, &wanted) == 0 { limit.rlim_cur = raised }
+        }
+        return Int(min(limit.rlim_cur, 1 << 20))
     }
 
     private func entry(_ raw: RawProcess) -> ProcessEntry {

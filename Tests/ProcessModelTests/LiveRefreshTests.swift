@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import ProcFS
 @testable import ProcessModel
 
 /// The screen's refresh keeps the rows of processes that did not run (see LiveRefresh). These
@@ -161,5 +162,32 @@ import TestSupport
         #expect(done + 1 <= 2 + LiveRefresh.rotation)
         #expect(try sampler.sample().processes.first { $0.pid == b }?.nice == 7)
         #expect(sampler.lastFullReads.contains(b))
+    }
+
+    /// Kept files stay within their fd budget (the rest are read the ordinary way, with the same
+    /// result), and every kept fd is closed when its process exits.
+    @Test func keptFilesStayWithinTheirBudgetAndCloseWithTheirProcess() throws {
+        func openFDs() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1 }
+        let children = Children()
+        defer { children.stopAll() }
+        let pids = try (0..<20).map { _ in try children.sleeper(named: "fd-budget").processIdentifier }
+        for pid in pids {
+            #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("fd-budget\n".utf8) && sleeping(pid) })
+        }
+        let reader = try ProcReader()
+        let before = openFDs()
+        let live = LiveRefresh(reader: reader, fdBudget: 30) { ProcessEntry(raw: $0, pageSizeKB: 4) }
+        // Only these 20: the first 10 get their 3 files kept, the other 10 are read each time.
+        let rows = live.refresh(pids.sorted(), SampleOptions())
+        #expect(live.keptFileCount == 30)
+        #expect(openFDs() - before == 30)
+        #expect(rows.map(\.pid) == pids.sorted())
+        #expect(rows.map(\.name) == Array(repeating: "fd-budget", count: 20))
+        #expect(rows.allSatisfy { $0.state == .sleeping && $0.rssKB != nil && $0.cmdline == [children.linkPath("fd-budget"), "300"] })
+        children.stopAll()
+        let stopped = openFDs()
+        #expect(live.refresh(pids.sorted(), SampleOptions()).isEmpty)
+        #expect(live.keptFileCount == 0)
+        #expect(openFDs() == stopped - 30)
     }
 }
