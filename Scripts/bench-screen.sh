@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CPU seconds per refresh and peak RSS of the screen, side by side with top and htop, each on
 # its own tmux screen refreshing once a second, with N sleeping processes (default 2000).
-# Issue 3 targets: swtop CPU per refresh <= 0.5x top's; peak RSS <= htop's.
+# Issue 3 targets: swtop CPU per refresh <= 0.5x top's and <= 0.15x htop's; peak RSS <= htop's.
 # Ends exactly the processes it started, by pid.
 set -euo pipefail
 N=${1:-2000}
@@ -34,9 +34,20 @@ for s in swtop top htop; do
   start[$s]=$(ticks "${pid[$s]}")
 done
 sleep "$SECS"
-for s in "${!pid[@]}"; do
+declare -A cpu hwm
+for s in swtop top htop; do
+  [ -n "${pid[$s]:-}" ] || continue
   used=$(($(ticks "${pid[$s]}") - ${start[$s]}))
-  hwm=$(awk '/VmHWM/ {print $2}' "/proc/${pid[$s]}/status")
-  awk -v s="$s" -v t="$used" -v secs="$SECS" -v hwm="$hwm" \
-    'BEGIN { printf "%-6s %.4f CPU-s per refresh, peak RSS %d kB\n", s, t / 100 / secs, hwm }'
+  cpu[$s]=$(awk -v t="$used" -v secs="$SECS" 'BEGIN { printf "%.4f", t / 100 / secs }')
+  hwm[$s]=$(awk '/VmHWM/ {print $2}' "/proc/${pid[$s]}/status")
+  anon=$(awk '/RssAnon/ {print $2}' "/proc/${pid[$s]}/status")
+  file=$(awk '/RssFile/ {print $2}' "/proc/${pid[$s]}/status")
+  printf "%-6s %s CPU-s per refresh, peak RSS %d kB (now: %d kB private, %d kB mapped files)\n" \
+    "$s" "${cpu[$s]}" "${hwm[$s]}" "$anon" "$file"
 done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+echo "swtop/top  CPU per refresh: $(ratio "${cpu[swtop]}" "${cpu[top]}") (target <= 0.5x)"
+if [ -n "${cpu[htop]:-}" ]; then
+  echo "swtop/htop CPU per refresh: $(ratio "${cpu[swtop]}" "${cpu[htop]}") (target <= 0.15x)"
+  echo "swtop/htop peak RSS:        $(ratio "${hwm[swtop]}" "${hwm[htop]}") (target <= 1x)"
+fi

@@ -14,7 +14,8 @@ import ProcFS
 ///   memory;
 /// - the children of a process that exited (vanished or became a zombie), which the kernel gave
 ///   a new parent;
-/// - a tenth of all processes in turn, so nothing off screen is older than ten refreshes;
+/// - a twentieth of all processes in turn, so nothing off screen is older than twenty refreshes
+///   (a safety net: what changes without running matters on screen, where rows are always read);
 /// - every process when `SampleOptions.readAll` is set (the sort is by nice or priority) and in
 ///   the thread view.
 ///
@@ -35,7 +36,7 @@ final class LiveRefresh {
     private enum Outcome { case kept, read, gone }
 
     /// Every process is read in full once in this many refreshes.
-    static let rotation = 10
+    static let rotation = 20
 
     /// Whether the `refresh`th refresh (counted from 1) reads `pid` in full in any case.
     static func isRotationTurn(pid: Int32, refresh: Int) -> Bool {
