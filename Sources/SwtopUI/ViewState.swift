@@ -204,7 +204,6 @@ public struct ViewState {
 
     /// Rebuilds the rows and puts the selection back on its process.
     public mutating func rebuild() {
-        let offset = selectedIndex - scrollTop
         var processes = snapshot?.processes ?? []
         if !ghosts.isEmpty {
             // Sorted by key, so two exits in one refresh always come out in the same order.
@@ -223,8 +222,9 @@ public struct ViewState {
             selectedIndex = rows.isEmpty ? 0 : min(max(0, selectedIndex), rows.count - 1)
             selectedKey = rows.isEmpty ? nil : rows[selectedIndex].entry.key
         }
-        // The selected process keeps its line on screen while rows move around it.
-        scrollTop = selectedIndex - offset
+        // The selected process stays selected; the view stays where it was (at the top it stays
+        // at the top, so a process that rises to the top is seen) and scrolls only as far as
+        // needed to keep the selection on screen, as in htop.
         clampScroll()
     }
 

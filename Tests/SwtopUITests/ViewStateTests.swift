@@ -52,6 +52,39 @@ import Testing
         #expect(s.selectedPID == 20)
     }
 
+    /// At the top of the list, a process that rises above the selected one is seen: the view
+    /// stays at the top and the selection moves down with its process (as in htop). Scrolled
+    /// down, the view stays where it is.
+    @Test func aProcessRisingToTheTopIsSeenAndAScrolledViewStays() {
+        var s = makeState(processes)
+        s.setListHeight(3)
+        #expect(s.selectedPID == 10)
+        var next = processes
+        next[4].cpuPercent = 95
+        s.update(makeSnapshot(next), now: 1)
+        #expect(s.pidsInOrder == [30, 10, 20, 1, 21])
+        #expect(s.selectedPID == 10)
+        #expect(s.scrollTop == 0)
+        _ = s.handle(.character("M"))
+        #expect(s.pidsInOrder == [30, 20, 10, 21, 1])
+        #expect(s.selectedIndex == 2)
+        #expect(s.scrollTop == 0)
+        // Scrolled to the bottom, a refresh that moves rows keeps the view where it was.
+        _ = s.handle(.end)
+        #expect(s.scrollTop == 2)
+        next[3].memPercent = 1.5
+        s.update(makeSnapshot(next), now: 2)
+        #expect(s.pidsInOrder == [30, 20, 21, 10, 1])
+        #expect(s.selectedPID == 1)
+        #expect(s.scrollTop == 2)
+        // A selection that would leave the view brings the view with it, no further.
+        next[0].memPercent = 50
+        s.update(makeSnapshot(next), now: 3)
+        #expect(s.pidsInOrder == [1, 30, 20, 21, 10])
+        #expect(s.selectedIndex == 0)
+        #expect(s.scrollTop == 0)
+    }
+
     @Test func reusedPIDIsANewProcess() {
         var s = makeState(processes)
         _ = s.handle(.character("N"))
