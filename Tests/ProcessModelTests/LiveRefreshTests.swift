@@ -19,6 +19,11 @@ import TestSupport
 
     func sleeping(_ pid: Int32) -> Bool { kernelView(pid)?.state == "S" }
 
+    /// Asleep in nanosleep, past exec and the dynamic loader: it will not run again by itself.
+    func inNanosleep(_ pid: Int32) -> Bool {
+        sleeping(pid) && String(decoding: fileBytes("/proc/\(pid)/wchan") ?? [], as: UTF8.self).contains("nanosleep")
+    }
+
     /// The first child the kernel lists for a process.
     func firstChild(of pid: Int32) -> Int32? {
         guard let list = fileBytes("/proc/\(pid)/task/\(pid)/children"),
@@ -34,7 +39,7 @@ import TestSupport
         defer { children.stopAll() }
         let pids = try (0..<40).map { _ in try children.sleeper(named: "idle-sleeper").processIdentifier }
         for pid in pids {
-            #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("idle-sleeper\n".utf8) && sleeping(pid) })
+            #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("idle-sleeper\n".utf8) && inNanosleep(pid) })
         }
         let sampler = try Sampler(keepFilesOpen: true)
         _ = try sampler.sample()
@@ -93,7 +98,7 @@ import TestSupport
         #expect(waitUntil {
             guard let pid = firstChild(of: parent) else { return false }
             orphan = pid
-            return fileBytes("/proc/\(pid)/comm") == Array("sleep\n".utf8) && sleeping(pid)
+            return fileBytes("/proc/\(pid)/comm") == Array("sleep\n".utf8) && inNanosleep(pid)
         })
         defer { kill(orphan, SIGKILL) }
         let sampler = try Sampler(keepFilesOpen: true)
@@ -148,7 +153,7 @@ import TestSupport
         defer { children.stopAll() }
         let a = try children.sleeper(named: "renice-on").processIdentifier
         let b = try children.sleeper(named: "renice-off").processIdentifier
-        #expect(waitUntil { sleeping(a) && sleeping(b) && fileBytes("/proc/\(b)/comm") == Array("renice-off\n".utf8) })
+        #expect(waitUntil { inNanosleep(a) && inNanosleep(b) && fileBytes("/proc/\(b)/comm") == Array("renice-off\n".utf8) })
         let sampler = try Sampler(keepFilesOpen: true)
         _ = try sampler.sample()
         #expect(setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(a), 7) == 0)
