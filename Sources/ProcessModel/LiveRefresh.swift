@@ -85,20 +85,24 @@ final class LiveRefresh {
         var exited = Set<Int32>()
         var o = 0
 
+        // A row of the last refresh whose process is no longer listed.
+        func retireOldRow() {
+            close(old[o].files)
+            exited.insert(old[o].files.pid)
+            o += 1
+        }
+
         func add(pid: Int32, tid: Int32?, dirTid: Int32?) {
             let k = (pid, tid ?? 0)
-            while o < old.count, old[o].key < k {
-                close(old[o].files)
-                exited.insert(old[o].files.pid)
-                o += 1
-            }
+            while o < old.count, old[o].key < k { retireOldRow() }
             if o < old.count, old[o].key == k {
                 var row = old[o]
                 o += 1
                 let wasZombie = row.entry.state == .zombie
-                let force = options.readAll || options.threads || options.shown.contains(pid)
+                let shown = options.shown.contains(pid)
+                let force = options.readAll || options.threads || shown
                     || Self.isRotationTurn(pid: pid, refresh: refreshes)
-                switch update(&row, force: force, shown: options.shown.contains(pid), options) {
+                switch update(&row, force: force, shown: shown, options) {
                 case .kept:
                     keptIndices.append(next.count)
                     next.append(row)
@@ -127,11 +131,7 @@ final class LiveRefresh {
                 add(pid: pid, tid: nil, dirTid: nil)
             }
         }
-        while o < old.count {
-            close(old[o].files)
-            exited.insert(old[o].files.pid)
-            o += 1
-        }
+        while o < old.count { retireOldRow() }
 
         // A process whose parent exited (vanished or became a zombie) was given a new parent
         // without running itself.
