@@ -172,7 +172,16 @@ import TestSupport
     /// Kept files stay within their fd budget (the rest are read the ordinary way, with the same
     /// result), and every kept fd is closed when its process exits.
     @Test func keptFilesStayWithinTheirBudgetAndCloseWithTheirProcess() throws {
-        func openFDs() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1 }
+        // Counts this process's fds open on the children's /proc files. Other tests run in
+        // parallel and open fds of their own, so a count of all fds would race with them.
+        func fdsOnChildren(_ pids: [Int32]) -> Int {
+            let prefixes = pids.map { "/proc/\($0)/" }
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            return fds.filter { fd in
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)") else { return false }
+                return prefixes.contains { target.hasPrefix($0) }
+            }.count
+        }
         let children = Children()
         defer { children.stopAll() }
         let pids = try (0..<20).map { _ in try children.sleeper(named: "fd-budget").processIdentifier }
@@ -180,19 +189,18 @@ import TestSupport
             #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("fd-budget\n".utf8) && sleeping(pid) })
         }
         let reader = try ProcReader()
-        let before = openFDs()
+        #expect(fdsOnChildren(pids) == 0)
         let live = LiveRefresh(reader: reader, fdBudget: 30) { ProcessEntry(raw: $0, pageSizeKB: 4) }
         // Only these 20: the first 10 get their 3 files kept, the other 10 are read each time.
         let rows = live.refresh(pids.sorted(), SampleOptions())
         #expect(live.keptFileCount == 30)
-        #expect(openFDs() - before == 30)
+        #expect(fdsOnChildren(pids) == 30)
         #expect(rows.map(\.pid) == pids.sorted())
         #expect(rows.map(\.name) == Array(repeating: "fd-budget", count: 20))
         #expect(rows.allSatisfy { $0.state == .sleeping && $0.rssKB != nil && $0.cmdline == [children.linkPath("fd-budget"), "300"] })
         children.stopAll()
-        let stopped = openFDs()
         #expect(live.refresh(pids.sorted(), SampleOptions()).isEmpty)
         #expect(live.keptFileCount == 0)
-        #expect(openFDs() == stopped - 30)
+        #expect(fdsOnChildren(pids) == 0)
     }
 }
