@@ -16,6 +16,9 @@ public struct ProcSchedstat: Sendable, Equatable {
         self.timeslices = timeslices
     }
 
+    /// Nothing read: never usable, so never taken for "did not run".
+    public static let unread = ProcSchedstat(runNanoseconds: 0, waitNanoseconds: 0, timeslices: 0)
+
     /// Every task that exists has run: a zero run time means the kernel keeps no statistics.
     public var isUsable: Bool { runNanoseconds > 0 }
 

@@ -22,13 +22,14 @@ import ProcFS
 /// `status` (the uid) and `cmdline` are read when a process is new, when its name changed (it
 /// exec'd), and when it ran while on screen (a process may rewrite its command line).
 final class LiveRefresh {
+    /// One per process (80 bytes; the fields are in this order so that none pads).
     private struct Row {
         var files: KeptProcess
+        /// `schedstat` as read just before the last full read; `unread` when it was not.
+        var ran: ProcSchedstat
+        var entry: ProcessEntry
         /// The row's tid in the thread view (the pid for a process whose task/ cannot be listed).
         var tid: Int32?
-        /// `schedstat` as read just before the last full read.
-        var ran: ProcSchedstat?
-        var entry: ProcessEntry
 
         var key: (Int32, Int32) { (files.pid, tid ?? 0) }
     }
@@ -165,13 +166,14 @@ final class LiveRefresh {
         if options.files.contains(.cmdline) { raw.cmdline = files.read("cmdline", reader, ProcCmdline.parse) }
         // A zombie has no command line any more.
         if stat.state == UInt8(ascii: "Z") { raw.cmdline = [] }
-        return Row(files: files, tid: tid, ran: ran, entry: build(raw))
+        return Row(files: files, ran: ran ?? .unread, entry: build(raw), tid: tid)
     }
 
     private func update(_ row: inout Row, force: Bool, shown: Bool, _ options: SampleOptions) -> Outcome {
         var ran: ProcSchedstat?
         if !options.threads, row.entry.threads == 1, row.files.hasSchedstat {
             guard let now = row.files.schedstat(reader) else { return .gone }
+            // An unusable account (no statistics) never counts as "did not run".
             if !force, now.isUsable, now == row.ran { return .kept }
             ran = now
         }
@@ -180,7 +182,7 @@ final class LiveRefresh {
         let old = row.entry
         var raw = RawProcess(stat: stat, pid: row.files.pid, tid: row.tid)
         if options.files.contains(.statm) { raw.statm = row.files.statm(reader) }
-        let didRun = ran == nil || ran != row.ran || stat.utime != old.utimeTicks || stat.stime != old.stimeTicks
+        let didRun = (ran.map { $0 != row.ran } ?? true) || stat.utime != old.utimeTicks || stat.stime != old.stimeTicks
         let renamed = String(decoding: stat.comm, as: UTF8.self) != old.name
         let reread = renamed || (shown && didRun)
         if reread {
@@ -195,7 +197,7 @@ final class LiveRefresh {
         }
         if stat.state == UInt8(ascii: "Z") { entry.cmdline = [] }
         row.entry = entry
-        row.ran = ran
+        row.ran = ran ?? .unread
         return .read
     }
 }

@@ -39,10 +39,20 @@ public struct ProcessEntry: @unchecked Sendable {
     }
 
     private var storage: Storage
+    // NaN for unknown: a Double? takes 16 bytes in an array, a Double 8, and the screen keeps
+    // several arrays of every process.
+    private var cpu = Double.nan
+    private var mem = Double.nan
     /// Percent of one CPU since the previous sample; nil with a single sample.
-    public var cpuPercent: Double?
+    public var cpuPercent: Double? {
+        get { cpu.isNaN ? nil : cpu }
+        set { cpu = newValue ?? .nan }
+    }
     /// Percent of MemTotal; nil when RSS or MemTotal is unknown.
-    public var memPercent: Double?
+    public var memPercent: Double? {
+        get { mem.isNaN ? nil : mem }
+        set { mem = newValue ?? .nan }
+    }
 
     /// The box, copied first if another entry shares it.
     private mutating func unique() -> Storage {

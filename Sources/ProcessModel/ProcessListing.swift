@@ -19,16 +19,17 @@ public struct ProcessListing: Sendable {
 
     public struct Row: Sendable {
         public var entry: ProcessEntry
-        /// Set in tree view: 0 for a root.
-        public var depth: Int?
+        /// Set in tree view.
         public var tree: ProcessTree.Row?
+        /// Set in tree view: 0 for a root.
+        public var depth: Int? { tree?.depth }
     }
 
     public func rows(of processes: [ProcessEntry]) -> [Row] {
         var list = filter.apply(processes)
         (sortKey ?? .pid).sort(&list, inverted: inverted)
-        guard tree else { return list.map { Row(entry: $0, depth: nil, tree: nil) } }
+        guard tree else { return list.map { Row(entry: $0, tree: nil) } }
         let forest = ProcessTree(list, collapsed: collapsed)
-        return forest.rows.map { Row(entry: list[$0.index], depth: $0.depth, tree: $0) }
+        return forest.rows.map { Row(entry: list[$0.index], tree: $0) }
     }
 }

@@ -4,13 +4,25 @@
 /// once even when ppid data is inconsistent or cyclic: rows that no root reaches (a cycle) are
 /// started from in the order given.
 public struct ProcessTree: Sendable {
+    /// 16 bytes: the screen keeps a row per process.
     public struct Row: Sendable, Equatable {
-        /// Index into the list the tree was built from.
-        public var index: Int
-        public var depth: Int
+        private var storedIndex: Int32
+        private var storedDepth: Int32
+        private var storedChildCount: Int32
         /// Whether this row is the last of its siblings (for drawing branches).
         public var isLastSibling: Bool
-        public var childCount: Int
+
+        init(index: Int, depth: Int, isLastSibling: Bool, childCount: Int) {
+            storedIndex = Int32(truncatingIfNeeded: index)
+            storedDepth = Int32(truncatingIfNeeded: depth)
+            storedChildCount = Int32(truncatingIfNeeded: childCount)
+            self.isLastSibling = isLastSibling
+        }
+
+        /// Index into the list the tree was built from.
+        public var index: Int { Int(storedIndex) }
+        public var depth: Int { Int(storedDepth) }
+        public var childCount: Int { Int(storedChildCount) }
     }
 
     public var rows: [Row]
