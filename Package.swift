@@ -10,12 +10,15 @@ import Glibc
 // - The functions the screen runs sit side by side (Linker/hot-functions.order, written by
 //   Scripts/hot-functions.sh), so it maps a few adjacent pages of code instead of pages
 //   scattered over the whole binary.
+// - libstdc++, which only the Swift runtime uses, is linked statically (see the linker script in
+//   Linker/static-libstdc++): the loader no longer maps and relocates the whole shared library.
 // - Relative relocations are packed (RELR) instead of 38,000 24-byte entries the loader reads at
 //   every start. The binary then needs glibc 2.36, so only where the build machine has it.
 var releaseLinkerFlags = [
     "-use-ld=lld",
     "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Linker/hot-functions.order",
     "-Xlinker", "--no-warn-symbol-ordering",
+    "-L\(Context.packageDirectory)/Linker/static-libstdc++",
 ]
 #if canImport(Glibc)
 // confstr gives "glibc 2.36".
