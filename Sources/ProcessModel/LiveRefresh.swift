@@ -190,11 +190,7 @@ final class LiveRefresh {
             if options.files.contains(.cmdline) { raw.cmdline = row.files.read("cmdline", reader, ProcCmdline.parse) }
         }
         var entry = build(raw)
-        if !reread {
-            entry.uid = old.uid
-            entry.user = old.user
-            entry.cmdline = old.cmdline
-        }
+        if !reread { entry.keepCommandLine(of: old) }
         if stat.state == UInt8(ascii: "Z") { entry.cmdline = [] }
         row.entry = entry
         row.ran = ran ?? .unread

@@ -17,7 +17,9 @@ public struct ProcessEntry: @unchecked Sendable {
         var uid: UInt32?
         var user: String?
         var name: String
-        var cmdline: [String]?
+        /// The command line, each argument followed by a NUL: one string (inline when short)
+        /// instead of an array of strings.
+        var arguments: String?
         var state: ProcessState
         var isKernelThread: Bool
         var threads: Int32
@@ -101,8 +103,37 @@ public struct ProcessEntry: @unchecked Sendable {
     }
     /// nil when cmdline could not be read; [] for kernel threads and zombies.
     public var cmdline: [String]? {
-        get { storage.fields.cmdline }
-        set { unique().fields.cmdline = newValue }
+        get {
+            storage.fields.arguments.map { arguments in
+                arguments.utf8.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(Substring($0)) }
+            }
+        }
+        set { unique().fields.arguments = newValue.map(Self.terminated) }
+    }
+
+    /// The arguments joined by spaces; nil when cmdline could not be read.
+    public var joinedCmdline: String? {
+        storage.fields.arguments.map { arguments in
+            String(decoding: arguments.utf8.dropLast().map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        }
+    }
+
+    private static func terminated(_ args: [String]) -> String {
+        var out = ""
+        for arg in args {
+            out += arg
+            out += "\0"
+        }
+        return out
+    }
+
+    /// Takes the command line (and with it the uid and user) of another entry as it is.
+    mutating func keepCommandLine(of other: ProcessEntry) {
+        let fields = other.storage.fields
+        let mine = unique()
+        mine.fields.arguments = fields.arguments
+        mine.fields.uid = fields.uid
+        mine.fields.user = fields.user
     }
     public var state: ProcessState {
         get { storage.fields.state }
@@ -177,8 +208,8 @@ public struct ProcessEntry: @unchecked Sendable {
     /// The command line as shown: arguments joined by spaces, or the name in brackets for kernel
     /// threads, zombies and processes whose command line is empty or unreadable. Not escaped.
     public var commandLine: String {
-        if let cmdline, !cmdline.isEmpty, !isKernelThread {
-            return cmdline.joined(separator: " ")
+        if let joined = joinedCmdline, storage.fields.arguments?.isEmpty == false, !isKernelThread {
+            return joined
         }
         return "[" + name + "]"
     }
@@ -189,7 +220,14 @@ public struct ProcessEntry: @unchecked Sendable {
             pid: raw.pid, tid: raw.tid, ppid: stat.ppid, pgid: stat.pgrp, sid: stat.session,
             ttyNr: stat.ttyNr, uid: raw.status?.realUID, user: nil,
             name: String(decoding: stat.comm, as: UTF8.self),
-            cmdline: raw.cmdline.map { args in args.map { String(decoding: $0, as: UTF8.self) } },
+            arguments: raw.cmdline.map { args in
+                var bytes: [UInt8] = []
+                for arg in args {
+                    bytes += arg
+                    bytes.append(0)
+                }
+                return String(decoding: bytes, as: UTF8.self)
+            },
             state: ProcessState(letter: stat.state), isKernelThread: stat.isKernelThread,
             threads: stat.numThreads, priority: stat.priority, nice: stat.nice,
             rssKB: raw.statm.map { $0.resident &* pageSizeKB }, vszKB: raw.statm.map { $0.size &* pageSizeKB },

@@ -25,7 +25,7 @@ public struct ProcessFilter: Sendable, Equatable {
         if let uid, p.uid != uid { return false }
         if !terms.isEmpty {
             let name = p.name.lowercased()
-            let command = p.cmdline.map { $0.joined(separator: " ").lowercased() } ?? ""
+            let command = p.joinedCmdline?.lowercased() ?? ""
             return terms.contains { name.contains($0) || command.contains($0) }
         }
         return true

@@ -28,7 +28,11 @@ func label(_ pid: Int32, _ name: String?) -> String {
 
 /// `swtop stop PID... [--grace SECONDS]`
 struct Stop: ParsableCommand {
+    // Every command names itself: without a name ArgumentParser derives one with
+    // String(describing:), whose dynamic cast reads every protocol conformance in the binary
+    // (about 0.8 MB of peak RSS, at every start).
     static let configuration = CommandConfiguration(
+        commandName: "stop",
         abstract: "Stop processes gracefully: SIGTERM, wait up to the grace period, then SIGKILL.",
         discussion: """
             Each target is opened as a pidfd and checked before anything is sent, so a PID that \

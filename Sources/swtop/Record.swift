@@ -4,6 +4,7 @@ import ProcFS
 /// `swtop record DIR`: the live /proc as a fixture tree.
 struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "record",
         abstract: "Write /proc as a tree of plain files, to replay with --proc-root or attach to a bug report.",
         discussion: "Records stat, meminfo, loadavg, uptime, and per process stat, statm, status, cmdline, limits and task/TID/{stat,statm,status}. DIR must not exist or be empty."
     )
