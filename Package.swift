@@ -10,8 +10,9 @@ import Glibc
 // - The functions the screen runs sit side by side (Linker/hot-functions.order, written by
 //   Scripts/hot-functions.sh), so it maps a few adjacent pages of code instead of pages
 //   scattered over the whole binary.
-// - libstdc++, which only the Swift runtime uses, is linked statically (see the linker script in
-//   Linker/static-libstdc++): the loader no longer maps and relocates the whole shared library.
+// - libstdc++ and the unwinder, which only the Swift runtime uses, are linked statically (see the
+//   linker scripts in Linker/static-cxx-runtime): the loader no longer maps and relocates their
+//   shared libraries.
 // - No symbol of the executable is exported (the static stdlib's link exports them all): the
 //   loader no longer reads 3,000 symbols' tables, and nothing looks them up.
 // - Relative relocations are packed (RELR) instead of 38,000 24-byte entries the loader reads at
@@ -20,7 +21,7 @@ var releaseLinkerFlags = [
     "-use-ld=lld",
     "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Linker/hot-functions.order",
     "-Xlinker", "--no-warn-symbol-ordering",
-    "-L\(Context.packageDirectory)/Linker/static-libstdc++",
+    "-L\(Context.packageDirectory)/Linker/static-cxx-runtime",
     "-Xlinker", "--no-export-dynamic",
 ]
 #if canImport(Glibc)
