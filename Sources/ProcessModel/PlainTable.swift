@@ -33,7 +33,9 @@ public struct PlainTable {
             first += ", load average: " + Format.fixed(l.one, decimals: 2) + ", " + Format.fixed(l.five, decimals: 2) + ", " + Format.fixed(l.fifteen, decimals: 2)
         }
         let t = s.tasks
-        let tasks = "Tasks: \(t.total) total, \(t.running) running, \(t.sleeping) sleeping, \(t.diskSleep) disk sleep, \(t.stopped) stopped, \(t.zombie) zombie; \(t.threads) threads, \(t.kernelThreads) kernel threads"
+        // Idle kernel threads (state I) have a count of their own, so that the states add up to
+        // the total.
+        let tasks = "Tasks: \(t.total) total, \(t.running) running, \(t.sleeping) sleeping, \(t.idle) idle, \(t.diskSleep) disk sleep, \(t.stopped) stopped, \(t.zombie) zombie; \(t.threads) threads, \(t.kernelThreads) kernel threads"
         var cpu = "CPU: \(sys.cpus) online"
         if let pct = sys.cpuPercent, s.interval > 0 {
             cpu += ", " + Format.fixed(pct, decimals: 1) + "% busy over " + Format.fixed(s.interval, decimals: 1) + " s"

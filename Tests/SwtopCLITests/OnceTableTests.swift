@@ -8,7 +8,7 @@ import TestSupport
         #expect(r.status == 0)
         let lines = r.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0].hasPrefix("swtop - ") && lines[0].hasSuffix(" up 01:02:05, load average: 0.52, 1.25, 2.00"))
-        #expect(lines[1] == "Tasks: 22 total, 0 running, 19 sleeping, 0 disk sleep, 1 stopped, 1 zombie; 21 threads, 2 kernel threads")
+        #expect(lines[1] == "Tasks: 22 total, 0 running, 19 sleeping, 1 idle, 0 disk sleep, 1 stopped, 1 zombie; 21 threads, 2 kernel threads")
         #expect(lines[2] == "CPU: 2 online")
         #expect(lines[3] == "Mem: 977M total, 391M used, 586M available; Swap: 488M total, 97.7M used")
         #expect(lines[4] == "")
