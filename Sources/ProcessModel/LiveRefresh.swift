@@ -16,8 +16,10 @@ import ProcFS
 ///   a new parent;
 /// - a twentieth of all processes in turn, so nothing off screen is older than twenty refreshes
 ///   (a safety net: what changes without running matters on screen, where rows are always read);
-/// - every process when `SampleOptions.readAll` is set (the sort is by nice or priority) and in
-///   the thread view.
+/// - every process when `SampleOptions.readAll` is set (the sort is by nice or priority).
+///
+/// In the thread view each thread keeps its own files, and a process none of whose threads ran,
+/// with the same threads as before, keeps all its rows; any other process is read in full.
 ///
 /// `status` (the uid) and `cmdline` are read when a process is new, when its name changed (it
 /// exec'd), and when it ran while on screen (a process may rewrite its command line).
@@ -93,17 +95,37 @@ final class LiveRefresh {
             o += 1
         }
 
-        func add(pid: Int32, tid: Int32?, dirTid: Int32?) {
+        // The thread view: whether none of the threads of `pid` ran, and they are the threads of
+        // the last refresh. Each thread's schedstat is its own account; the columns a thread row
+        // shares with its process (THR, memory) change only when one of its threads runs, or a
+        // thread comes or goes.
+        func threadsAreQuiet(pid: Int32, tids: [Int32]) -> Bool {
+            while o < old.count, old[o].key < (pid, 0) { retireOldRow() }
+            guard !tids.isEmpty, o + tids.count <= old.count else { return false }
+            for (i, tid) in tids.enumerated() {
+                let row = old[o + i]
+                guard row.files.pid == pid, row.tid == tid, let now = row.files.schedstat(reader),
+                      now.isUsable, now == row.ran else { return false }
+            }
+            // No thread of the last refresh is missing.
+            return o + tids.count == old.count || old[o + tids.count].files.pid != pid
+        }
+
+        func add(pid: Int32, tid: Int32?, dirTid: Int32?, quiet: Bool = false) {
             let k = (pid, tid ?? 0)
             while o < old.count, old[o].key < k { retireOldRow() }
             if o < old.count, old[o].key == k {
                 var row = old[o]
                 o += 1
                 let wasZombie = row.entry.state == .zombie
-                let shown = options.shown.contains(pid)
-                let force = options.readAll || options.threads || shown
-                    || Self.isRotationTurn(pid: pid, refresh: refreshes)
-                switch update(&row, force: force, shown: shown, options) {
+                let shown = options.shown.contains(tid ?? pid)
+                let force = options.readAll || shown || Self.isRotationTurn(pid: pid, refresh: refreshes)
+                if options.threads, quiet, !force {
+                    keptIndices.append(next.count)
+                    next.append(row)
+                    return
+                }
+                switch update(&row, force: force || options.threads, shown: shown, options) {
                 case .kept:
                     keptIndices.append(next.count)
                     next.append(row)
@@ -125,7 +147,8 @@ final class LiveRefresh {
         for pid in pids {
             if options.threads {
                 let tids = reader.tids(of: pid).sorted()
-                for tid in tids { add(pid: pid, tid: tid, dirTid: tid) }
+                let quiet = threadsAreQuiet(pid: pid, tids: tids)
+                for tid in tids { add(pid: pid, tid: tid, dirTid: tid, quiet: quiet) }
                 // A process whose task/ cannot be listed still gets its own row.
                 if tids.isEmpty { add(pid: pid, tid: pid, dirTid: nil) }
             } else {
@@ -171,7 +194,8 @@ final class LiveRefresh {
 
     private func update(_ row: inout Row, force: Bool, shown: Bool, _ options: SampleOptions) -> Outcome {
         var ran: ProcSchedstat?
-        if !options.threads, row.entry.threads == 1, row.files.hasSchedstat {
+        // A thread row's schedstat is that thread's; a process's covers its main thread only.
+        if options.threads || row.entry.threads == 1, row.files.hasSchedstat {
             guard let now = row.files.schedstat(reader) else { return .gone }
             // An unusable account (no statistics) never counts as "did not run".
             if !force, now.isUsable, now == row.ran { return .kept }

@@ -8,8 +8,9 @@ public struct SampleOptions: Sendable {
     public var files: ProcessFiles
     /// A row per thread, read from `task/TID/`.
     public var threads: Bool
-    /// For a sampler that keeps files open (the screen): the pids on screen, read in full every
-    /// refresh. See LiveRefresh for what is read of the others.
+    /// For a sampler that keeps files open (the screen): the ids of the rows on screen (pids;
+    /// tids in the thread view), read in full every refresh. See LiveRefresh for what is read of
+    /// the others.
     public var shown: Set<Int32>
     /// For a sampler that keeps files open: read every process in full, as when the list is
     /// sorted by a column another process can change (nice, priority).

@@ -247,7 +247,8 @@ public struct ViewState {
     public func sampleOptions() -> SampleOptions {
         var shown = Set<Int32>()
         let end = min(rows.count, scrollTop + listHeight)
-        if scrollTop < end { for row in rows[scrollTop..<end] { shown.insert(row.entry.pid) } }
+        // Row ids: in the thread view, the threads on screen, not every thread of their processes.
+        if scrollTop < end { for row in rows[scrollTop..<end] { shown.insert(row.entry.id) } }
         for key in tagged { shown.insert(key.id) }
         if let followKey { shown.insert(followKey.id) }
         let readAll = sortKey == .nice || sortKey == .priority

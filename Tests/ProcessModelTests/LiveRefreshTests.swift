@@ -203,4 +203,42 @@ import TestSupport
         #expect(live.keptFileCount == 0)
         #expect(fdsOnChildren(pids) == 0)
     }
+
+    /// The thread view keeps the rows of a process none of whose threads ran, and reads all of
+    /// them once the process is stopped (each thread runs to stop): T on every thread row at once.
+    @Test func theThreadViewKeepsAProcessWhoseThreadsDidNotRunAndShowsItsStop() throws {
+        let children = Children()
+        defer { children.stopAll() }
+        let pid = try children.testee(["threads", "3"]).processIdentifier
+        func tasks() -> [String] {
+            (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        }
+        func allPaused() -> Bool {
+            let list = tasks()
+            return list.count == 3 && list.allSatisfy {
+                String(decoding: fileBytes("/proc/\(pid)/task/\($0)/wchan") ?? [], as: UTF8.self).contains("pause")
+            }
+        }
+        #expect(waitUntil { allPaused() })
+        let sampler = try Sampler(keepFilesOpen: true)
+        let options = SampleOptions(threads: true)
+        _ = try sampler.sample(options)
+        #expect(sampler.lastFullReads.filter { $0 == pid }.count == 3)
+        var refresh = 2
+        while LiveRefresh.isRotationTurn(pid: pid, refresh: refresh) {
+            _ = try sampler.sample(options)
+            refresh += 1
+        }
+        let quiet = try sampler.sample(options).processes.filter { $0.pid == pid }
+        #expect(!sampler.lastFullReads.contains(pid))
+        #expect(quiet.count == 3 && quiet.allSatisfy { $0.state == .sleeping && $0.threads == 3 })
+
+        #expect(kill(pid, SIGSTOP) == 0)
+        defer { kill(pid, SIGCONT) }
+        #expect(waitUntil { tasks().allSatisfy { fileBytes("/proc/\(pid)/task/\($0)/stat").map { String(decoding: $0, as: UTF8.self).contains(") T ") } ?? false } })
+        let stopped = try sampler.sample(options).processes.filter { $0.pid == pid }
+        #expect(sampler.lastFullReads.filter { $0 == pid }.count == 3)
+        #expect(stopped.compactMap(\.tid).sorted() == tasks().compactMap { Int32($0) }.sorted())
+        #expect(stopped.allSatisfy { $0.state == .stopped })
+    }
 }

@@ -252,4 +252,30 @@ import Testing
         _ = s.handle(.home)
         #expect(s.scrollTop == 0)
     }
+
+    /// What the sampler reads in full every refresh: the rows on screen, by row id, so in the
+    /// thread view the threads on screen and not every thread of their processes; plus tagged
+    /// and followed ones.
+    @Test func sampleOptionsNameTheRowsOnScreen() {
+        var threads: [ProcessEntry] = [makeProcess(pid: 1, ppid: 0, name: "init", cpu: 0.1)]
+        for tid: Int32 in 500..<530 {
+            threads.append(makeProcess(pid: 500, name: "java", threads: 30, cpu: Double(600 - tid), tid: tid))
+        }
+        var s = makeState(threads, options: ScreenOptions(showUserThreads: true))
+        #expect(s.sampleOptions().threads)
+        #expect(s.sampleOptions().shown == Set(500..<510))
+        #expect(!s.sampleOptions().readAll)
+        _ = s.handle(.character("N"))
+        #expect(s.sampleOptions().shown == Set([1] + Array(500..<509)))
+        _ = s.handle(.end)
+        _ = s.handle(.character(" "))
+        _ = s.handle(.home)
+        #expect(s.sampleOptions().shown == Set([1, 529] + Array(500..<509)))
+
+        var procs = makeState(processes)
+        #expect(procs.sampleOptions().shown == [1, 10, 20, 21, 30])
+        #expect(!procs.sampleOptions().threads)
+        procs.sortKey = .nice
+        #expect(procs.sampleOptions().readAll)
+    }
 }

@@ -3,7 +3,8 @@
 //   swtop-testee ignore-term              ignores SIGTERM, sleeps
 //   swtop-testee handle-term              exits 0 at once on SIGTERM
 //   swtop-testee count-hup FILE           writes the number of SIGHUPs received to FILE; exits on SIGTERM
-//   swtop-testee threads N                runs N threads in all, all sleeping
+//   swtop-testee threads N                runs N threads in all, all blocked in pause() (they never
+//                                         run on their own)
 //
 // Each writes "ready\n" to stdout once its handlers are in place.
 #if canImport(Glibc)
@@ -20,8 +21,8 @@ func ready() {
 
 /// A thread body. Not a closure: closures in main.swift are main-actor code, and Swift traps when
 /// one runs on another thread.
-nonisolated func sleepForever(_: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    while true { sleep(1) }
+nonisolated func pauseForever(_: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    while true { pause() }
 }
 
 func writeCount(_ path: String, _ n: Int32) {
@@ -69,10 +70,10 @@ case "threads":
     guard args.count >= 3, let n = Int(args[2]), n >= 1 else { exit(64) }
     for _ in 1..<n {
         var thread = pthread_t()
-        pthread_create(&thread, nil, sleepForever, nil)
+        pthread_create(&thread, nil, pauseForever, nil)
     }
     ready()
-    while true { sleep(1) }
+    while true { pause() }
 default:
     exit(64)
 }
