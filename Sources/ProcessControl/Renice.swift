@@ -23,6 +23,27 @@ public enum Renice {
         guard range.contains(nice) else {
             return .failure(.invalid("nice \(nice) is outside \(range.lowerBound)...\(range.upperBound)"))
         }
+        return set(to: { _ in .success(nice) }, target, procRoot)
+    }
+
+    /// Moves the nice value of every thread by `delta` from the main thread's value now (not
+    /// from what a screen showed at its last refresh: two quick presses move it by two), within
+    /// -20...19. At the end of the range it is refused and says so.
+    public static func adjust(by delta: Int32, _ target: ProcessTarget, procRoot: String = "/proc") -> Result<Report, ControlError> {
+        set(to: { now in
+            let wanted = min(max(now + delta, range.lowerBound), range.upperBound)
+            guard wanted != now else {
+                return .failure(.invalid(now == range.upperBound
+                    ? "already at nice \(now), the lowest priority"
+                    : "already at nice \(now), the highest priority"))
+            }
+            return .success(wanted)
+        }, target, procRoot)
+    }
+
+    /// Opens the target, works out the new value from the main thread's current one, and sets
+    /// it on every thread.
+    private static func set(to value: (Int32) -> Result<Int32, ControlError>, _ target: ProcessTarget, _ procRoot: String) -> Result<Report, ControlError> {
         let handle: ProcessHandle
         switch ProcessHandle.open(target, procRoot: procRoot) {
         case .success(let h): handle = h
@@ -30,6 +51,11 @@ public enum Renice {
         }
         guard let reader = try? ProcReader(root: procRoot), let main = reader.process(handle.pid, files: []) else {
             return .failure(.alreadyGone)
+        }
+        let nice: Int32
+        switch value(main.stat.nice) {
+        case .success(let n): nice = n
+        case .failure(let e): return .failure(e)
         }
         var tids = reader.tids(of: handle.pid)
         if tids.isEmpty { tids = [handle.pid] }

@@ -28,6 +28,8 @@ public enum ControlRequest: Equatable, Sendable {
     case signal(Signal, [ControlTarget])
     /// Each target to this nice value.
     case renice([(target: ControlTarget, nice: Int32)])
+    /// Each target's nice moved by this much from its value when the request is carried out.
+    case reniceBy(Int32, [ControlTarget])
     case readLimits(ControlTarget)
     case setLimit(ResourceLimits.Change, ControlTarget)
 
@@ -36,6 +38,7 @@ public enum ControlRequest: Equatable, Sendable {
         case (.gracefulStop(let x), .gracefulStop(let y)): return x == y
         case (.signal(let s, let x), .signal(let t, let y)): return s == t && x == y
         case (.renice(let x), .renice(let y)): return x.map(\.target) == y.map(\.target) && x.map(\.nice) == y.map(\.nice)
+        case (.reniceBy(let d, let x), .reniceBy(let e, let y)): return d == e && x == y
         case (.readLimits(let x), .readLimits(let y)): return x == y
         case (.setLimit(let c, let x), .setLimit(let d, let y)): return c == d && x == y
         default: return false

@@ -43,6 +43,11 @@ public final class ProcessActions {
                 (change.target, Renice.apply(change.nice, to: change.target.target, procRoot: procRoot).map(\.description))
             }
             report(results, into: &state)
+        case .reniceBy(let delta, let targets):
+            let results = targets.map { t in
+                (t, Renice.adjust(by: delta, t.target, procRoot: procRoot).map(\.description))
+            }
+            report(results, into: &state)
         case .readLimits(let target):
             switch ResourceLimits.read(target.target, procRoot: procRoot) {
             case .success(let read): state.setLimits(read.limits, error: nil)

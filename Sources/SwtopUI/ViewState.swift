@@ -648,7 +648,7 @@ extension ViewState {
     mutating func renice(by delta: Int32, name: String) {
         if let refusal = controlRefusal(name) { return say(refusal, error: true) }
         guard let targets = controlTargets(name) else { return }
-        requests.append(.renice(targets.map { ($0, $0.nice + delta) }))
+        requests.append(.reniceBy(delta, targets))
     }
 
     mutating func openNicePrompt() {

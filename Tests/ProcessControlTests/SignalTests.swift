@@ -201,6 +201,26 @@ func hupCount(_ path: String) -> String {
         #expect(nices == [7, 7, 7, 7])
     }
 
+    /// Steps count from the nice the process has now: two steps are two, and the end of the range
+    /// is refused in words.
+    @Test func reniceStepsFromTheCurrentNiceAndStopAtTheEnds() throws {
+        try #require(getuid() == 0, "needs root to lower nice")
+        let children = Children()
+        defer { children.stopAll() }
+        let pid = try children.testee(["threads", "2"]).processIdentifier
+        #expect(waitUntil { ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).count == 2 })
+        let target = ProcessTarget(pid: pid, startTicks: try startTicks(pid))
+        #expect(try Renice.adjust(by: 1, target).get().description == "nice 0 -> 1 on 2 threads")
+        #expect(try Renice.adjust(by: 1, target).get().description == "nice 1 -> 2 on 2 threads")
+        #expect(try Renice.adjust(by: -1, target).get().description == "nice 2 -> 1 on 2 threads")
+        _ = try Renice.apply(19, to: target).get()
+        #expect(throws: ControlError.invalid("already at nice 19, the lowest priority")) { try Renice.adjust(by: 1, target).get() }
+        _ = try Renice.apply(-20, to: target).get()
+        #expect(throws: ControlError.invalid("already at nice -20, the highest priority")) { try Renice.adjust(by: -1, target).get() }
+        let reader = try ProcReader()
+        #expect(reader.tids(of: pid).map { reader.process(pid, tid: $0, files: [])?.stat.nice } == [-20, -20])
+    }
+
     @Test func reniceOutsideTheRangeIsRefused() {
         #expect(throws: ControlError.invalid("nice 20 is outside -20...19")) { try Renice.apply(20, to: ProcessTarget(pid: getpid())).get() }
     }

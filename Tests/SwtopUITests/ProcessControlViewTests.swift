@@ -67,14 +67,17 @@ import Testing
         #expect(s.takeRequests() == [.signal(.hup, [target(10, "busy", 500, nice: 3), target(20, "old", 600)])])
     }
 
-    @Test func niceKeysAskForOneStepFromTheSnapshotsNice() {
+    /// A step from the nice the process has when the request is carried out, not from the
+    /// snapshot's: two presses before the next refresh are two steps.
+    @Test func niceKeysAskForOneStepFromTheNiceAtThatMoment() {
         var s = makeState(processes)
         _ = s.handle(.function(7))
-        #expect(s.takeRequests() == [.renice([(target(10, "busy", 500, nice: 3), Int32(2))])])
+        #expect(s.takeRequests() == [.reniceBy(-1, [target(10, "busy", 500, nice: 3)])])
         _ = s.handle(.character("["))
-        #expect(s.takeRequests() == [.renice([(target(10, "busy", 500, nice: 3), Int32(4))])])
+        _ = s.handle(.function(8))
+        #expect(s.takeRequests() == [.reniceBy(1, [target(10, "busy", 500, nice: 3)]), .reniceBy(1, [target(10, "busy", 500, nice: 3)])])
         _ = s.handle(.character("]"))
-        #expect(s.takeRequests() == [.renice([(target(10, "busy", 500, nice: 3), Int32(2))])])
+        #expect(s.takeRequests() == [.reniceBy(-1, [target(10, "busy", 500, nice: 3)])])
     }
 
     @Test func readOnlyRefusesEveryControlKeyInTheStatusLine() {
