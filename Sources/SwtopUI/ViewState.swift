@@ -119,6 +119,8 @@ public struct ViewState {
     public private(set) var limitsView: LimitsView?
     /// Graceful stops in progress, by process: "TERM 7s", shown in its row.
     public private(set) var stopMarkers: [ProcessKey: String] = [:]
+    /// The last key was a quit refused because of stops in progress.
+    private var quitWarned = false
     /// What the user asked ProcessControl to do, not yet done (ScreenLoop takes them).
     public private(set) var requests: [ControlRequest] = []
 
@@ -265,6 +267,14 @@ public struct ViewState {
     /// in a picker or the help, it edits that.
     public mutating func handle(_ key: Key) -> Effects {
         if key == .resize { return [] }
+        let warned = quitWarned
+        let effects = dispatch(key)
+        // The warning holds for the very next key only.
+        if warned { quitWarned = false }
+        return effects
+    }
+
+    private mutating func dispatch(_ key: Key) -> Effects {
         switch mode {
         case .help:
             mode = .list
@@ -291,7 +301,7 @@ public struct ViewState {
         case .up, .down, .pageUp, .pageDown, .home, .end:
             mode = .list
             return apply(KeyMap.action(for: key))
-        case .function(10): return .quit
+        case .function(10): return requestQuit()
         default: break
         }
         return []
@@ -313,7 +323,7 @@ public struct ViewState {
         case .up, .down, .pageUp, .pageDown, .home, .end:
             mode = .list
             return apply(KeyMap.action(for: key))
-        case .function(10): return .quit
+        case .function(10): return requestQuit()
         default: break
         }
         return []
@@ -450,7 +460,7 @@ public struct ViewState {
             paused.toggle()
         case .redraw: return .redraw
         case .resize: return []
-        case .quit: return .quit
+        case .quit: return requestQuit()
         case .signalMenu: openSignalMenu()
         case .niceLower: renice(by: -1, name: "Nice -")
         case .niceRaise: renice(by: 1, name: "Nice +")
@@ -728,7 +738,7 @@ extension ViewState {
             }
             let label = "\(limit.resource) of \(view.target.label) (now \(limit.soft):\(limit.hard)), SOFT[:HARD]: "
             mode = .prompt(Prompt(kind: .limit(resource: limit.resource, view.target), label: label))
-        case .function(10): return .quit
+        case .function(10): return requestQuit()
         case .control("l"): return .redraw
         default: break
         }
@@ -756,6 +766,18 @@ extension ViewState {
 
     /// The graceful stops still running: "TERM 7s" for each process.
     public mutating func setStopMarkers(_ markers: [ProcessKey: String]) { stopMarkers = markers }
+
+    /// Quits, unless a graceful stop is still waiting to send SIGKILL: quitting abandons it, so
+    /// the first q says so and only a second q in a row quits.
+    private mutating func requestQuit() -> Effects {
+        if stopMarkers.isEmpty || quitWarned { return .quit }
+        quitWarned = true
+        let n = stopMarkers.count
+        say(n == 1
+            ? "A graceful stop is in progress: q again quits and its SIGKILL is never sent"
+            : "\(n) graceful stops are in progress: q again quits and their SIGKILL is never sent", error: true)
+        return []
+    }
 }
 
 extension String {

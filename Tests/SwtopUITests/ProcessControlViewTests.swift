@@ -162,6 +162,27 @@ import Testing
         #expect(s.limitsView == nil)
     }
 
+    /// Quitting abandons a graceful stop (its SIGKILL is never sent): the first q says so, a
+    /// second q in a row quits; any other key in between starts over.
+    @Test func quittingDuringAGracefulStopTakesASecondQ() {
+        var idle = makeState(processes)
+        #expect(idle.handle(.character("q")) == .quit)
+
+        var s = makeState(processes)
+        s.setStopMarkers([ProcessKey(id: 10, startTicks: 100): "TERM 7s"])
+        #expect(s.handle(.character("q")) == [])
+        #expect(s.message?.text == "A graceful stop is in progress: q again quits and its SIGKILL is never sent")
+        #expect(s.message?.isError == true)
+        #expect(s.handle(.character("q")) == .quit)
+
+        s.setStopMarkers([ProcessKey(id: 10, startTicks: 100): "TERM 7s", ProcessKey(id: 20, startTicks: 100): "TERM 3s"])
+        #expect(s.handle(.function(10)) == [])
+        #expect(s.message?.text == "2 graceful stops are in progress: q again quits and their SIGKILL is never sent")
+        _ = s.handle(.down)
+        #expect(s.handle(.character("q")) == [])
+        #expect(s.handle(.function(10)) == .quit)
+    }
+
     @Test func aStopInProgressShowsInItsRowAndItsOutcomeStays() {
         var s = makeState(processes, options: ScreenOptions(sortKey: .pid))
         s.setStopMarkers([ProcessKey(id: 20, startTicks: 600): "TERM 7s"])
