@@ -25,4 +25,11 @@ static inline int swtop_colors(void) { return COLORS; }
 static inline FILE *swtop_stdout(void) { return stdout; }
 static inline FILE *swtop_stdin(void) { return stdin; }
 
+// Whether the current terminal can move the cursor (terminfo "cup"): without it (TERM=dumb)
+// ncurses starts but cannot draw a screen. tigetstr answers NULL or (char *)-1 for "no".
+static inline int swtop_can_address_cursor(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
+
 #endif

@@ -28,8 +28,13 @@ public final class Terminal {
         guard !termName.isEmpty, let screen = newterm(nil, swtop_stdout(), swtop_stdin()) else {
             throw TerminalError(description: "cannot use terminal '\(DisplayText.escaped(termName))'")
         }
-        self.screen = screen
         set_term(screen)
+        guard swtop_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(screen)
+            throw TerminalError(description: "terminal '\(DisplayText.escaped(termName))' cannot move the cursor, as the screen needs (use --once for a table)")
+        }
+        self.screen = screen
         cbreak()
         noecho()
         nonl()

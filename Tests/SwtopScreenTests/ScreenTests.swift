@@ -69,6 +69,14 @@ struct ScreenTests {
         #expect(Array(screen.lines.prefix(3)) == ["before-swtop", "swtop: cannot use terminal 'xyz'", "swtop-exit=1"])
     }
 
+    /// TERM=dumb is a terminal ncurses knows, but it cannot place the cursor: a blank screen with
+    /// a function bar would be all that shows.
+    @Test func aTerminalThatCannotMoveTheCursorFailsWithOneLine() throws {
+        let s = try ScreenSession(environment: "TERM=dumb")
+        let screen = try s.waitFor("the exit status") { $0.lines.contains("swtop-exit=1") }
+        #expect(Array(screen.lines.prefix(3)) == ["before-swtop", "swtop: terminal 'dumb' cannot move the cursor, as the screen needs (use --once for a table)", "swtop-exit=1"])
+    }
+
     @Test func treeViewAndCollapse() throws {
         let children = Children()
         let marker = uniqueMarker()
