@@ -137,12 +137,15 @@ public struct HeaderMeters {
 
     // MARK: - Text meters
 
+    /// As htop counts them: userland processes, their threads besides the main ones, kernel
+    /// threads; so that the figures read the same as in htop side by side.
     private func drawTasks(into grid: inout ScreenGrid, x: Int, y: Int, width: Int) {
         let end = x + width
+        let processes = tasks.total - tasks.kernelThreads
         var col = grid.put("Tasks: ", x: x, y: y, role: .meterLabel, limit: end - x)
-        col = grid.put(String(tasks.total), x: col, y: y, role: .headerValue, limit: end - col)
+        col = grid.put(String(processes), x: col, y: y, role: .headerValue, limit: end - col)
         col = grid.put(", ", x: col, y: y, role: .meterLabel, limit: end - col)
-        col = grid.put(String(tasks.threads), x: col, y: y, role: .headerValue, limit: end - col)
+        col = grid.put(String(max(0, tasks.threads - processes)), x: col, y: y, role: .headerValue, limit: end - col)
         col = grid.put(" thr, ", x: col, y: y, role: .meterLabel, limit: end - col)
         col = grid.put(String(tasks.kernelThreads), x: col, y: y, role: .headerValue, limit: end - col)
         col = grid.put(" kthr; ", x: col, y: y, role: .meterLabel, limit: end - col)

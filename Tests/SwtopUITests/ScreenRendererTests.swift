@@ -11,11 +11,22 @@ import Testing
         ]
     }
 
+    /// The task counts read as htop's: userland processes, their threads besides the main ones,
+    /// kernel threads.
+    @Test func taskCountsAsHtopCountsThem() {
+        let state = makeState(processes + [
+            makeProcess(pid: 2, ppid: 0, name: "kthreadd", state: "S", kernel: true),
+            makeProcess(pid: 50, ppid: 1, name: "java", state: "R", threads: 4),
+        ], options: ScreenOptions(sortKey: .pid))
+        let grid = ScreenRenderer(theme: .color).render(state, width: 80, height: 24)
+        #expect(grid.text[0] == "  0[                                --]  Tasks: 4, 3 thr, 1 kthr; 1 running")
+    }
+
     @Test func wholeScreenAt80x24() {
         let state = makeState(processes, options: ScreenOptions(sortKey: .pid))
         let grid = ScreenRenderer(theme: .color).render(state, width: 80, height: 24)
         // One sample: no CPU% yet.
-        #expect(grid.text[0] == "  0[                                --]  Tasks: 3, 3 thr, 0 kthr; 0 running")
+        #expect(grid.text[0] == "  0[                                --]  Tasks: 3, 0 thr, 0 kthr; 0 running")
         #expect(grid.text[1] == "  1[                                --]  Zombie: 0  Stopped: 0  Disk sleep: 1")
         #expect(grid.text[2] == "Mem[|||||||||||||||||||||||1953M/7813M]  Load average: 0.52 0.58 0.59")
         #expect(grid.text[3] == "Swp[                             0K/0K]  Uptime: 3 days, 04:05:06")
