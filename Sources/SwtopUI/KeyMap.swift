@@ -20,7 +20,7 @@ public enum Action: Equatable, Sendable {
     case startFilter
     case toggleTree
     case expandBranch, collapseBranch, toggleBranch, toggleAllBranches
-    case chooseSort, sortPreviousColumn, sortNextColumn
+    case chooseSort
     case sortBy(SortKey)
     case invertSort
     case chooseUser
@@ -75,8 +75,8 @@ public enum KeyMap {
         case "-": return .collapseBranch
         case "=": return .toggleBranch
         case "*": return .toggleAllBranches
-        case "<", ",": return .sortPreviousColumn
-        case ">", ".": return .sortNextColumn
+        // As in htop, these open the sort picker too.
+        case "<", ",", ">", ".": return .chooseSort
         case "P": return .sortBy(.cpu)
         case "M": return .sortBy(.mem)
         case "T": return .sortBy(.time)

@@ -159,7 +159,7 @@ public struct ScreenRenderer {
         if let follow = state.followKey { parts.append("Following " + String(follow.id)) }
         if !state.tagged.isEmpty { parts.append("Tagged: " + String(state.tagged.count)) }
         if state.showUserThreads { parts.append("Threads shown") }
-        if !state.showKernelThreads { parts.append("Kernel threads hidden") }
+        if state.showKernelThreads { parts.append("Kernel threads shown") }
         parts.append("Shown: " + String(state.rows.count))
         return (parts.joined(separator: "  "), .status)
     }

@@ -96,7 +96,8 @@ public struct ViewState {
     public var tree: Bool
     public var collapsed: Set<Int32> = []
     public var showUserThreads: Bool
-    public var showKernelThreads = true
+    /// Hidden by default, as in htop (K shows them).
+    public var showKernelThreads = false
     public private(set) var followKey: ProcessKey?
     public private(set) var selectedKey: ProcessKey?
     public private(set) var selectedIndex = 0
@@ -424,8 +425,6 @@ public struct ViewState {
         case .chooseSort:
             let current = Self.sortColumns.firstIndex { $0.sortKey == sortKey } ?? 0
             mode = .picker(Picker(kind: .sort, title: "Sort by", items: Self.sortColumns.map(\.title), selected: current))
-        case .sortPreviousColumn: stepSortColumn(-1)
-        case .sortNextColumn: stepSortColumn(1)
         case .sortBy(let key):
             sortKey = key
             inverted = false
@@ -569,15 +568,6 @@ public struct ViewState {
     }
 
     // MARK: - Sort
-
-    private mutating func stepSortColumn(_ step: Int) {
-        let columns = Column.defaults
-        let current = columns.firstIndex { $0.sortKey == sortKey } ?? 0
-        let next = min(max(0, current + step), columns.count - 1)
-        sortKey = columns[next].sortKey
-        inverted = false
-        rebuild()
-    }
 
     private func userPicker() -> Picker {
         var byName: [String: UInt32] = [:]

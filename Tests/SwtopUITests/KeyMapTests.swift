@@ -11,7 +11,7 @@ import Testing
             (.function(4), .startFilter), (.character("\\"), .startFilter),
             (.function(5), .toggleTree), (.character("t"), .toggleTree),
             (.character("+"), .expandBranch), (.character("-"), .collapseBranch), (.character("*"), .toggleAllBranches),
-            (.function(6), .chooseSort), (.character("<"), .sortPreviousColumn), (.character(">"), .sortNextColumn),
+            (.function(6), .chooseSort), (.character("<"), .chooseSort), (.character(">"), .chooseSort), (.character(","), .chooseSort), (.character("."), .chooseSort),
             (.character("P"), .sortBy(.cpu)), (.character("M"), .sortBy(.mem)), (.character("T"), .sortBy(.time)),
             (.character("N"), .sortBy(.pid)), (.character("I"), .invertSort),
             (.character("u"), .chooseUser), (.character("H"), .toggleUserThreads), (.character("K"), .toggleKernelThreads),

@@ -194,9 +194,13 @@ import Testing
         #expect(ro.message?.text == "Limits: swtop is read-only (--readonly)")
     }
 
-    @Test func kernelThreadsHideAndUserThreadsResample() {
+    /// Kernel threads are hidden at first, as in htop; K shows them.
+    @Test func kernelThreadsShowAndUserThreadsResample() {
         var s = makeState(processes + [makeProcess(pid: 2, ppid: 0, name: "kthreadd", kernel: true)])
+        #expect(s.rows.count == 5)
+        _ = s.handle(.character("K"))
         #expect(s.rows.count == 6)
+        #expect(s.message?.text == "Showing kernel threads")
         _ = s.handle(.character("K"))
         #expect(s.rows.count == 5)
         #expect(s.handle(.character("H")) == .resample)
