@@ -4,6 +4,10 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
     case refusedPID(Int32)
     /// The process exited before the action.
     case alreadyGone
+    /// No process has this pid (a pid typed by the user, not one from the process table).
+    case noSuchProcess
+    /// The id is a thread's (not the main one): signals and limits are a process's.
+    case thread(of: Int32)
     /// A zombie: it has exited; only its parent reaping it removes it.
     case zombie(parent: Int32)
     /// The PID now belongs to a process that started at another time.
@@ -23,6 +27,8 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
                 ? "refused: pid 0 would signal the caller's whole process group"
                 : "refused: pid \(pid) would signal \(pid == -1 ? "every process" : "process group \(-pid)")"
         case .alreadyGone: return "already gone"
+        case .noSuchProcess: return "no such process"
+        case .thread(let process): return "a thread of process \(process), not a process"
         case .zombie(let parent): return "already exited (zombie): its parent \(parent) has not reaped it"
         case .pidReused(let pid): return "pid \(pid) now belongs to another process: nothing sent"
         case .notPermitted(let owner):

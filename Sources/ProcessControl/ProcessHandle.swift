@@ -35,7 +35,13 @@ public final class ProcessHandle {
         var fd: Int32 = -1
         switch Kernel.openPidfd(pid) {
         case .success(let opened): fd = opened
-        case .failure(ESRCH): return .failure(.alreadyGone)
+        case .failure(ESRCH): return .failure(missing(target))
+        // The kernel's answer for the id of a thread that is not its process's main thread.
+        case .failure(ENOENT):
+            if let reader = try? ProcReader(root: procRoot), let tgid = reader.process(pid, files: [.status])?.status?.tgid, tgid != pid {
+                return .failure(.thread(of: tgid))
+            }
+            return .failure(missing(target))
         case .failure(ENOSYS): fd = -1  // old kernel: fall back to kill(2) after the same check
         case .failure(let code): return .failure(.system(call: "pidfd_open", errno: code))
         }
@@ -43,7 +49,11 @@ public final class ProcessHandle {
         // one the user chose.
         guard let reader = try? ProcReader(root: procRoot), let raw = reader.process(pid, files: [.status]) else {
             if fd >= 0 { Kernel.close(fd) }
-            return .failure(.alreadyGone)
+            return .failure(missing(target))
+        }
+        if let tgid = raw.status?.tgid, tgid != pid {
+            if fd >= 0 { Kernel.close(fd) }
+            return .failure(.thread(of: tgid))
         }
         if let expected = target.startTicks, raw.stat.startTime != expected {
             if fd >= 0 { Kernel.close(fd) }
@@ -57,6 +67,12 @@ public final class ProcessHandle {
         // process with the same pid: only a still-running pidfd proves the read was of ours.
         if handle.hasExited { return .failure(.alreadyGone) }
         return .success(handle)
+    }
+
+    /// A target from the process table (with its start time) that is not there any more has
+    /// exited; a pid the user typed may never have been a process.
+    private static func missing(_ target: ProcessTarget) -> ControlError {
+        target.startTicks == nil ? .noSuchProcess : .alreadyGone
     }
 
     /// Whether the process has exited (a zombie counts: it will never run again).

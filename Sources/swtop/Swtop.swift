@@ -45,6 +45,10 @@ struct Swtop: ParsableCommand {
     @Option(name: .customLong("stop-grace"), help: ArgumentHelp("The screen's graceful stop (F9): seconds between SIGTERM and SIGKILL.", valueName: "SECONDS"))
     var screenGrace: Double = 10
 
+    static func main() {
+        main(NegativeArguments.protected(Array(CommandLine.arguments.dropFirst())))
+    }
+
     func validate() throws {
         guard (1...36_000).contains(delay) else {
             throw ValidationError("invalid --delay '\(delay)': expected tenths of a second from 1 to 36000")

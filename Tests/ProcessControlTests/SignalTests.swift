@@ -4,6 +4,13 @@ import TestSupport
 @testable import ProcFS
 @testable import ProcessControl
 
+extension Result {
+    var failure: Failure? {
+        if case .failure(let e) = self { return e }
+        return nil
+    }
+}
+
 func startTicks(_ pid: Int32) throws -> UInt64 {
     let reader = try ProcReader()
     guard let raw = reader.process(pid, files: []) else { throw TestFailure("\(pid) is gone") }
@@ -88,10 +95,19 @@ func hupCount(_ path: String) -> String {
         #expect(hupCount(file) == "0\n")
     }
 
-    @Test func alreadyGoneAndZombie() throws {
-        let gone = ProcessHandle.open(ProcessTarget(pid: 4_000_000))
-        guard case .failure(let error) = gone else { Issue.record("opened a pid that cannot exist"); return }
-        #expect(error == .alreadyGone)
+    @Test func alreadyGoneNoSuchProcessAThreadAndAZombie() throws {
+        // From the process table (a start time): it exited. Typed by the user: it never was.
+        #expect(ProcessHandle.open(ProcessTarget(pid: 4_000_000, startTicks: 5)).failure == .alreadyGone)
+        #expect(ProcessHandle.open(ProcessTarget(pid: 4_000_000)).failure == .noSuchProcess)
+
+        // A thread's id names no process.
+        let children = Children()
+        defer { children.stopAll() }
+        let owner = try children.testee(["threads", "2"]).processIdentifier
+        #expect(waitUntil { ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(owner)/task")) ?? []).count == 2 })
+        let tid = try #require(try ProcReader().tids(of: owner).first { $0 != owner })
+        #expect(ProcessHandle.open(ProcessTarget(pid: tid)).failure == .thread(of: owner))
+        #expect(ControlError.thread(of: owner).description == "a thread of process \(owner), not a process")
 
         // A child this test never reaps is a zombie until it does.
         var pid: pid_t = 0

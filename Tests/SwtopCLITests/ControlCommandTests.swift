@@ -38,7 +38,7 @@ import TestSupport
         #expect(r.status == 1)
         #expect(r.stdout.isEmpty)
         #expect(r.stderr == """
-            swtop: 4000000: already gone
+            swtop: 4000000: no such process
             swtop: 0: refused: pid 0 would signal the caller's whole process group
             swtop: -1: refused: pid -1 would signal every process
 
@@ -100,6 +100,34 @@ import TestSupport
         #expect(calls == [])
         #expect(r.stderr.contains("swtop: 0: refused"))
         #expect(r.stderr.contains("swtop: -1: refused"))
+    }
+
+    /// As kill(1) and renice(1) take them: `signal -9 PID`, `signal -STOP PID`, `renice -5 PID`.
+    @Test func negativeValuesAsKillAndReniceTakeThem() throws {
+        try #require(getuid() == 0, "needs root to lower nice")
+        let children = Children()
+        defer { children.stopAll() }
+        let child = try children.testee(["threads", "2"])
+        let pid = child.processIdentifier
+        #expect(waitUntil { ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).count == 2 })
+        let renice = try swtop(["renice", "-5", "\(pid)"])
+        #expect(renice.status == 0)
+        #expect(renice.stdoutText == "\(pid) (swtop-testee): nice 0 -> -5 on 2 threads\n")
+        let stop = try swtop(["signal", "-STOP", "\(pid)"])
+        #expect(stop.stdoutText == "sent SIGSTOP to \(pid) (swtop-testee)\n")
+        let cont = try swtop(["signal", "-CONT", "\(pid)"])
+        #expect(cont.stdoutText == "sent SIGCONT to \(pid) (swtop-testee)\n")
+        let tid = try #require(((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).compactMap { Int32($0) }.first { $0 != pid })
+        let thread = try swtop(["signal", "-9", "\(tid)"])
+        #expect(thread.status == 1)
+        #expect(thread.stderr == "swtop: \(tid): a thread of process \(pid), not a process\n")
+        let kill = try swtop(["signal", "-9", "\(pid)"])
+        #expect(kill.stdoutText == "sent SIGKILL to \(pid) (swtop-testee)\n")
+        child.waitUntilExit()
+        #expect(child.terminationReason == .uncaughtSignal && child.terminationStatus == SIGKILL)
+        let bad = try swtop(["renice", "-50", "1"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("invalid nice '-50': expected an integer from -20 to 19"))
     }
 
     @Test func reniceAndLimitsCommands() throws {
