@@ -23,9 +23,17 @@ public enum ReadFailure: Error, Equatable, Sendable {
 public struct ProcRootError: Error, Equatable, Sendable, CustomStringConvertible {
     public var path: String
     public var code: Int32
+    /// Said instead of the errno's words.
+    public var reason: String?
+
+    public init(path: String, code: Int32, reason: String? = nil) {
+        self.path = path
+        self.code = code
+        self.reason = reason
+    }
 
     public var description: String {
-        "cannot read proc root \(path): \(SystemCalls.describe(code))"
+        "cannot read proc root \(path): \(reason ?? SystemCalls.describe(code))"
     }
 }
 

@@ -42,6 +42,10 @@ public final class Sampler {
     ///   the soft RLIMIT_NOFILE to the hard limit for the kept files.
     public init(root: String = "/proc", keepFilesOpen: Bool = false) throws(ProcRootError) {
         reader = try ProcReader(root: root)
+        // Any directory can be opened: a proc tree (live or recorded) has the system's stat.
+        if case .failure = reader.read("stat") {
+            throw ProcRootError(path: root, code: 0, reason: "not a /proc tree (it has no stat file)")
+        }
         helperReader = !keepFilesOpen && ParallelRead.onlineCPUs > 1 ? try ProcReader(root: root) : nil
         let page = sysconf(Int32(_SC_PAGESIZE))
         pageSizeKB = page > 0 ? UInt64(page) / 1024 : 4

@@ -39,6 +39,12 @@ import TestSupport
         let r = try swtop(["--once", "--proc-root", "/nonexistent/proc"])
         #expect(r.status == 1)
         #expect(r.stderr == "swtop: cannot read proc root /nonexistent/proc: No such file or directory\n")
+        // A directory that is not a proc tree: not an empty snapshot.
+        let empty = Paths.temporaryDirectory("not-proc")
+        let notProc = try swtop(["--once", "--proc-root", empty])
+        #expect(notProc.status == 1)
+        #expect(notProc.stdout.isEmpty)
+        #expect(notProc.stderr == "swtop: cannot read proc root \(empty): not a /proc tree (it has no stat file)\n")
         #expect(r.stdout.isEmpty)
     }
 
