@@ -694,8 +694,9 @@ extension ViewState {
         let text = p.text.trimmingSpaces()
         switch p.kind {
         case .nice(let targets):
-            guard let nice = Int32(text) else {
-                return say("Nice: '\(DisplayText.escaped(text))' is not a number from -20 to 19", error: true)
+            // One message for text and for a number out of range, as `swtop renice` says it.
+            guard let nice = Int32(text), Renice.range.contains(nice) else {
+                return say("Nice: invalid nice '\(DisplayText.escaped(text))': expected an integer from -20 to 19", error: true)
             }
             requests.append(.renice(targets.map { ($0, nice) }))
         case .limit(let resource, let target):
