@@ -101,6 +101,8 @@ public struct ViewState {
     public private(set) var followKey: ProcessKey?
     public private(set) var selectedKey: ProcessKey?
     public private(set) var selectedIndex = 0
+    /// Whether the user has moved the selection (or followed a process) yet.
+    private var selectionChosen = false
     public private(set) var scrollTop = 0
     public private(set) var scrollLeft = 0
     public private(set) var tagged: Set<ProcessKey> = []
@@ -217,18 +219,42 @@ public struct ViewState {
         if !showKernelThreads { processes.removeAll { $0.isKernelThread } }
         rows = listing.rows(of: processes)
         branches = TreeBranches.prefixes(rows, collapsed: collapsed)
-        let target = followKey ?? selectedKey
+        // Until the user picks a process, the bar stays on the first row (as in htop), rather
+        // than following whichever process happened to be first at start-up.
+        let target = followKey ?? (selectionChosen ? selectedKey : nil)
         if let target, let i = rows.firstIndex(where: { $0.entry.key == target }) {
             selectedIndex = i
             selectedKey = target
+        } else if let target, let i = visibleAncestor(of: target, in: processes) {
+            // Hidden by a collapsed branch: the branch it is in.
+            selectedIndex = i
+            selectedKey = rows[i].entry.key
         } else {
-            selectedIndex = rows.isEmpty ? 0 : min(max(0, selectedIndex), rows.count - 1)
+            selectedIndex = rows.isEmpty || !selectionChosen ? 0 : min(max(0, selectedIndex), rows.count - 1)
             selectedKey = rows.isEmpty ? nil : rows[selectedIndex].entry.key
         }
         // The selected process stays selected; the view stays where it was (at the top it stays
         // at the top, so a process that rises to the top is seen) and scrolls only as far as
         // needed to keep the selection on screen, as in htop.
         clampScroll()
+    }
+
+    /// The row of the nearest ancestor of a process that is listed but not shown (in the tree
+    /// view, under a collapsed branch).
+    private func visibleAncestor(of key: ProcessKey, in processes: [ProcessEntry]) -> Int? {
+        guard tree, !collapsed.isEmpty, processes.contains(where: { $0.key == key }) else { return nil }
+        var parentOf: [Int32: Int32] = [:]
+        for p in processes { parentOf[p.id] = p.parentID }
+        var rowOf: [Int32: Int] = [:]
+        for (i, row) in rows.enumerated() { rowOf[row.entry.id] = i }
+        var id = key.id
+        // Bounded: ppid data can be cyclic.
+        for _ in 0..<processes.count {
+            guard let parent = parentOf[id], parent != id else { return nil }
+            if let i = rowOf[parent] { return i }
+            id = parent
+        }
+        return nil
     }
 
     private mutating func clampScroll() {
@@ -447,6 +473,7 @@ public struct ViewState {
                 say("Stopped following")
             } else if let key = selectedKey {
                 followKey = key
+                selectionChosen = true
             }
         case .tag:
             if let key = selectedKey {
@@ -457,6 +484,7 @@ public struct ViewState {
         case .untagAll: tagged.removeAll()
         case .pause:
             paused.toggle()
+            clearMessage()
         case .redraw: return .redraw
         case .resize: return []
         case .quit: return requestQuit()
@@ -470,6 +498,12 @@ public struct ViewState {
         return []
     }
 
+    /// Makes room in the status line for what a key just changed there (PAUSED, the limits
+    /// view's title); a sticky message (a stop's outcome) stays.
+    private mutating func clearMessage() {
+        if message?.until != .infinity { message = nil }
+    }
+
     /// A status-line message; `sticky` ones (a stop's outcome) stay until the next message.
     public mutating func say(_ text: String, error: Bool = false, sticky: Bool = false) {
         message = Message(text: text, isError: error, until: sticky ? .infinity : now + messageSeconds)
@@ -477,6 +511,7 @@ public struct ViewState {
 
     private mutating func moveSelection(to index: Int, keepFollow: Bool = false) {
         guard !rows.isEmpty else { return }
+        selectionChosen = true
         selectedIndex = min(max(0, index), rows.count - 1)
         selectedKey = rows[selectedIndex].entry.key
         if !keepFollow { followKey = nil }
@@ -663,6 +698,7 @@ extension ViewState {
         guard let target = controlTargets("Limits", selectedOnly: true)?.first else { return }
         limitsView = LimitsView(target: target)
         mode = .limits
+        clearMessage()
         requests.append(.readLimits(target))
     }
 

@@ -58,6 +58,9 @@ import Testing
     @Test func aProcessRisingToTheTopIsSeenAndAScrolledViewStays() {
         var s = makeState(processes)
         s.setListHeight(3)
+        // The user picks pid 10 (down and back up).
+        _ = s.handle(.down)
+        _ = s.handle(.up)
         #expect(s.selectedPID == 10)
         var next = processes
         next[4].cpuPercent = 95
@@ -83,6 +86,52 @@ import Testing
         #expect(s.pidsInOrder == [1, 30, 20, 21, 10])
         #expect(s.selectedIndex == 0)
         #expect(s.scrollTop == 0)
+    }
+
+    /// Until the user moves the selection, the bar stays on the first row whatever comes
+    /// first (at start-up CPU% arrives with the second sample and reorders the list).
+    @Test func untilTheUserChoosesTheBarStaysOnTheFirstRow() {
+        var s = makeState(processes)
+        #expect(s.selectedPID == 10)
+        var next = processes
+        next[4].cpuPercent = 95
+        s.update(makeSnapshot(next), now: 1)
+        #expect(s.pidsInOrder == [30, 10, 20, 1, 21])
+        #expect(s.selectedIndex == 0 && s.selectedPID == 30)
+        _ = s.handle(.character("M"))
+        #expect(s.selectedIndex == 0 && s.selectedPID == 30)
+        _ = s.handle(.down)
+        #expect(s.selectedPID == 20)
+        _ = s.handle(.character("P"))
+        #expect(s.pidsInOrder == [30, 10, 20, 1, 21])
+        #expect(s.selectedPID == 20)
+    }
+
+    /// A process hidden by collapsing its branch hands the selection to the branch.
+    @Test func collapsingTheSelectedProcessesBranchSelectsTheBranch() {
+        var s = makeState(processes, options: ScreenOptions(sortKey: .pid, tree: true))
+        #expect(s.pidsInOrder == [1, 10, 20, 21, 30])
+        _ = s.handle(.end)
+        _ = s.handle(.up)
+        #expect(s.selectedPID == 21)
+        _ = s.handle(.character("*"))
+        #expect(s.pidsInOrder == [1])
+        #expect(s.selectedPID == 1)
+        _ = s.handle(.character("*"))
+        #expect(s.pidsInOrder == [1, 10, 20, 21, 30])
+        #expect(s.selectedPID == 1)
+    }
+
+    /// Z makes room for PAUSED in the status line: an earlier message does not hide it.
+    @Test func pauseClearsAnOrdinaryMessageButNotAStopsOutcome() {
+        var s = makeState(processes)
+        s.say("Showing kernel threads")
+        _ = s.handle(.character("Z"))
+        #expect(s.message == nil)
+        #expect(s.paused)
+        s.say("20 (old): exited 1.2 s after SIGTERM", sticky: true)
+        _ = s.handle(.character("Z"))
+        #expect(s.message?.text == "20 (old): exited 1.2 s after SIGTERM")
     }
 
     @Test func reusedPIDIsANewProcess() {
