@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-#if canImport(Glibc)
+#if os(Linux)
 import Glibc
 #endif
 
@@ -11,25 +11,39 @@ import Glibc
 //   Scripts/hot-functions.sh), so it maps a few adjacent pages of code instead of pages
 //   scattered over the whole binary.
 // - libstdc++ and the unwinder, which only the Swift runtime uses, are linked statically (see the
-//   linker scripts in Linker/static-cxx-runtime): the loader no longer maps and relocates their
-//   shared libraries.
+//   linker scripts in Linker/static-cxx-runtime), where their static archives are installed
+//   (Debian: libstdc++-12-dev; Fedora and RHEL: libstdc++-static): the loader no longer maps and
+//   relocates their shared libraries.
 // - No symbol of the executable is exported (the static stdlib's link exports them all): the
 //   loader no longer reads 3,000 symbols' tables, and nothing looks them up.
 // - Relative relocations are packed (RELR) instead of 38,000 24-byte entries the loader reads at
-//   every start. The binary then needs glibc 2.36, so only where the build machine has it.
-var releaseLinkerFlags = [
+//   every start. The binary then needs glibc 2.36, so only where the build machine has it, and
+//   not with SWTOP_NO_RELR=1 (for a binary that must also run on glibc 2.35, Ubuntu 22.04).
+var releaseLinkerFlags: [String] = []
+#if os(Linux)
+releaseLinkerFlags = [
     "-use-ld=lld",
     "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Linker/hot-functions.order",
     "-Xlinker", "--no-warn-symbol-ordering",
-    "-L\(Context.packageDirectory)/Linker/static-cxx-runtime",
     "-Xlinker", "--no-export-dynamic",
 ]
-#if canImport(Glibc)
+
+/// Whether a file matching a shell pattern exists.
+func exists(matching pattern: String) -> Bool {
+    var found = glob_t()
+    defer { globfree(&found) }
+    return glob(pattern, 0, nil, &found) == 0 && found.gl_pathc > 0
+}
+if exists(matching: "/usr/lib/gcc/*/*/libstdc++.a"), exists(matching: "/usr/lib/gcc/*/*/libgcc_eh.a") {
+    releaseLinkerFlags += ["-L\(Context.packageDirectory)/Linker/static-cxx-runtime"]
+}
+
 // confstr gives "glibc 2.36".
 var glibcName = [CChar](repeating: 0, count: 64)
 _ = confstr(Int32(_CS_GNU_LIBC_VERSION), &glibcName, glibcName.count)
-let glibc = String(decoding: glibcName.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "." }).compactMap { Int($0) }
-if glibc.count >= 2, !glibc.lexicographicallyPrecedes([2, 36]) {
+let glibc = String(decoding: glibcName.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    .split(whereSeparator: { $0 == " " || $0 == "." }).compactMap { Int($0) }
+if glibc.count >= 2, !glibc.lexicographicallyPrecedes([2, 36]), Context.environment["SWTOP_NO_RELR"] == nil {
     releaseLinkerFlags += ["-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
 }
 #endif

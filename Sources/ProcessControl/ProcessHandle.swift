@@ -36,8 +36,9 @@ public final class ProcessHandle {
         switch Kernel.openPidfd(pid) {
         case .success(let opened): fd = opened
         case .failure(ESRCH): return .failure(missing(target))
-        // The kernel's answer for the id of a thread that is not its process's main thread.
-        case .failure(ENOENT):
+        // The kernel's answer for the id of a thread that is not its process's main thread:
+        // ENOENT since Linux 6.15, EINVAL before.
+        case .failure(ENOENT), .failure(EINVAL):
             if let reader = try? ProcReader(root: procRoot), let tgid = reader.process(pid, files: [.status])?.status?.tgid, tgid != pid {
                 return .failure(.thread(of: tgid))
             }

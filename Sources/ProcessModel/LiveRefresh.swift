@@ -88,10 +88,10 @@ final class LiveRefresh {
         var exited = Set<Int32>()
         var o = 0
 
-        // A row of the last refresh whose process is no longer listed.
+        // A row of the last refresh that is no longer listed.
         func retireOldRow() {
             close(old[o].files)
-            exited.insert(old[o].files.pid)
+            if Self.isProcessRow(old[o]) { exited.insert(old[o].files.pid) }
             o += 1
         }
 
@@ -132,13 +132,13 @@ final class LiveRefresh {
                     return
                 case .read:
                     // Its children were given a new parent when it exited.
-                    if !wasZombie, row.entry.state == .zombie { exited.insert(pid) }
+                    if !wasZombie, row.entry.state == .zombie, Self.isProcessRow(row) { exited.insert(pid) }
                     next.append(row)
                     return
                 case .gone:
                     // Exited, or the PID now names another process: read that one as new.
                     close(row.files)
-                    exited.insert(pid)
+                    if Self.isProcessRow(row) { exited.insert(pid) }
                 }
             }
             if let row = newRow(pid: pid, tid: tid, dirTid: dirTid, options) { next.append(row) }
@@ -171,6 +171,12 @@ final class LiveRefresh {
         for i in vanished.reversed() { next.remove(at: i) }
         rows = next
         return next.map(\.entry)
+    }
+
+    /// A row of a process (or of its main thread), not of one of its other threads: only when it
+    /// goes has the process exited, and its children been given a new parent.
+    private static func isProcessRow(_ row: Row) -> Bool {
+        row.tid.map { $0 == row.files.pid } ?? true
     }
 
     private func newRow(pid: Int32, tid: Int32?, dirTid: Int32?, _ options: SampleOptions) -> Row? {

@@ -226,9 +226,14 @@ public struct ViewState {
             selectedIndex = i
             selectedKey = target
         } else if let target, let i = visibleAncestor(of: target, in: processes) {
-            // Hidden by a collapsed branch: the branch it is in.
+            // Hidden by a collapsed branch: the branch it is in. A followed process is not
+            // followed any more: the keys act on the selected row, which is not it.
             selectedIndex = i
             selectedKey = rows[i].entry.key
+            if followKey == target {
+                followKey = nil
+                say("Stopped following \(target.id): its branch is collapsed")
+            }
         } else {
             selectedIndex = rows.isEmpty || !selectionChosen ? 0 : min(max(0, selectedIndex), rows.count - 1)
             selectedKey = rows.isEmpty ? nil : rows[selectedIndex].entry.key

@@ -97,8 +97,9 @@ func hupCount(_ path: String) -> String {
 
     @Test func alreadyGoneNoSuchProcessAThreadAndAZombie() throws {
         // From the process table (a start time): it exited. Typed by the user: it never was.
-        #expect(ProcessHandle.open(ProcessTarget(pid: 4_000_000, startTicks: 5)).failure == .alreadyGone)
-        #expect(ProcessHandle.open(ProcessTarget(pid: 4_000_000)).failure == .noSuchProcess)
+        // 4194304 is the kernel's PID_MAX_LIMIT: no pid reaches it, whatever pid_max is.
+        #expect(ProcessHandle.open(ProcessTarget(pid: 4_194_304, startTicks: 5)).failure == .alreadyGone)
+        #expect(ProcessHandle.open(ProcessTarget(pid: 4_194_304)).failure == .noSuchProcess)
 
         // A thread's id names no process.
         let children = Children()

@@ -4,241 +4,243 @@ import TestSupport
 @testable import ProcFS
 @testable import ProcessModel
 
-/// The screen's refresh keeps the rows of processes that did not run (see LiveRefresh). These
-/// tests start real processes and change them in the ways a process changes: by running, by
-/// being stopped, by exec, by exiting into a zombie, by losing its parent, by a renice from
-/// outside. After each, the next refresh must show exactly what /proc shows.
-@Suite(.serialized) struct LiveRefreshTests {
-    /// The state letter and ppid of /proc/PID/stat, read directly.
-    func kernelView(_ pid: Int32) -> (state: Character, ppid: Int32)? {
-        guard let bytes = fileBytes("/proc/\(pid)/stat"), let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
-        let fields = String(decoding: bytes[(close + 2)...], as: UTF8.self).split(separator: " ")
-        guard fields.count > 2, let state = fields[0].first, let ppid = Int32(fields[1]) else { return nil }
-        return (state, ppid)
-    }
-
-    func sleeping(_ pid: Int32) -> Bool { kernelView(pid)?.state == "S" }
-
-    /// Asleep in nanosleep, past exec and the dynamic loader: it will not run again by itself.
-    func inNanosleep(_ pid: Int32) -> Bool {
-        sleeping(pid) && String(decoding: fileBytes("/proc/\(pid)/wchan") ?? [], as: UTF8.self).contains("nanosleep")
-    }
-
-    /// The first child the kernel lists for a process.
-    func firstChild(of pid: Int32) -> Int32? {
-        guard let list = fileBytes("/proc/\(pid)/task/\(pid)/children"),
-            let first = String(decoding: list, as: UTF8.self).split(separator: " ").first
-        else { return nil }
-        return Int32(first)
-    }
-
-    /// A sleeper in nanosleep does not run: of 40, the second refresh reads exactly those whose
-    /// rotation turn it is and the one on screen.
-    @Test func onlyProcessesThatRanOrAreDueAreReadAgain() throws {
-        let children = Children()
-        defer { children.stopAll() }
-        let pids = try (0..<40).map { _ in try children.sleeper(named: "idle-sleeper").processIdentifier }
-        for pid in pids {
-            #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("idle-sleeper\n".utf8) && inNanosleep(pid) })
+extension LiveSampling {
+    /// The screen's refresh keeps the rows of processes that did not run (see LiveRefresh). These
+    /// tests start real processes and change them in the ways a process changes: by running, by
+    /// being stopped, by exec, by exiting into a zombie, by losing its parent, by a renice from
+    /// outside. After each, the next refresh must show exactly what /proc shows.
+    @Suite struct LiveRefreshTests {
+        /// The state letter and ppid of /proc/PID/stat, read directly.
+        func kernelView(_ pid: Int32) -> (state: Character, ppid: Int32)? {
+            guard let bytes = fileBytes("/proc/\(pid)/stat"), let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+            let fields = String(decoding: bytes[(close + 2)...], as: UTF8.self).split(separator: " ")
+            guard fields.count > 2, let state = fields[0].first, let ppid = Int32(fields[1]) else { return nil }
+            return (state, ppid)
         }
-        let sampler = try Sampler(keepFilesOpen: true)
-        _ = try sampler.sample()
-        #expect(Set(pids).isSubset(of: Set(sampler.lastFullReads)))
-        let onScreen = pids[0]
-        _ = try sampler.sample(SampleOptions(shown: [onScreen]))
-        let read = Set(sampler.lastFullReads).intersection(pids)
-        let due = Set(pids.filter { LiveRefresh.isRotationTurn(pid: $0, refresh: 2) }).union([onScreen])
-        #expect(read == due)
-    }
 
-    @Test func aProcessStoppedAndContinuedOffScreenShowsItAtOnce() throws {
-        let children = Children()
-        defer { children.stopAll() }
-        let pid = try children.sleeper(named: "stop-me").processIdentifier
-        #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("stop-me\n".utf8) && sleeping(pid) })
-        let sampler = try Sampler(keepFilesOpen: true)
-        #expect(try sampler.sample().processes.first { $0.pid == pid }?.state.letter == "S")
-        kill(pid, SIGSTOP)
-        #expect(waitUntil { kernelView(pid)?.state == "T" })
-        #expect(try sampler.sample().processes.first { $0.pid == pid }?.state.letter == "T")
-        kill(pid, SIGCONT)
-        #expect(waitUntil { sleeping(pid) })
-        #expect(try sampler.sample().processes.first { $0.pid == pid }?.state.letter == "S")
-    }
+        func sleeping(_ pid: Int32) -> Bool { kernelView(pid)?.state == "S" }
 
-    /// `sh` forks a short sleep and execs a long one, which never reaps the short one: a zombie
-    /// whose parent is the long sleep.
-    @Test func aChildThatExitsShowsAsAZombieOfItsParent() throws {
-        let children = Children()
-        defer { children.stopAll() }
-        let parent = try children.start("/bin/sh", ["-c", "/bin/sleep 0.5 & exec /bin/sleep 300"]).processIdentifier
-        var child: Int32 = 0
-        #expect(waitUntil {
-            guard let pid = firstChild(of: parent) else { return false }
-            child = pid
-            return kernelView(parent).map { $0.state == "S" } == true && fileBytes("/proc/\(parent)/comm") == Array("sleep\n".utf8)
-        })
-        let sampler = try Sampler(keepFilesOpen: true)
-        _ = try sampler.sample()
-        #expect(waitUntil(10) { kernelView(child)?.state == "Z" })
-        let zombie = try #require(try sampler.sample().processes.first { $0.pid == child })
-        #expect(zombie.state.letter == "Z")
-        #expect(zombie.ppid == parent)
-        #expect(zombie.cmdline == [])
-        #expect(zombie.commandLine == "[sleep]")
-    }
-
-    /// When a parent exits, the kernel gives its children a new parent; they do not run for it.
-    @Test func anOrphanShowsItsNewParentAtOnce() throws {
-        let children = Children()
-        defer { children.stopAll() }
-        let shell = try children.start("/bin/sh", ["-c", "/bin/sleep 300 & wait"])
-        let parent = shell.processIdentifier
-        var orphan: Int32 = 0
-        #expect(waitUntil {
-            guard let pid = firstChild(of: parent) else { return false }
-            orphan = pid
-            return fileBytes("/proc/\(pid)/comm") == Array("sleep\n".utf8) && inNanosleep(pid)
-        })
-        defer { kill(orphan, SIGKILL) }
-        let sampler = try Sampler(keepFilesOpen: true)
-        var refreshes = 1
-        #expect(try sampler.sample().processes.first { $0.pid == orphan }?.ppid == parent)
-        // Not on the orphan's rotation turn, which would read it anyway.
-        while LiveRefresh.isRotationTurn(pid: orphan, refresh: refreshes + 1) {
-            _ = try sampler.sample()
-            refreshes += 1
+        /// Asleep in nanosleep, past exec and the dynamic loader: it will not run again by itself.
+        func inNanosleep(_ pid: Int32) -> Bool {
+            sleeping(pid) && String(decoding: fileBytes("/proc/\(pid)/wchan") ?? [], as: UTF8.self).contains("nanosleep")
         }
-        // (Foundation's waitUntilExit would wait for the orphan too: it ends first, by the defer.)
-        kill(parent, SIGKILL)
-        #expect(waitUntil { kernelView(orphan).map { $0.ppid != parent } == true })
-        let adopter = try #require(kernelView(orphan)?.ppid)
-        let row = try #require(try sampler.sample().processes.first { $0.pid == orphan })
-        #expect(row.ppid == adopter)
-        #expect(sampler.lastFullReads.contains(orphan))
-    }
 
-    /// exec changes the name and the command line without changing the pid or start time.
-    @Test func anExecShowsTheNewCommandLine() throws {
-        let children = Children()
-        defer { children.stopAll() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "read line; exec /bin/sleep 300"]
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        let pid = process.processIdentifier
-        defer {
-            kill(pid, SIGKILL)
-            process.waitUntilExit()
+        /// The first child the kernel lists for a process.
+        func firstChild(of pid: Int32) -> Int32? {
+            guard let list = fileBytes("/proc/\(pid)/task/\(pid)/children"),
+                let first = String(decoding: list, as: UTF8.self).split(separator: " ").first
+            else { return nil }
+            return Int32(first)
         }
-        #expect(waitUntil { sleeping(pid) })
-        let sampler = try Sampler(keepFilesOpen: true)
-        let before = try #require(try sampler.sample().processes.first { $0.pid == pid })
-        #expect(before.cmdline == ["/bin/sh", "-c", "read line; exec /bin/sleep 300"])
-        input.fileHandleForWriting.write(Data("go\n".utf8))
-        #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("sleep\n".utf8) })
-        let after = try #require(try sampler.sample().processes.first { $0.pid == pid })
-        #expect(after.name == "sleep")
-        #expect(after.cmdline == ["/bin/sleep", "300"])
-        #expect(after.startTicks == before.startTicks)
-    }
 
-    /// A renice from another process does not make the target run: the row on screen shows it at
-    /// the next refresh, a row off screen at its rotation turn.
-    @Test func aReniceFromOutsideIsShownOnScreenAtOnceAndOffScreenInTurn() throws {
-        try #require(getuid() == 0, "needs root to renice a child up and down")
-        let children = Children()
-        defer { children.stopAll() }
-        let a = try children.sleeper(named: "renice-on").processIdentifier
-        let b = try children.sleeper(named: "renice-off").processIdentifier
-        #expect(waitUntil { inNanosleep(a) && inNanosleep(b) && fileBytes("/proc/\(b)/comm") == Array("renice-off\n".utf8) })
-        let sampler = try Sampler(keepFilesOpen: true)
-        _ = try sampler.sample()
-        #expect(setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(a), 7) == 0)
-        #expect(setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(b), 7) == 0)
-        #expect(try sampler.sample(SampleOptions(shown: [a])).processes.first { $0.pid == a }?.nice == 7)
-        var done = 2
-        while !LiveRefresh.isRotationTurn(pid: b, refresh: done + 1) {
-            _ = try sampler.sample()
-            done += 1
-        }
-        #expect(done + 1 <= 2 + LiveRefresh.rotation)
-        #expect(try sampler.sample().processes.first { $0.pid == b }?.nice == 7)
-        #expect(sampler.lastFullReads.contains(b))
-    }
-
-    /// Kept files stay within their fd budget (the rest are read the ordinary way, with the same
-    /// result), and every kept fd is closed when its process exits.
-    @Test func keptFilesStayWithinTheirBudgetAndCloseWithTheirProcess() throws {
-        // Counts this process's fds open on the children's /proc files. Other tests run in
-        // parallel and open fds of their own, so a count of all fds would race with them.
-        func fdsOnChildren(_ pids: [Int32]) -> Int {
-            let prefixes = pids.map { "/proc/\($0)/" }
-            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-            return fds.filter { fd in
-                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)") else { return false }
-                return prefixes.contains { target.hasPrefix($0) }
-            }.count
-        }
-        let children = Children()
-        defer { children.stopAll() }
-        let pids = try (0..<20).map { _ in try children.sleeper(named: "fd-budget").processIdentifier }
-        for pid in pids {
-            #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("fd-budget\n".utf8) && sleeping(pid) })
-        }
-        let reader = try ProcReader()
-        #expect(fdsOnChildren(pids) == 0)
-        let live = LiveRefresh(reader: reader, fdBudget: 30) { ProcessEntry(raw: $0, pageSizeKB: 4) }
-        // Only these 20: the first 10 get their 3 files kept, the other 10 are read each time.
-        let rows = live.refresh(pids.sorted(), SampleOptions())
-        #expect(live.keptFileCount == 30)
-        #expect(fdsOnChildren(pids) == 30)
-        #expect(rows.map(\.pid) == pids.sorted())
-        #expect(rows.map(\.name) == Array(repeating: "fd-budget", count: 20))
-        #expect(rows.allSatisfy { $0.state == .sleeping && $0.rssKB != nil && $0.cmdline == [children.linkPath("fd-budget"), "300"] })
-        children.stopAll()
-        #expect(live.refresh(pids.sorted(), SampleOptions()).isEmpty)
-        #expect(live.keptFileCount == 0)
-        #expect(fdsOnChildren(pids) == 0)
-    }
-
-    /// The thread view keeps the rows of a process none of whose threads ran, and reads all of
-    /// them once the process is stopped (each thread runs to stop): T on every thread row at once.
-    @Test func theThreadViewKeepsAProcessWhoseThreadsDidNotRunAndShowsItsStop() throws {
-        let children = Children()
-        defer { children.stopAll() }
-        let pid = try children.testee(["threads", "3"]).processIdentifier
-        func tasks() -> [String] {
-            (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        }
-        func allPaused() -> Bool {
-            let list = tasks()
-            return list.count == 3 && list.allSatisfy {
-                String(decoding: fileBytes("/proc/\(pid)/task/\($0)/wchan") ?? [], as: UTF8.self).contains("pause")
+        /// A sleeper in nanosleep does not run: of 40, the second refresh reads exactly those whose
+        /// rotation turn it is and the one on screen.
+        @Test func onlyProcessesThatRanOrAreDueAreReadAgain() throws {
+            let children = Children()
+            defer { children.stopAll() }
+            let pids = try (0..<40).map { _ in try children.sleeper(named: "idle-sleeper").processIdentifier }
+            for pid in pids {
+                #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("idle-sleeper\n".utf8) && inNanosleep(pid) })
             }
+            let sampler = try Sampler(keepFilesOpen: true)
+            _ = try sampler.sample()
+            #expect(Set(pids).isSubset(of: Set(sampler.lastFullReads)))
+            let onScreen = pids[0]
+            _ = try sampler.sample(SampleOptions(shown: [onScreen]))
+            let read = Set(sampler.lastFullReads).intersection(pids)
+            let due = Set(pids.filter { LiveRefresh.isRotationTurn(pid: $0, refresh: 2) }).union([onScreen])
+            #expect(read == due)
         }
-        #expect(waitUntil { allPaused() })
-        let sampler = try Sampler(keepFilesOpen: true)
-        let options = SampleOptions(threads: true)
-        _ = try sampler.sample(options)
-        #expect(sampler.lastFullReads.filter { $0 == pid }.count == 3)
-        var refresh = 2
-        while LiveRefresh.isRotationTurn(pid: pid, refresh: refresh) {
-            _ = try sampler.sample(options)
-            refresh += 1
-        }
-        let quiet = try sampler.sample(options).processes.filter { $0.pid == pid }
-        #expect(!sampler.lastFullReads.contains(pid))
-        #expect(quiet.count == 3 && quiet.allSatisfy { $0.state == .sleeping && $0.threads == 3 })
 
-        #expect(kill(pid, SIGSTOP) == 0)
-        defer { kill(pid, SIGCONT) }
-        #expect(waitUntil { tasks().allSatisfy { fileBytes("/proc/\(pid)/task/\($0)/stat").map { String(decoding: $0, as: UTF8.self).contains(") T ") } ?? false } })
-        let stopped = try sampler.sample(options).processes.filter { $0.pid == pid }
-        #expect(sampler.lastFullReads.filter { $0 == pid }.count == 3)
-        #expect(stopped.compactMap(\.tid).sorted() == tasks().compactMap { Int32($0) }.sorted())
-        #expect(stopped.allSatisfy { $0.state == .stopped })
+        @Test func aProcessStoppedAndContinuedOffScreenShowsItAtOnce() throws {
+            let children = Children()
+            defer { children.stopAll() }
+            let pid = try children.sleeper(named: "stop-me").processIdentifier
+            #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("stop-me\n".utf8) && sleeping(pid) })
+            let sampler = try Sampler(keepFilesOpen: true)
+            #expect(try sampler.sample().processes.first { $0.pid == pid }?.state.letter == "S")
+            kill(pid, SIGSTOP)
+            #expect(waitUntil { kernelView(pid)?.state == "T" })
+            #expect(try sampler.sample().processes.first { $0.pid == pid }?.state.letter == "T")
+            kill(pid, SIGCONT)
+            #expect(waitUntil { sleeping(pid) })
+            #expect(try sampler.sample().processes.first { $0.pid == pid }?.state.letter == "S")
+        }
+
+        /// `sh` forks a short sleep and execs a long one, which never reaps the short one: a zombie
+        /// whose parent is the long sleep.
+        @Test func aChildThatExitsShowsAsAZombieOfItsParent() throws {
+            let children = Children()
+            defer { children.stopAll() }
+            let parent = try children.start("/bin/sh", ["-c", "/bin/sleep 0.5 & exec /bin/sleep 300"]).processIdentifier
+            var child: Int32 = 0
+            #expect(waitUntil {
+                guard let pid = firstChild(of: parent) else { return false }
+                child = pid
+                return kernelView(parent).map { $0.state == "S" } == true && fileBytes("/proc/\(parent)/comm") == Array("sleep\n".utf8)
+            })
+            let sampler = try Sampler(keepFilesOpen: true)
+            _ = try sampler.sample()
+            #expect(waitUntil(10) { kernelView(child)?.state == "Z" })
+            let zombie = try #require(try sampler.sample().processes.first { $0.pid == child })
+            #expect(zombie.state.letter == "Z")
+            #expect(zombie.ppid == parent)
+            #expect(zombie.cmdline == [])
+            #expect(zombie.commandLine == "[sleep]")
+        }
+
+        /// When a parent exits, the kernel gives its children a new parent; they do not run for it.
+        @Test func anOrphanShowsItsNewParentAtOnce() throws {
+            let children = Children()
+            defer { children.stopAll() }
+            let shell = try children.start("/bin/sh", ["-c", "/bin/sleep 300 & wait"])
+            let parent = shell.processIdentifier
+            var orphan: Int32 = 0
+            #expect(waitUntil {
+                guard let pid = firstChild(of: parent) else { return false }
+                orphan = pid
+                return fileBytes("/proc/\(pid)/comm") == Array("sleep\n".utf8) && inNanosleep(pid)
+            })
+            defer { kill(orphan, SIGKILL) }
+            let sampler = try Sampler(keepFilesOpen: true)
+            var refreshes = 1
+            #expect(try sampler.sample().processes.first { $0.pid == orphan }?.ppid == parent)
+            // Not on the orphan's rotation turn, which would read it anyway.
+            while LiveRefresh.isRotationTurn(pid: orphan, refresh: refreshes + 1) {
+                _ = try sampler.sample()
+                refreshes += 1
+            }
+            // (Foundation's waitUntilExit would wait for the orphan too: it ends first, by the defer.)
+            kill(parent, SIGKILL)
+            #expect(waitUntil { kernelView(orphan).map { $0.ppid != parent } == true })
+            let adopter = try #require(kernelView(orphan)?.ppid)
+            let row = try #require(try sampler.sample().processes.first { $0.pid == orphan })
+            #expect(row.ppid == adopter)
+            #expect(sampler.lastFullReads.contains(orphan))
+        }
+
+        /// exec changes the name and the command line without changing the pid or start time.
+        @Test func anExecShowsTheNewCommandLine() throws {
+            let children = Children()
+            defer { children.stopAll() }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "read line; exec /bin/sleep 300"]
+            let input = Pipe()
+            process.standardInput = input
+            try process.run()
+            let pid = process.processIdentifier
+            defer {
+                kill(pid, SIGKILL)
+                process.waitUntilExit()
+            }
+            #expect(waitUntil { sleeping(pid) })
+            let sampler = try Sampler(keepFilesOpen: true)
+            let before = try #require(try sampler.sample().processes.first { $0.pid == pid })
+            #expect(before.cmdline == ["/bin/sh", "-c", "read line; exec /bin/sleep 300"])
+            input.fileHandleForWriting.write(Data("go\n".utf8))
+            #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("sleep\n".utf8) })
+            let after = try #require(try sampler.sample().processes.first { $0.pid == pid })
+            #expect(after.name == "sleep")
+            #expect(after.cmdline == ["/bin/sleep", "300"])
+            #expect(after.startTicks == before.startTicks)
+        }
+
+        /// A renice from another process does not make the target run: the row on screen shows it at
+        /// the next refresh, a row off screen at its rotation turn.
+        @Test func aReniceFromOutsideIsShownOnScreenAtOnceAndOffScreenInTurn() throws {
+            try #require(getuid() == 0, "needs root to renice a child up and down")
+            let children = Children()
+            defer { children.stopAll() }
+            let a = try children.sleeper(named: "renice-on").processIdentifier
+            let b = try children.sleeper(named: "renice-off").processIdentifier
+            #expect(waitUntil { inNanosleep(a) && inNanosleep(b) && fileBytes("/proc/\(b)/comm") == Array("renice-off\n".utf8) })
+            let sampler = try Sampler(keepFilesOpen: true)
+            _ = try sampler.sample()
+            #expect(setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(a), 7) == 0)
+            #expect(setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(b), 7) == 0)
+            #expect(try sampler.sample(SampleOptions(shown: [a])).processes.first { $0.pid == a }?.nice == 7)
+            var done = 2
+            while !LiveRefresh.isRotationTurn(pid: b, refresh: done + 1) {
+                _ = try sampler.sample()
+                done += 1
+            }
+            #expect(done + 1 <= 2 + LiveRefresh.rotation)
+            #expect(try sampler.sample().processes.first { $0.pid == b }?.nice == 7)
+            #expect(sampler.lastFullReads.contains(b))
+        }
+
+        /// Kept files stay within their fd budget (the rest are read the ordinary way, with the same
+        /// result), and every kept fd is closed when its process exits.
+        @Test func keptFilesStayWithinTheirBudgetAndCloseWithTheirProcess() throws {
+            // Counts this process's fds open on the children's /proc files. Other tests run in
+            // parallel and open fds of their own, so a count of all fds would race with them.
+            func fdsOnChildren(_ pids: [Int32]) -> Int {
+                let prefixes = pids.map { "/proc/\($0)/" }
+                let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+                return fds.filter { fd in
+                    guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)") else { return false }
+                    return prefixes.contains { target.hasPrefix($0) }
+                }.count
+            }
+            let children = Children()
+            defer { children.stopAll() }
+            let pids = try (0..<20).map { _ in try children.sleeper(named: "fd-budget").processIdentifier }
+            for pid in pids {
+                #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("fd-budget\n".utf8) && sleeping(pid) })
+            }
+            let reader = try ProcReader()
+            #expect(fdsOnChildren(pids) == 0)
+            let live = LiveRefresh(reader: reader, fdBudget: 30) { ProcessEntry(raw: $0, pageSizeKB: 4) }
+            // Only these 20: the first 10 get their 3 files kept, the other 10 are read each time.
+            let rows = live.refresh(pids.sorted(), SampleOptions())
+            #expect(live.keptFileCount == 30)
+            #expect(fdsOnChildren(pids) == 30)
+            #expect(rows.map(\.pid) == pids.sorted())
+            #expect(rows.map(\.name) == Array(repeating: "fd-budget", count: 20))
+            #expect(rows.allSatisfy { $0.state == .sleeping && $0.rssKB != nil && $0.cmdline == [children.linkPath("fd-budget"), "300"] })
+            children.stopAll()
+            #expect(live.refresh(pids.sorted(), SampleOptions()).isEmpty)
+            #expect(live.keptFileCount == 0)
+            #expect(fdsOnChildren(pids) == 0)
+        }
+
+        /// The thread view keeps the rows of a process none of whose threads ran, and reads all of
+        /// them once the process is stopped (each thread runs to stop): T on every thread row at once.
+        @Test func theThreadViewKeepsAProcessWhoseThreadsDidNotRunAndShowsItsStop() throws {
+            let children = Children()
+            defer { children.stopAll() }
+            let pid = try children.testee(["threads", "3"]).processIdentifier
+            func tasks() -> [String] {
+                (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            }
+            func allPaused() -> Bool {
+                let list = tasks()
+                return list.count == 3 && list.allSatisfy {
+                    String(decoding: fileBytes("/proc/\(pid)/task/\($0)/wchan") ?? [], as: UTF8.self).contains("pause")
+                }
+            }
+            #expect(waitUntil { allPaused() })
+            let sampler = try Sampler(keepFilesOpen: true)
+            let options = SampleOptions(threads: true)
+            _ = try sampler.sample(options)
+            #expect(sampler.lastFullReads.filter { $0 == pid }.count == 3)
+            var refresh = 2
+            while LiveRefresh.isRotationTurn(pid: pid, refresh: refresh) {
+                _ = try sampler.sample(options)
+                refresh += 1
+            }
+            let quiet = try sampler.sample(options).processes.filter { $0.pid == pid }
+            #expect(!sampler.lastFullReads.contains(pid))
+            #expect(quiet.count == 3 && quiet.allSatisfy { $0.state == .sleeping && $0.threads == 3 })
+
+            #expect(kill(pid, SIGSTOP) == 0)
+            defer { kill(pid, SIGCONT) }
+            #expect(waitUntil { tasks().allSatisfy { fileBytes("/proc/\(pid)/task/\($0)/stat").map { String(decoding: $0, as: UTF8.self).contains(") T ") } ?? false } })
+            let stopped = try sampler.sample(options).processes.filter { $0.pid == pid }
+            #expect(sampler.lastFullReads.filter { $0 == pid }.count == 3)
+            #expect(stopped.compactMap(\.tid).sorted() == tasks().compactMap { Int32($0) }.sorted())
+            #expect(stopped.allSatisfy { $0.state == .stopped })
+        }
     }
 }

@@ -120,6 +120,16 @@ import Testing
         _ = s.handle(.character("*"))
         #expect(s.pidsInOrder == [1, 10, 20, 21, 30])
         #expect(s.selectedPID == 1)
+
+        // A followed process hidden so is not followed any more: F7, F9 would act on the branch.
+        _ = s.handle(.end)
+        _ = s.handle(.up)
+        _ = s.handle(.character("F"))
+        #expect(s.followKey?.id == 21)
+        _ = s.handle(.character("*"))
+        #expect(s.selectedPID == 1)
+        #expect(s.followKey == nil)
+        #expect(s.message?.text == "Stopped following 21: its branch is collapsed")
     }
 
     /// Z makes room for PAUSED in the status line: an earlier message does not hide it.
