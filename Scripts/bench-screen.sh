@@ -8,17 +8,8 @@ N=${1:-2000}
 SECS=${2:-15}
 cd "$(dirname "$0")/.."
 command -v tmux >/dev/null || { echo "needs tmux" >&2; exit 1; }
-swift build -c release --static-swift-stdlib --product swtop >/dev/null
-SWTOP=$(swift build -c release --static-swift-stdlib --show-bin-path)/swtop
-SOCKET=swtop-bench-$$
-
-pids=()
-cleanup() {
-  tmux -L "$SOCKET" kill-server 2>/dev/null || true
-  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
+source Scripts/bench-lib.sh
+build_swtop
 for ((i = 0; i < N; i++)); do sleep 100000 & pids+=($!); done
 echo "started $N sleeping processes; $(ls -d /proc/[0-9]* | wc -l) processes in /proc"
 
@@ -26,11 +17,10 @@ tmux -L "$SOCKET" -f /dev/null new-session -d -s s-swtop -x 160 -y 50 "$SWTOP -d
 tmux -L "$SOCKET" new-session -d -s s-top -x 160 -y 50 "top -d 1"
 command -v htop >/dev/null && tmux -L "$SOCKET" new-session -d -s s-htop -x 160 -y 50 "htop -d 10"
 sleep 2
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 declare -A pid start
 for s in swtop top htop; do
   tmux -L "$SOCKET" has-session -t "s-$s" 2>/dev/null || continue
-  pid[$s]=$(tmux -L "$SOCKET" display -p -t "s-$s" '#{pane_pid}')
+  pid[$s]=$(pane_pid "s-$s")
   start[$s]=$(ticks "${pid[$s]}")
 done
 sleep "$SECS"

@@ -8,17 +8,8 @@ SECS=${2:-20}
 cd "$(dirname "$0")/.."
 command -v tmux >/dev/null || { echo "needs tmux" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "needs python3" >&2; exit 1; }
-swift build -c release --static-swift-stdlib --product swtop >/dev/null
-SWTOP=$(swift build -c release --static-swift-stdlib --show-bin-path)/swtop
-SOCKET=swtop-bench-threads-$$
-
-pids=()
-cleanup() {
-  tmux -L "$SOCKET" kill-server 2>/dev/null || true
-  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
+source Scripts/bench-lib.sh
+build_swtop
 for ((i = 0; i < P; i++)); do
   python3 -c 'import threading, time
 e = threading.Event()
@@ -32,11 +23,10 @@ echo "started $P processes of 1000 threads; $(ls -d /proc/[0-9]*/task/[0-9]* | w
 tmux -L "$SOCKET" -f /dev/null new-session -d -s s-swtop -x 160 -y 50 "$SWTOP -d 10 --threads"
 command -v htop >/dev/null && tmux -L "$SOCKET" new-session -d -s s-htop -x 160 -y 50 "htop -d 10"
 sleep 2
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 declare -A pid start cpu
 for s in swtop htop; do
   tmux -L "$SOCKET" has-session -t "s-$s" 2>/dev/null || continue
-  pid[$s]=$(tmux -L "$SOCKET" display -p -t "s-$s" '#{pane_pid}')
+  pid[$s]=$(pane_pid "s-$s")
   start[$s]=$(ticks "${pid[$s]}")
 done
 sleep "$SECS"
