@@ -77,7 +77,7 @@ struct SignalCommand: ParsableCommand {
         abstract: "Send a signal (TERM, HUP, KILL, INT, QUIT, USR1, USR2, STOP, CONT, any other by name or number).",
         discussion: "Exit status: 0 when every target was signalled, 1 otherwise (a one-line reason each on stderr).")
 
-    @Argument(help: ArgumentHelp("The signal: a name (TERM, SIGTERM) or a number (15).", valueName: "SIGNAL"))
+    @Argument(help: ArgumentHelp("The signal: a name (TERM, SIGTERM) or a number (15); also -15 or -TERM, as kill(1) takes it.", valueName: "SIGNAL"))
     var signal: String
 
     @OptionGroup var targets: PIDList
@@ -116,7 +116,7 @@ struct ReniceCommand: ParsableCommand {
         abstract: "Set the nice value (-20 to 19) of every thread of each process.",
         discussion: "Lowering nice (raising priority) needs root or CAP_SYS_NICE. Exit status 1 when any process could not be changed.")
 
-    @Argument(help: ArgumentHelp("The nice value, -20 (highest priority) to 19.", valueName: "NICE"))
+    @Argument(help: ArgumentHelp("The nice value, -20 (highest priority) to 19; `swtop renice -5 PID` works as with renice(1).", valueName: "NICE"))
     var nice: String
 
     @OptionGroup var targets: PIDList
