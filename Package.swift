@@ -56,7 +56,7 @@ let package = Package(
         .executable(name: "swtop", targets: ["swtop"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.7.0")
     ],
     targets: [
         // Bytes of /proc files -> typed values, and the one reader that touches the file system.

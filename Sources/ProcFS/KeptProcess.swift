@@ -68,8 +68,13 @@ public struct KeptProcess {
         return value
     }
 
-    /// Reads a file that is not kept (`status`, `cmdline`).
+    /// Reads a file that is not kept (`status`, `cmdline`). `cmdline` is the process's: a
+    /// thread's says the same, and a recording keeps only the process's.
     public func read<T>(_ name: String, _ reader: ProcReader, _ parse: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
-        read(-1, name, reader, parse)
+        if name == "cmdline" {
+            guard case .success(let value) = reader.withFile("\(pid)/cmdline", parse) else { return nil }
+            return value
+        }
+        return read(-1, name, reader, parse)
     }
 }

@@ -214,10 +214,12 @@ public final class ProcReader {
         if files.contains(.status), case .success(let v) = withFile(dir + "status", { ProcStatus.parse($0) }) {
             raw.status = v
         }
-        if files.contains(.cmdline), case .success(let v) = withFile(dir + "cmdline", { ProcCmdline.parse($0) }) {
+        // The command line and limits are the process's: a thread's files say the same, and a
+        // recording (swtop record) keeps only the process's.
+        if files.contains(.cmdline), case .success(let v) = withFile("\(pid)/cmdline", { ProcCmdline.parse($0) }) {
             raw.cmdline = v
         }
-        if files.contains(.limits), case .success(let v) = withFile(dir + "limits", { ProcLimits.parse($0) }) {
+        if files.contains(.limits), case .success(let v) = withFile("\(pid)/limits", { ProcLimits.parse($0) }) {
             raw.limits = v
         }
         return raw

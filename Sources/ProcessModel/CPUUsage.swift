@@ -47,7 +47,11 @@ extension Snapshot {
             let now = processes[i].cpuTicks
             let then = pairs[i].map { previous.processes[$0].cpuTicks } ?? 0
             let used = now >= then ? Double(now - then) : 0
-            processes[i].cpuPercent = used / ticksPerInterval * 100
+            // CPU time comes in clock ticks (10 ms): over a short interval one tick more or
+            // less reads as more than a thread can use. A thread uses at most one CPU.
+            let threads = processes[i].tid == nil ? Int(max(1, processes[i].threads)) : 1
+            let most = 100 * Double(min(threads, max(1, system.cpus)))
+            processes[i].cpuPercent = min(used / ticksPerInterval * 100, most)
         }
         if let old = previous.system.cpuTimes, let new = system.cpuTimes {
             system.cpuPercent = CPUUsage(from: old.total, to: new.total)?.total

@@ -33,6 +33,8 @@ public final class Sampler {
     public let pageSizeKB: UInt64
     public let clockTicksPerSecond: Double
 
+    /// A proc root other than /proc is a recorded tree (swtop record): replayed, not live.
+    private let isRecording: Bool
     /// Set for a sampler that refreshes a screen: see `init(root:keepFilesOpen:)`.
     private var live: LiveRefresh?
     private var bootTime: UInt64?
@@ -41,6 +43,7 @@ public final class Sampler {
     ///   open and re-read only what can have changed (see LiveRefresh), on one thread. Raises
     ///   the soft RLIMIT_NOFILE to the hard limit for the kept files.
     public init(root: String = "/proc", keepFilesOpen: Bool = false) throws(ProcRootError) {
+        isRecording = root != "/proc"
         reader = try ProcReader(root: root)
         // Any directory can be opened: a proc tree (live or recorded) has the system's stat.
         if case .failure = reader.read("stat") {
@@ -63,7 +66,7 @@ public final class Sampler {
 
     public func sample(_ options: SampleOptions = SampleOptions()) throws(ProcRootError) -> Snapshot {
         let monotonic = Clock.monotonic()
-        let time = Clock.now()
+        var time = Clock.now()
         let pids = try reader.pids().sorted()
         var system = readSystem()
         bootTime = system.cpuTimes?.bootTime
@@ -81,6 +84,11 @@ public final class Sampler {
         // MemTotal can change (memory hot-plug, a balloon driver): MEM% is worked out each time.
         for i in entries.indices { entries[i].memPercent = memPercent(entries[i].rssKB, of: memTotal) }
         if system.cpus == 0 { system.cpus = 1 }
+        // A recorded tree was sampled when it was recorded: boot time plus uptime, as recorded
+        // (to the second: the kernel gives btime in whole seconds).
+        if isRecording, let boot = system.cpuTimes?.bootTime, let up = system.uptime?.seconds {
+            time = Double(boot) + up
+        }
         return Snapshot(time: time, monotonic: monotonic, system: system, processes: entries, clockTicksPerSecond: clockTicksPerSecond)
     }
 

@@ -32,7 +32,7 @@ public enum HelpScreen {
             ("F5 t", "tree view on/off"),
             ("+ -", "expand / collapse branch"),
             ("= *", "toggle branch / all"),
-            ("F6 < >", "choose the sort column"),
+            ("F6 < > , .", "choose the sort column"),
             ("P M T N", "sort by CPU% MEM% TIME+ PID"),
             ("I", "invert the sort order"),
         ]),

@@ -44,10 +44,13 @@ struct Stop: ParsableCommand {
 
     @OptionGroup var targets: PIDList
 
+    @ParentCommand var swtop: Swtop
+
     @Option(help: ArgumentHelp("Seconds to wait after SIGTERM before SIGKILL.", valueName: "SECONDS"))
     var grace: Double = 10
 
     func validate() throws {
+        try swtop.requireLiveProcesses("stop")
         guard grace.isFinite, grace >= 0, grace <= 3600 else {
             throw ValidationError("invalid --grace '\(grace)': expected seconds from 0 to 3600")
         }
@@ -82,7 +85,10 @@ struct SignalCommand: ParsableCommand {
 
     @OptionGroup var targets: PIDList
 
+    @ParentCommand var swtop: Swtop
+
     func validate() throws {
+        try swtop.requireLiveProcesses("signal")
         guard Signal(parsing: signal) != nil else {
             throw ValidationError("unknown signal '\(signal)': expected a name such as TERM or HUP, or a number from 1 to 64")
         }
@@ -121,7 +127,10 @@ struct ReniceCommand: ParsableCommand {
 
     @OptionGroup var targets: PIDList
 
+    @ParentCommand var swtop: Swtop
+
     func validate() throws {
+        try swtop.requireLiveProcesses("renice")
         guard let n = Int32(nice), Renice.range.contains(n) else {
             throw ValidationError("invalid nice '\(nice)': expected an integer from -20 to 19")
         }
@@ -166,6 +175,7 @@ struct LimitsCommand: ParsableCommand {
     var set: [String] = []
 
     func validate() throws {
+        try swtop.requireLiveProcesses("limits")
         guard Int32(pid) != nil else { throw ValidationError("invalid pid '\(pid)': expected an integer") }
         for s in set {
             if case .failure(let error) = ResourceLimits.Change.parse(s) { throw ValidationError("--set \(s): \(error)") }

@@ -6,14 +6,15 @@ struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Write /proc as a tree of plain files, to replay with --proc-root or attach to a bug report.",
-        discussion: "Records stat, meminfo, loadavg, uptime, and per process stat, statm, status, cmdline, limits and task/TID/{stat,statm,status}. DIR must not exist or be empty."
+        discussion: "Records stat, meminfo, loadavg, uptime, and per process stat, statm, status, cmdline, limits and task/TID/{stat,statm,status}. DIR must not exist or be empty. With --proc-root SRC, records SRC instead of /proc."
     )
 
     @Argument(help: ArgumentHelp("The directory to write.", valueName: "DIR"))
     var directory: String
 
-    @Option(name: .customLong("proc-root"), help: ArgumentHelp("Record from DIR instead of /proc.", valueName: "DIR"))
-    var procRoot: String = "/proc"
+    /// `--proc-root SRC` (swtop's own option, wherever it is typed): record from SRC.
+    @ParentCommand var swtop: Swtop
+    var procRoot: String { swtop.options.procRoot }
 
     func run() throws {
         try Self.reportingFailures {

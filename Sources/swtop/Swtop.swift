@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import ProcFS
 import ProcessModel
 
@@ -47,6 +50,10 @@ struct Swtop: ParsableCommand {
 
     static func main() {
         main(NegativeArguments.protected(Array(CommandLine.arguments.dropFirst())))
+        if let code = Output.stdoutError {
+            Output.error("cannot write output: " + (strerror(code).map { String(cString: $0) } ?? "errno \(code)"))
+            Glibc.exit(1)
+        }
     }
 
     func validate() throws {
@@ -72,6 +79,16 @@ struct Swtop: ParsableCommand {
                 return
             }
             try Once(options: options, json: json, limits: limits, threads: threads, interval: interval).run()
+        }
+    }
+}
+
+extension Swtop {
+    /// The commands that act on processes act on live ones: a --proc-root (swtop's option,
+    /// which ArgumentParser also takes after a subcommand) would be silently ignored.
+    func requireLiveProcesses(_ command: String) throws {
+        guard options.procRoot == "/proc" else {
+            throw ValidationError("--proc-root does not apply to 'swtop \(command)': it acts on live processes")
         }
     }
 }

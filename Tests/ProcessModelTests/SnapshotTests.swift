@@ -13,6 +13,35 @@ extension Snapshot {
 }
 
 @Suite struct SnapshotTests {
+    /// A replayed tree was sampled when it was recorded: its boot time plus uptime.
+    @Test func aRecordingsTimeIsWhenItWasRecorded() throws {
+        let s = try hardcases()
+        #expect(s.time == 1_700_000_000 + 3725.5)
+    }
+
+    /// Thread rows of a recording have their process's command line (a recording keeps only
+    /// the process's cmdline).
+    @Test func threadRowsCarryTheirProcesssCommandLine() throws {
+        let rows = try hardcases(threads: true).processes.filter { $0.pid == 121 }
+        #expect(rows.map(\.tid) == [121, 122])
+        #expect(rows.map(\.cmdline) == [["threaded"], ["threaded"]])
+    }
+
+    /// CPU time comes in clock ticks: over a short interval a tick more reads as more than a
+    /// thread can use. At most 100% per thread, and per online CPU.
+    @Test func cpuPercentIsAtMostWhatTheThreadsCanUse() throws {
+        func entry(_ pid: Int32, utime: UInt64, threads: Int32, tid: Int32? = nil) -> ProcessEntry {
+            let stat = ProcStat(pid: tid ?? pid, comm: Array("p".utf8), state: UInt8(ascii: "R"), ppid: 1, pgrp: pid, session: pid, ttyNr: 0, flags: 0, utime: utime, stime: 0, priority: 20, nice: 0, numThreads: threads, startTime: 1, vsize: 0, rss: 0)
+            return ProcessEntry(raw: RawProcess(stat: stat, pid: pid, tid: tid), pageSizeKB: 4)
+        }
+        let system = SystemInfo(hostname: "h", uptime: nil, load: nil, cpuTimes: nil, memory: nil, cpus: 2)
+        let before = Snapshot(time: 0, monotonic: 0, system: system, processes: [entry(10, utime: 0, threads: 1), entry(20, utime: 0, threads: 3), entry(30, utime: 0, threads: 1), entry(40, utime: 0, threads: 4, tid: 41)], clockTicksPerSecond: 100)
+        // 0.1 s: 10 ticks of one CPU. 12 ticks for a single thread is a counting artefact.
+        var after = Snapshot(time: 0.1, monotonic: 0.1, system: system, processes: [entry(10, utime: 12, threads: 1), entry(20, utime: 30, threads: 3), entry(30, utime: 5, threads: 1), entry(40, utime: 12, threads: 4, tid: 41)], clockTicksPerSecond: 100)
+        after.computeCPU(since: before)
+        #expect(after.processes.map(\.cpuPercent) == [100, 200, 50, 100])
+    }
+
     @Test func everyParseableProcessOnce() throws {
         let s = try hardcases()
         #expect(s.processes.map(\.pid) == [1, 2] + Array(100...110) + Array(113...121))

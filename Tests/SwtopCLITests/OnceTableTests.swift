@@ -68,6 +68,43 @@ import TestSupport
         }
     }
 
+    /// `record DIR --proc-root SRC` records SRC (the option is swtop's, wherever it is typed),
+    /// and replaying the copy gives the same document, thread rows and time included.
+    @Test func aRecordingOfARecordingReplaysTheSame() throws {
+        let dir = Paths.temporaryDirectory("re-record") + "/tree"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fixture = Paths.fixture("hardcases")
+        let recorded = try swtop(["record", dir, "--proc-root", fixture])
+        #expect(recorded.status == 0)
+        #expect(recorded.stderr == "recorded 22 processes and 2 threads in \(dir)\n")
+        for options in [["--tree", "--limits"], ["--threads"]] {
+            let original = try swtop(["--once", "--json", "--proc-root", fixture] + options)
+            let copy = try swtop(["--once", "--json", "--proc-root", dir] + options)
+            #expect(copy.status == 0)
+            #expect(copy.stdoutText == original.stdoutText)
+            #expect(copy.stdoutText.contains("\"time\":\"2023-11-14T23:15:25.500Z\""))
+        }
+    }
+
+    /// The commands that act on processes act on live ones: a --proc-root is a usage error, not
+    /// silently ignored.
+    @Test func procRootIsRefusedByTheCommandsThatActOnProcesses() throws {
+        for command in [["signal", "HUP", "1"], ["renice", "5", "1"], ["stop", "1"], ["limits", "1"]] {
+            let r = try swtop(command + ["--proc-root", Paths.fixture("hardcases")])
+            #expect(r.status == 64)
+            #expect(r.stderr.hasPrefix("Error: --proc-root does not apply to 'swtop \(command[0])': it acts on live processes\n"))
+        }
+    }
+
+    /// Output that cannot be written (a full disk) is a failure, not a cut-off snapshot with
+    /// exit status 0.
+    @Test func anUnwritableOutputIsStatusOne() throws {
+        try #require(FileManager.default.fileExists(atPath: "/dev/full"), "needs /dev/full")
+        let r = try run("/bin/sh", ["-c", "exec \"$0\" --once --json --proc-root \"$1\" > /dev/full", Paths.swtop, Paths.fixture("hardcases")])
+        #expect(r.status == 1)
+        #expect(r.stderr == "swtop: cannot write output: No space left on device\n")
+    }
+
     @Test func helpListsEveryOption() throws {
         let r = try swtop(["--help"])
         #expect(r.status == 0)
