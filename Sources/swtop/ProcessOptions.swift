@@ -6,8 +6,8 @@ struct ProcessOptions: ParsableArguments {
     @Option(name: .customLong("proc-root"), help: ArgumentHelp("Read processes from DIR instead of /proc (e.g. a tree written by `swtop record`).", valueName: "DIR"))
     var procRoot: String = "/proc"
 
-    @Option(name: [.short, .customLong("pid")], help: ArgumentHelp("Show only these processes (comma-separated pids).", valueName: "LIST"))
-    var pids: String?
+    @Option(name: [.short, .customLong("pid")], help: ArgumentHelp("Show only these processes (comma-separated pids; -p may be repeated, as with ps).", valueName: "LIST"))
+    var pids: [String] = []
 
     @Option(name: [.short, .customLong("user")], help: ArgumentHelp("Show only processes of this user (name or uid).", valueName: "USER"))
     var user: String?
@@ -28,9 +28,9 @@ struct ProcessOptions: ParsableArguments {
     }
 
     func pidSet() throws -> Set<Int32>? {
-        guard let pids else { return nil }
+        guard !pids.isEmpty else { return nil }
         var set = Set<Int32>()
-        for part in pids.split(separator: ",", omittingEmptySubsequences: false) {
+        for part in pids.joined(separator: ",").split(separator: ",", omittingEmptySubsequences: false) {
             let text = part.trimmingCharacters(in: " ")
             guard let pid = Int32(text), pid > 0 else {
                 throw ValidationError("invalid pid '\(text)' in --pid: expected positive integers separated by commas")

@@ -133,6 +133,11 @@ func process(_ doc: [String: Any], _ pid: Int) -> [String: Any]? {
         #expect(processes(doc).map { $0["state"] as? String } == ["S", "R"])
     }
 
+    /// -p may be repeated, as with ps: the lists are merged.
+    @Test func repeatedPidOptionsAreMerged() throws {
+        #expect(processes(try replayJSON(["-p", "1", "-p", "100,102", "--pid", "121"])).map { $0["pid"] as? Int } == [1, 100, 102, 121])
+    }
+
     @Test func userFilterByNameAndUid() throws {
         #expect(processes(try replayJSON(["-u", "1000"])).map { $0["pid"] as? Int } == [121])
         #expect(processes(try replayJSON(["--user", "root", "-F", "init"])).map { $0["pid"] as? Int } == [1])
