@@ -7,32 +7,39 @@ import ProcFS
 /// a pointer instead of 200 bytes. A process that did not run between refreshes keeps its box.
 /// CPU% and MEM%, worked out for every process at every refresh, live outside it.
 public struct ProcessEntry: @unchecked Sendable {
+    /// Widest first, so that nothing pads, and unknown values as sentinels rather than
+    /// optionals (an optional UInt64 takes 16 bytes): 152 bytes a process, 200 before.
     struct Fields {
-        var pid: Int32
-        var tid: Int32?
-        var ppid: Int32
-        var pgid: Int32
-        var sid: Int32
-        var ttyNr: Int32
-        var uid: UInt32?
         var user: String?
         var name: String
         /// The command line, each argument followed by a NUL: one string (inline when short)
         /// instead of an array of strings.
         var arguments: String?
-        var state: ProcessState
-        var isKernelThread: Bool
-        var threads: Int32
-        var priority: Int32
-        var nice: Int32
-        var rssKB: UInt64?
-        var vszKB: UInt64?
         var utimeTicks: UInt64
         var stimeTicks: UInt64
         var startTicks: UInt64
-        var processor: Int32?
-        var startTime: Double?
+        /// UInt64.max: unknown (statm unreadable).
+        var rssKB: UInt64
+        var vszKB: UInt64
+        /// NaN: unknown.
+        var startTime: Double
         var limits: ProcLimits?
+        var pid: Int32
+        /// 0: not a thread row (no task has id 0).
+        var tid: Int32
+        var ppid: Int32
+        var pgid: Int32
+        var sid: Int32
+        var ttyNr: Int32
+        var threads: Int32
+        var priority: Int32
+        var nice: Int32
+        /// UInt32.max, (uid_t)-1, which no process runs as: unknown.
+        var uid: UInt32
+        /// -1: unknown.
+        var processor: Int32
+        var state: ProcessState
+        var isKernelThread: Bool
     }
 
     final class Storage {
@@ -68,8 +75,8 @@ public struct ProcessEntry: @unchecked Sendable {
     }
     /// Set for a thread row; the main thread's tid equals its pid.
     public var tid: Int32? {
-        get { storage.fields.tid }
-        set { unique().fields.tid = newValue }
+        get { storage.fields.tid == 0 ? nil : storage.fields.tid }
+        set { unique().fields.tid = newValue ?? 0 }
     }
     public var ppid: Int32 {
         get { storage.fields.ppid }
@@ -89,8 +96,8 @@ public struct ProcessEntry: @unchecked Sendable {
     }
     /// Real uid from status; nil when status could not be read.
     public var uid: UInt32? {
-        get { storage.fields.uid }
-        set { unique().fields.uid = newValue }
+        get { storage.fields.uid == .max ? nil : storage.fields.uid }
+        set { unique().fields.uid = newValue ?? .max }
     }
     public var user: String? {
         get { storage.fields.user }
@@ -157,12 +164,12 @@ public struct ProcessEntry: @unchecked Sendable {
     }
     /// From statm; nil when it could not be read.
     public var rssKB: UInt64? {
-        get { storage.fields.rssKB }
-        set { unique().fields.rssKB = newValue }
+        get { storage.fields.rssKB == .max ? nil : storage.fields.rssKB }
+        set { unique().fields.rssKB = newValue ?? .max }
     }
     public var vszKB: UInt64? {
-        get { storage.fields.vszKB }
-        set { unique().fields.vszKB = newValue }
+        get { storage.fields.vszKB == .max ? nil : storage.fields.vszKB }
+        set { unique().fields.vszKB = newValue ?? .max }
     }
     public var utimeTicks: UInt64 {
         get { storage.fields.utimeTicks }
@@ -177,13 +184,13 @@ public struct ProcessEntry: @unchecked Sendable {
         set { unique().fields.startTicks = newValue }
     }
     public var processor: Int32? {
-        get { storage.fields.processor }
-        set { unique().fields.processor = newValue }
+        get { storage.fields.processor < 0 ? nil : storage.fields.processor }
+        set { unique().fields.processor = newValue ?? -1 }
     }
     /// Seconds since the epoch; nil when the boot time is unknown.
     public var startTime: Double? {
-        get { storage.fields.startTime }
-        set { unique().fields.startTime = newValue }
+        get { storage.fields.startTime.isNaN ? nil : storage.fields.startTime }
+        set { unique().fields.startTime = newValue ?? .nan }
     }
     public var limits: ProcLimits? {
         get { storage.fields.limits }
@@ -217,8 +224,7 @@ public struct ProcessEntry: @unchecked Sendable {
     public init(raw: RawProcess, pageSizeKB: UInt64) {
         let stat = raw.stat
         storage = Storage(Fields(
-            pid: raw.pid, tid: raw.tid, ppid: stat.ppid, pgid: stat.pgrp, sid: stat.session,
-            ttyNr: stat.ttyNr, uid: raw.status?.realUID, user: nil,
+            user: nil,
             name: String(decoding: stat.comm, as: UTF8.self),
             arguments: raw.cmdline.map { args in
                 var bytes: [UInt8] = []
@@ -228,11 +234,13 @@ public struct ProcessEntry: @unchecked Sendable {
                 }
                 return String(decoding: bytes, as: UTF8.self)
             },
-            state: ProcessState(letter: stat.state), isKernelThread: stat.isKernelThread,
-            threads: stat.numThreads, priority: stat.priority, nice: stat.nice,
-            rssKB: raw.statm.map { $0.resident &* pageSizeKB }, vszKB: raw.statm.map { $0.size &* pageSizeKB },
             utimeTicks: stat.utime, stimeTicks: stat.stime, startTicks: stat.startTime,
-            processor: stat.processor, startTime: nil,
-            limits: raw.limits))
+            rssKB: raw.statm.map { $0.resident &* pageSizeKB } ?? .max,
+            vszKB: raw.statm.map { $0.size &* pageSizeKB } ?? .max,
+            startTime: .nan, limits: raw.limits,
+            pid: raw.pid, tid: raw.tid ?? 0, ppid: stat.ppid, pgid: stat.pgrp, sid: stat.session,
+            ttyNr: stat.ttyNr, threads: stat.numThreads, priority: stat.priority, nice: stat.nice,
+            uid: raw.status?.realUID ?? .max, processor: stat.processor ?? -1,
+            state: ProcessState(letter: stat.state), isKernelThread: stat.isKernelThread))
     }
 }

@@ -1,0 +1,33 @@
+import Testing
+@testable import ProcFS
+@testable import ProcessModel
+
+/// The screen keeps several of these per process; at 50,000 processes each byte is 50 KB of
+/// peak RSS. These sizes are what the README's memory figures were measured with.
+@Suite struct MemoryLayoutTests {
+    @Test func perProcessSizes() {
+        #expect(MemoryLayout<ProcessEntry.Fields>.stride == 152)
+        #expect(MemoryLayout<ProcessEntry>.stride == 24)
+        #expect(MemoryLayout<ProcessListing.Row>.stride == 40)
+        #expect(MemoryLayout<ProcessTree.Row>.stride == 16)
+    }
+
+    /// Unknown values are stored as sentinels; what comes out is still nil.
+    @Test func unknownValuesStayUnknown() {
+        let stat = ProcStat(pid: 7, comm: Array("p".utf8), state: UInt8(ascii: "S"), ppid: 1, pgrp: 7, session: 7, ttyNr: 0, flags: 0, utime: 0, stime: 0, priority: 20, nice: 0, numThreads: 1, startTime: 1, vsize: 0, rss: 0)
+        var p = ProcessEntry(raw: RawProcess(stat: stat, pid: 7), pageSizeKB: 4)
+        #expect(p.tid == nil && p.uid == nil && p.rssKB == nil && p.vszKB == nil && p.startTime == nil && p.cpuPercent == nil && p.memPercent == nil)
+        p.tid = 8
+        p.uid = 0
+        p.rssKB = 0
+        p.vszKB = 12
+        p.startTime = 0
+        p.processor = 0
+        #expect(p.tid == 8 && p.uid == 0 && p.rssKB == 0 && p.vszKB == 12 && p.startTime == 0 && p.processor == 0)
+        p.tid = nil
+        p.uid = nil
+        p.rssKB = nil
+        p.processor = nil
+        #expect(p.tid == nil && p.uid == nil && p.rssKB == nil && p.processor == nil)
+    }
+}
