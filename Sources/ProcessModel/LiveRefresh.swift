@@ -24,12 +24,11 @@ import ProcFS
 /// `status` (the uid) and `cmdline` are read when a process is new, when its name changed (it
 /// exec'd), and when it ran while on screen (a process may rewrite its command line).
 final class LiveRefresh {
-    /// One per process (80 bytes; the fields are in this order so that none pads).
+    /// One per process, beside its entry in `entries` (56 bytes).
     private struct Row {
         var files: KeptProcess
         /// `schedstat` as read just before the last full read; `unread` when it was not.
         var ran: ProcSchedstat
-        var entry: ProcessEntry
         /// The row's tid in the thread view (the pid for a process whose task/ cannot be listed).
         var tid: Int32?
 
@@ -50,6 +49,9 @@ final class LiveRefresh {
     /// Makes an entry of what was read (user names, page size, boot time).
     private let build: (RawProcess) -> ProcessEntry
     private var rows: [Row] = []
+    /// The entries the last refresh returned, one per row: the same array the snapshot holds,
+    /// so keeping it costs nothing.
+    private var entries: [ProcessEntry] = []
     private var refreshes = 0
     /// The pids read in full by the last refresh (for the tests: everything else was kept).
     private(set) var lastFullReads: [Int32] = []
@@ -82,8 +84,11 @@ final class LiveRefresh {
         refreshes &+= 1
         lastFullReads.removeAll(keepingCapacity: true)
         let old = rows
+        let oldEntries = entries
         var next: [Row] = []
+        var nextEntries: [ProcessEntry] = []
         next.reserveCapacity(pids.count + 16)
+        nextEntries.reserveCapacity(pids.count + 16)
         var keptIndices: [Int] = []
         var exited = Set<Int32>()
         var o = 0
@@ -116,24 +121,28 @@ final class LiveRefresh {
             while o < old.count, old[o].key < k { retireOldRow() }
             if o < old.count, old[o].key == k {
                 var row = old[o]
+                var entry = oldEntries[o]
                 o += 1
-                let wasZombie = row.entry.state == .zombie
+                let wasZombie = entry.state == .zombie
                 let shown = options.shown.contains(tid ?? pid)
                 let force = options.readAll || shown || Self.isRotationTurn(pid: pid, refresh: refreshes)
                 if options.threads, quiet, !force {
                     keptIndices.append(next.count)
                     next.append(row)
+                    nextEntries.append(entry)
                     return
                 }
-                switch update(&row, force: force || options.threads, shown: shown, options) {
+                switch update(&row, &entry, force: force || options.threads, shown: shown, options) {
                 case .kept:
                     keptIndices.append(next.count)
                     next.append(row)
+                    nextEntries.append(entry)
                     return
                 case .read:
                     // Its children were given a new parent when it exited.
-                    if !wasZombie, row.entry.state == .zombie, Self.isProcessRow(row) { exited.insert(pid) }
+                    if !wasZombie, entry.state == .zombie, Self.isProcessRow(row) { exited.insert(pid) }
                     next.append(row)
+                    nextEntries.append(entry)
                     return
                 case .gone:
                     // Exited, or the PID now names another process: read that one as new.
@@ -141,7 +150,10 @@ final class LiveRefresh {
                     if Self.isProcessRow(row) { exited.insert(pid) }
                 }
             }
-            if let row = newRow(pid: pid, tid: tid, dirTid: dirTid, options) { next.append(row) }
+            if let (row, entry) = newRow(pid: pid, tid: tid, dirTid: dirTid, options) {
+                next.append(row)
+                nextEntries.append(entry)
+            }
         }
 
         for pid in pids {
@@ -161,16 +173,20 @@ final class LiveRefresh {
         // without running itself.
         var vanished: [Int] = []
         if !exited.isEmpty {
-            for i in keptIndices where exited.contains(next[i].entry.ppid) {
-                if update(&next[i], force: true, shown: false, options) == .gone {
+            for i in keptIndices where exited.contains(nextEntries[i].ppid) {
+                if update(&next[i], &nextEntries[i], force: true, shown: false, options) == .gone {
                     close(next[i].files)
                     vanished.append(i)
                 }
             }
         }
-        for i in vanished.reversed() { next.remove(at: i) }
+        for i in vanished.reversed() {
+            next.remove(at: i)
+            nextEntries.remove(at: i)
+        }
         rows = next
-        return next.map(\.entry)
+        entries = nextEntries
+        return nextEntries
     }
 
     /// A row of a process (or of its main thread), not of one of its other threads: only when it
@@ -179,7 +195,7 @@ final class LiveRefresh {
         row.tid.map { $0 == row.files.pid } ?? true
     }
 
-    private func newRow(pid: Int32, tid: Int32?, dirTid: Int32?, _ options: SampleOptions) -> Row? {
+    private func newRow(pid: Int32, tid: Int32?, dirTid: Int32?, _ options: SampleOptions) -> (Row, ProcessEntry)? {
         let keep = keptFDs + KeptProcess.filesKept <= fdBudget
         let files = KeptProcess(pid: pid, tid: dirTid, reader: reader, keep: keep)
         keptFDs += files.openCount
@@ -195,21 +211,21 @@ final class LiveRefresh {
         if options.files.contains(.cmdline) { raw.cmdline = files.read("cmdline", reader, ProcCmdline.parse) }
         // A zombie has no command line any more.
         if stat.state == UInt8(ascii: "Z") { raw.cmdline = [] }
-        return Row(files: files, ran: ran ?? .unread, entry: build(raw), tid: tid)
+        return (Row(files: files, ran: ran ?? .unread, tid: tid), build(raw))
     }
 
-    private func update(_ row: inout Row, force: Bool, shown: Bool, _ options: SampleOptions) -> Outcome {
+    private func update(_ row: inout Row, _ entry: inout ProcessEntry, force: Bool, shown: Bool, _ options: SampleOptions) -> Outcome {
         var ran: ProcSchedstat?
         // A thread row's schedstat is that thread's; a process's covers its main thread only.
-        if options.threads || row.entry.threads == 1, row.files.hasSchedstat {
+        if options.threads || entry.threads == 1, row.files.hasSchedstat {
             guard let now = row.files.schedstat(reader) else { return .gone }
             // An unusable account (no statistics) never counts as "did not run".
             if !force, now.isUsable, now == row.ran { return .kept }
             ran = now
         }
-        guard let stat = row.files.stat(reader), stat.startTime == row.entry.startTicks else { return .gone }
+        guard let stat = row.files.stat(reader), stat.startTime == entry.startTicks else { return .gone }
         lastFullReads.append(row.files.pid)
-        let old = row.entry
+        let old = entry
         var raw = RawProcess(stat: stat, pid: row.files.pid, tid: row.tid)
         if options.files.contains(.statm) { raw.statm = row.files.statm(reader) }
         let didRun = (ran.map { $0 != row.ran } ?? true) || stat.utime != old.utimeTicks || stat.stime != old.stimeTicks
@@ -219,10 +235,9 @@ final class LiveRefresh {
             if options.files.contains(.status) { raw.status = row.files.read("status", reader, ProcStatus.parse) }
             if options.files.contains(.cmdline) { raw.cmdline = row.files.read("cmdline", reader, ProcCmdline.parse) }
         }
-        var entry = build(raw)
+        entry = build(raw)
         if !reread { entry.keepCommandLine(of: old) }
         if stat.state == UInt8(ascii: "Z") { entry.cmdline = [] }
-        row.entry = entry
         row.ran = ran ?? .unread
         return .read
     }
