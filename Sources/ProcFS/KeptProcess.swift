@@ -72,8 +72,12 @@ public struct KeptProcess {
     /// thread's says the same, and a recording keeps only the process's.
     public func read<T>(_ name: String, _ reader: ProcReader, _ parse: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
         if name == "cmdline" {
-            guard case .success(let value) = reader.withFile("\(pid)/cmdline", parse) else { return nil }
-            return value
+            // Empty once the main thread has exited: then a live thread's own still has it.
+            if case .success(let whole) = reader.withFile("\(pid)/cmdline", { Array($0) }) {
+                if whole.isEmpty, tid != nil, let own = read(-1, name, reader, parse) { return own }
+                return whole.withUnsafeBufferPointer(parse)
+            }
+            return nil
         }
         return read(-1, name, reader, parse)
     }

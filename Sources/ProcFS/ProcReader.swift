@@ -215,9 +215,13 @@ public final class ProcReader {
             raw.status = v
         }
         // The command line and limits are the process's: a thread's files say the same, and a
-        // recording (swtop record) keeps only the process's.
+        // recording (swtop record) keeps only the process's. Once the main thread has exited
+        // (a zombie leader), the process's is empty and a live thread's own still has it.
         if files.contains(.cmdline), case .success(let v) = withFile("\(pid)/cmdline", { ProcCmdline.parse($0) }) {
             raw.cmdline = v
+            if v.isEmpty, tid != nil, case .success(let own) = withFile(dir + "cmdline", { ProcCmdline.parse($0) }) {
+                raw.cmdline = own
+            }
         }
         if files.contains(.limits), case .success(let v) = withFile("\(pid)/limits", { ProcLimits.parse($0) }) {
             raw.limits = v

@@ -45,11 +45,15 @@ extension Snapshot {
         let pairs = SnapshotPairing.previousIndices(of: processes, in: previous.processes)
         for i in processes.indices {
             let now = processes[i].cpuTicks
-            let then = pairs[i].map { previous.processes[$0].cpuTicks } ?? 0
+            let before = pairs[i].map { previous.processes[$0] }
+            let then = before?.cpuTicks ?? 0
             let used = now >= then ? Double(now - then) : 0
             // CPU time comes in clock ticks (10 ms): over a short interval one tick more or
-            // less reads as more than a thread can use. A thread uses at most one CPU.
-            let threads = processes[i].tid == nil ? Int(max(1, processes[i].threads)) : 1
+            // less reads as more than a thread can use. A thread uses at most one CPU; a
+            // process as many as it had threads at either sample (threads that exited between
+            // them still count in its time).
+            let threads = processes[i].tid == nil
+                ? Int(max(1, processes[i].threads, before?.threads ?? 1)) : 1
             let most = 100 * Double(min(threads, max(1, system.cpus)))
             processes[i].cpuPercent = min(used / ticksPerInterval * 100, most)
         }

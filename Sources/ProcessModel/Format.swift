@@ -24,10 +24,12 @@ public enum Format {
     }
 
     /// RFC 3339 in UTC: "2026-11-21T12:42:20Z", or with `fraction` digits of the second.
+    /// Times outside the years 0001-9999 (a recorded tree's numbers are untrusted) are clamped
+    /// to them, as RFC 3339 has no others and time_t(_:) would trap beyond Int64.
     public static func rfc3339(_ epochSeconds: Double, fractionDigits: Int = 0) -> String {
         guard epochSeconds.isFinite else { return "" }
-        var whole = epochSeconds.rounded(.down)
-        var fraction = epochSeconds - whole
+        var whole = min(max(epochSeconds, -62_135_596_800), 253_402_300_799).rounded(.down)
+        var fraction = min(max(epochSeconds - whole, 0), 0.999_999)
         var scale = 1.0
         for _ in 0..<fractionDigits { scale *= 10 }
         var fracUnits = (fraction * scale).rounded(.down)

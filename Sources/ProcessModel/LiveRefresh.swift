@@ -49,8 +49,8 @@ final class LiveRefresh {
     /// Makes an entry of what was read (user names, page size, boot time).
     private let build: (RawProcess) -> ProcessEntry
     private var rows: [Row] = []
-    /// The entries the last refresh returned, one per row: the same array the snapshot holds,
-    /// so keeping it costs nothing.
+    /// The entries the last refresh returned, one per row (the snapshot gets a copy once CPU%
+    /// and MEM% are written into it; the boxes of fields are shared).
     private var entries: [ProcessEntry] = []
     private var refreshes = 0
     /// The pids read in full by the last refresh (for the tests: everything else was kept).

@@ -87,7 +87,9 @@ public final class Sampler {
         // A recorded tree was sampled when it was recorded: boot time plus uptime, as recorded
         // (to the second: the kernel gives btime in whole seconds).
         if isRecording, let boot = system.cpuTimes?.bootTime, let up = system.uptime?.seconds {
-            time = Double(boot) + up
+            let recorded = Double(boot) + up
+            // Untrusted numbers: only a time RFC 3339 can write (years to 9999).
+            if recorded.isFinite, recorded > 0, recorded < 253_402_300_800 { time = recorded }
         }
         return Snapshot(time: time, monotonic: monotonic, system: system, processes: entries, clockTicksPerSecond: clockTicksPerSecond)
     }

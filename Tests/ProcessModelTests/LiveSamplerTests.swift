@@ -52,5 +52,20 @@ extension LiveSampling {
             #expect([row2.rssKB, row2.vszKB].compactMap { $0 } == fields)
             #expect(fields.count == 2)
         }
+
+        /// A process whose main thread has exited (its leader a zombie) lives on in its other
+        /// threads; their rows keep the command line, which only their own task files still have.
+        @Test func threadsOfAZombieLeaderKeepTheCommandLine() throws {
+            let children = Children()
+            defer { children.stopAll() }
+            let pid = try children.testee(["lone-thread"]).processIdentifier
+            #expect(waitUntil { fileBytes("/proc/\(pid)/stat").map { String(decoding: $0, as: UTF8.self).contains(") Z ") } ?? false })
+            #expect(fileBytes("/proc/\(pid)/cmdline") == [])
+            for keep in [false, true] {
+                let rows = try Sampler(keepFilesOpen: keep).sample(SampleOptions(threads: true)).processes.filter { $0.pid == pid && $0.tid != pid }
+                #expect(rows.count == 1)
+                #expect(rows.first?.cmdline == [Paths.testee, "lone-thread"], "keepFilesOpen: \(keep)")
+            }
+        }
     }
 }

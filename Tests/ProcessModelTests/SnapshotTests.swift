@@ -40,6 +40,12 @@ extension Snapshot {
         var after = Snapshot(time: 0.1, monotonic: 0.1, system: system, processes: [entry(10, utime: 12, threads: 1), entry(20, utime: 30, threads: 3), entry(30, utime: 5, threads: 1), entry(40, utime: 12, threads: 4, tid: 41)], clockTicksPerSecond: 100)
         after.computeCPU(since: before)
         #expect(after.processes.map(\.cpuPercent) == [100, 200, 50, 100])
+
+        // Threads that exited between the samples still count in the process's time.
+        let busy = Snapshot(time: 0, monotonic: 0, system: system, processes: [entry(50, utime: 0, threads: 4)], clockTicksPerSecond: 100)
+        var joined = Snapshot(time: 0.1, monotonic: 0.1, system: system, processes: [entry(50, utime: 19, threads: 1)], clockTicksPerSecond: 100)
+        joined.computeCPU(since: busy)
+        #expect(joined.processes.map(\.cpuPercent) == [190])
     }
 
     @Test func everyParseableProcessOnce() throws {

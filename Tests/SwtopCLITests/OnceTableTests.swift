@@ -89,11 +89,30 @@ import TestSupport
     /// The commands that act on processes act on live ones: a --proc-root is a usage error, not
     /// silently ignored.
     @Test func procRootIsRefusedByTheCommandsThatActOnProcesses() throws {
-        for command in [["signal", "HUP", "1"], ["renice", "5", "1"], ["stop", "1"], ["limits", "1"]] {
+        // 4194304 is the kernel's PID_MAX_LIMIT: should the refusal break, nothing is signalled.
+        for command in [["signal", "HUP", "4194304"], ["renice", "5", "4194304"], ["stop", "4194304"], ["limits", "4194304"]] {
             let r = try swtop(command + ["--proc-root", Paths.fixture("hardcases")])
             #expect(r.status == 64)
             #expect(r.stderr.hasPrefix("Error: --proc-root does not apply to 'swtop \(command[0])': it acts on live processes\n"))
         }
+    }
+
+    /// A recorded tree's numbers are untrusted: a boot time past any date RFC 3339 can write is
+    /// no reason to trap.
+    @Test func aRecordingWithAnImpossibleBootTimeStillPrints() throws {
+        let dir = Paths.temporaryDirectory("bad-btime") + "/tree"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try swtop(["record", dir, "--proc-root", Paths.fixture("hardcases")]).status == 0)
+        let stat = try String(contentsOfFile: dir + "/stat", encoding: .utf8)
+        let bad = stat.split(separator: "\n").map { $0.hasPrefix("btime ") ? "btime 18446744073709551615" : String($0) }.joined(separator: "\n") + "\n"
+        try bad.write(toFile: dir + "/stat", atomically: true, encoding: .utf8)
+        let table = try swtop(["--once", "--proc-root", dir])
+        #expect(table.status == 0)
+        #expect(table.stdoutText.hasPrefix("swtop - "))
+        let json = try swtop(["--once", "--json", "--proc-root", dir])
+        #expect(json.status == 0)
+        let system = try jsonObject(json.stdout)["system"] as? [String: Any]
+        #expect(system?["boot_time"] as? String == "9999-12-31T23:59:59Z")
     }
 
     /// Output that cannot be written (a full disk) is a failure, not a cut-off snapshot with

@@ -5,6 +5,8 @@
 //   swtop-testee count-hup FILE           writes the number of SIGHUPs received to FILE; exits on SIGTERM
 //   swtop-testee threads N                runs N threads in all, all blocked in pause() (they never
 //                                         run on their own)
+//   swtop-testee lone-thread              starts a thread blocked in pause(), then its main thread
+//                                         exits (the process lives on, its leader a zombie)
 //
 // Each writes "ready\n" to stdout once its handlers are in place.
 #if canImport(Glibc)
@@ -74,6 +76,11 @@ case "threads":
     }
     ready()
     while true { pause() }
+case "lone-thread":
+    var thread = pthread_t()
+    pthread_create(&thread, nil, pauseForever, nil)
+    ready()
+    pthread_exit(nil)
 default:
     exit(64)
 }
