@@ -5,9 +5,8 @@ import Testing
 /// An entry keeps its command line as one string (each argument followed by a NUL); what comes
 /// out must be exactly the arguments that went in, including empty ones and ones with spaces.
 @Suite struct CommandLineTests {
-    func entry(_ cmdline: [[UInt8]]?, name: String = "p") -> ProcessEntry {
-        let stat = ProcStat(pid: 7, comm: Array(name.utf8), state: UInt8(ascii: "S"), ppid: 1, pgrp: 7, session: 7, ttyNr: 0, flags: 0, utime: 0, stime: 0, priority: 20, nice: 0, numThreads: 1, startTime: 1, vsize: 0, rss: 0)
-        return ProcessEntry(raw: RawProcess(stat: stat, pid: 7, cmdline: cmdline), pageSizeKB: 4)
+    func entry(_ cmdline: [[UInt8]]?) -> ProcessEntry {
+        ProcessModelTests.entry(pid: 7, cmdline: cmdline)
     }
 
     @Test func argumentsComeOutAsTheyWentIn() {

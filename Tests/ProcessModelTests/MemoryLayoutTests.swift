@@ -14,8 +14,7 @@ import Testing
 
     /// Unknown values are stored as sentinels; what comes out is still nil.
     @Test func unknownValuesStayUnknown() {
-        let stat = ProcStat(pid: 7, comm: Array("p".utf8), state: UInt8(ascii: "S"), ppid: 1, pgrp: 7, session: 7, ttyNr: 0, flags: 0, utime: 0, stime: 0, priority: 20, nice: 0, numThreads: 1, startTime: 1, vsize: 0, rss: 0)
-        var p = ProcessEntry(raw: RawProcess(stat: stat, pid: 7), pageSizeKB: 4)
+        var p = entry(pid: 7)
         #expect(p.tid == nil && p.uid == nil && p.rssKB == nil && p.vszKB == nil && p.startTime == nil && p.cpuPercent == nil && p.memPercent == nil)
         p.tid = 8
         p.uid = 0

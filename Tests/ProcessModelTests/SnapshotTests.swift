@@ -31,8 +31,7 @@ extension Snapshot {
     /// thread can use. At most 100% per thread, and per online CPU.
     @Test func cpuPercentIsAtMostWhatTheThreadsCanUse() throws {
         func entry(_ pid: Int32, utime: UInt64, threads: Int32, tid: Int32? = nil) -> ProcessEntry {
-            let stat = ProcStat(pid: tid ?? pid, comm: Array("p".utf8), state: UInt8(ascii: "R"), ppid: 1, pgrp: pid, session: pid, ttyNr: 0, flags: 0, utime: utime, stime: 0, priority: 20, nice: 0, numThreads: threads, startTime: 1, vsize: 0, rss: 0)
-            return ProcessEntry(raw: RawProcess(stat: stat, pid: pid, tid: tid), pageSizeKB: 4)
+            ProcessModelTests.entry(pid: pid, utime: utime, tid: tid, threads: threads)
         }
         let system = SystemInfo(hostname: "h", uptime: nil, load: nil, cpuTimes: nil, memory: nil, cpus: 2)
         let before = Snapshot(time: 0, monotonic: 0, system: system, processes: [entry(10, utime: 0, threads: 1), entry(20, utime: 0, threads: 3), entry(30, utime: 0, threads: 1), entry(40, utime: 0, threads: 4, tid: 41)], clockTicksPerSecond: 100)
