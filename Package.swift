@@ -73,7 +73,9 @@ let package = Package(
         // The interactive screen: view state, key map and layout in plain Swift rendering into a
         // text grid; Terminal.swift alone puts the grid on ncurses.
         // Process control from the screen goes through ProcessControl only.
-        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "ProcessControl", "CNcursesw"]),
+        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "ProcessControl", "StartupMemory", "CNcursesw"]),
+        // swtop's own memory: gives back the pages only start-up used (README, Performance).
+        .target(name: "StartupMemory"),
         // The executable: argument parsing and wiring.
         .executableTarget(
             name: "swtop",

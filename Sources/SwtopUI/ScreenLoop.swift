@@ -1,5 +1,6 @@
 import ProcFS
 import ProcessModel
+import StartupMemory
 
 /// Why the screen stopped other than by a quit.
 public struct ScreenError: Error, CustomStringConvertible, Sendable {
@@ -25,15 +26,7 @@ public struct ScreenLoop {
         var state = ViewState(options)
         state.setUserFilterName(userName)
         let replay = options.replaySource != nil
-        // Read before the terminal is taken, so a bad proc root fails with a plain message.
-        var previous: Snapshot
-        do {
-            previous = try sampler.sample(state.sampleOptions())
-        } catch {
-            throw ScreenError(error.description)
-        }
-        state.update(previous, now: Clock.monotonic(), baseline: true)
-
+        // (A proc root that is not one failed in the sampler's init, with a plain message.)
         let terminal: Terminal
         do {
             terminal = try Terminal(theme: theme)
@@ -42,17 +35,38 @@ public struct ScreenLoop {
         }
         SignalExit.install()
         defer { terminal.end() }
+        // The process's start-up is over: argument parsing, the runtime's registration, ncurses
+        // reading the terminfo entry. None of it runs again: give back the pages it mapped,
+        // before the first sample makes the heap grow. (The screen has one thread, as giveBack
+        // requires.)
+        StartupPages.giveBack()
+
+        var previous: Snapshot
+        do {
+            previous = try sampler.sample(state.sampleOptions())
+        } catch {
+            throw ScreenError(error.description)
+        }
+        state.update(previous, now: Clock.monotonic(), baseline: true)
 
         let renderer = ScreenRenderer(theme: theme)
         let actions = ProcessActions(grace: options.grace)
         // The first CPU% needs a second sample: take it soon rather than a full delay later.
         var nextSample = replay ? Double.infinity : Clock.monotonic() + min(options.delay, 1.0)
         var clear = true
+        var startedUp = false
         while true {
             let (width, height) = terminal.size
             state.setListHeight(renderer.layout(state, width: width, height: height).listHeight)
             terminal.draw(renderer.render(state, width: width, height: height), clear: clear)
             clear = false
+            // The screen's own start-up is over with its first picture: the first sample (which
+            // looks up every user name), the runtime's first use of each type, ncurses' first
+            // paint. Give back what only that touched, before the second sample doubles the heap.
+            if !startedUp {
+                StartupPages.giveBack()
+                startedUp = true
+            }
 
             let now = Clock.monotonic()
             var wait = state.paused ? 1.0 : nextSample - now

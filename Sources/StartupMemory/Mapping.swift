@@ -1,0 +1,43 @@
+/// One line of /proc/PID/maps: `start-end perms offset dev inode   path`.
+public struct Mapping: Equatable, Sendable {
+    public var start: UInt
+    public var end: UInt
+    /// The four permission letters, e.g. "r-xp" ("p": private, "s": shared).
+    public var permissions: String
+    /// The file mapped, or a pseudo-name such as "[heap]", or "" for anonymous memory.
+    public var path: String
+
+    public init(start: UInt, end: UInt, permissions: String, path: String) {
+        self.start = start
+        self.end = end
+        self.permissions = permissions
+        self.path = path
+    }
+
+    public var isPrivate: Bool { permissions.utf8.last == UInt8(ascii: "p") }
+
+    /// Parses the text of a maps file; lines that do not have the format are skipped.
+    public static func parse(_ text: String) -> [Mapping] {
+        var mappings: [Mapping] = []
+        for line in text.split(separator: "\n") {
+            // The path is the rest of the line after the fifth field and its padding; it may
+            // itself contain spaces.
+            var fields: [Substring] = []
+            var rest = line[...]
+            for _ in 0..<5 {
+                rest = rest.drop { $0 == " " }
+                guard let end = rest.firstIndex(of: " ") ?? (rest.isEmpty ? nil : rest.endIndex) else { break }
+                fields.append(rest[..<end])
+                rest = rest[end...]
+            }
+            guard fields.count == 5 else { continue }
+            let bounds = fields[0].split(separator: "-")
+            guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16),
+                  start < end, fields[1].utf8.count == 4
+            else { continue }
+            mappings.append(Mapping(start: start, end: end, permissions: String(fields[1]),
+                                    path: String(rest.drop { $0 == " " })))
+        }
+        return mappings
+    }
+}
