@@ -90,9 +90,10 @@ let package = Package(
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
         .testTarget(name: "ProcessModelTests", dependencies: ["ProcessModel", "ProcFS", "TestSupport"]),
         // A child with known signal behaviour, for the process-control tests.
-        .executableTarget(name: "swtop-testee", path: "Tests/Testee"),
+        .executableTarget(name: "swtop-testee", dependencies: ["StartupMemory"], path: "Tests/Testee"),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "ProcFS", "TestSupport"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),
+        .testTarget(name: "StartupMemoryTests", dependencies: ["StartupMemory", "TestSupport"]),
         .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "ProcessControl", "ProcFS"]),
         // Runs the built binary in tmux; needs `swift build` first (swift test does it).
         .testTarget(name: "SwtopScreenTests"),

@@ -7,11 +7,17 @@
 //                                         run on their own)
 //   swtop-testee lone-thread              starts a thread blocked in pause(), then its main thread
 //                                         exits (the process lives on, its leader a zombie)
+//   swtop-testee give-back FILE           maps FILE (two pages) privately, reads its first page,
+//                                         writes its second, calls StartupPages.giveBack(), and
+//                                         prints the mapping's Rss and Anonymous in kB before
+//                                         and after, whether bytes were given back, and the first
+//                                         byte of each page afterwards; then exits
 //
-// Each writes "ready\n" to stdout once its handlers are in place.
+// Each but give-back writes "ready\n" to stdout once its handlers are in place.
 #if canImport(Glibc)
 import Glibc
 #endif
+import StartupMemory
 
 nonisolated(unsafe) var hups: Int32 = 0
 nonisolated(unsafe) var terminated: Int32 = 0
@@ -81,6 +87,53 @@ case "lone-thread":
     pthread_create(&thread, nil, pauseForever, nil)
     ready()
     pthread_exit(nil)
+case "give-back":
+    guard args.count >= 3 else { exit(64) }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let fd = open(args[2], O_RDONLY)
+    guard fd >= 0, let base = mmap(nil, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), base != MAP_FAILED
+    else { exit(66) }
+    let bytes = base.assumingMemoryBound(to: UInt8.self)
+    let first = bytes[0]
+    bytes[page] = 0x21
+    let before = usage(of: base)
+    let given = StartupPages.giveBack() ?? 0
+    let after = usage(of: base)
+    let text = "\(before.rss) \(before.anonymous) \(given > 0) \(after.rss) \(after.anonymous) \(first) \(bytes[0]) \(bytes[page])\n"
+    _ = text.withCString { write(1, $0, strlen($0)) }
+    exit(0)
 default:
     exit(64)
+}
+
+/// Rss and Anonymous in kB (Anonymous: pages the process wrote, its private copies) of the
+/// mapping that starts at `base`, from /proc/self/smaps.
+func usage(of base: UnsafeMutableRawPointer) -> (rss: Int, anonymous: Int) {
+    var text: [UInt8] = []
+    let fd = open("/proc/self/smaps", O_RDONLY)
+    guard fd >= 0 else { return (-1, -1) }
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        text += chunk[..<n]
+    }
+    close(fd)
+    let start = String(UInt(bitPattern: base), radix: 16) + "-"
+    var inMapping = false
+    var rss = -1, anonymous = -1
+    for line in String(decoding: text, as: UTF8.self).split(separator: "\n") {
+        // A mapping's first line starts with its range, "start-end"; the lines after it are
+        // "Name: value".
+        let head = line.prefix { $0 != " " }
+        if head.contains("-"), head.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
+            inMapping = line.hasPrefix(start)
+            continue
+        }
+        guard inMapping else { continue }
+        let fields = line.split(separator: " ")
+        if fields.first == "Rss:", fields.count > 1 { rss = Int(fields[1]) ?? -1 }
+        if fields.first == "Anonymous:", fields.count > 1 { anonymous = Int(fields[1]) ?? -1 }
+    }
+    return (rss, anonymous)
 }
