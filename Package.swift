@@ -7,15 +7,18 @@ import Glibc
 
 // The release link is arranged for a small peak RSS (README, Performance); lld ships with the
 // Swift toolchain.
-// - The functions the screen runs sit side by side (Linker/hot-functions.order, written by
+// - The code the screen runs sits side by side (Linker/hot-functions.order, written by
 //   Scripts/hot-functions.sh), so it maps a few adjacent pages of code instead of pages
-//   scattered over the whole binary.
+//   scattered over the whole binary; so do the protocol conformance descriptors in .rodata.
 // - libstdc++ and the unwinder, which only the Swift runtime uses, are linked statically (see the
 //   linker scripts in Linker/static-cxx-runtime), where their static archives are installed
 //   (Debian: libstdc++-12-dev; Fedora and RHEL: libstdc++-static): the loader no longer maps and
 //   relocates their shared libraries.
 // - No symbol of the executable is exported (the static stdlib's link exports them all): the
 //   loader no longer reads 3,000 symbols' tables, and nothing looks them up.
+// - Every symbol is bound at start (-z now, as with full RELRO): code first run later, after
+//   start-up's pages were given back (StartupPages), does not bring the loader's code and the
+//   libraries' symbol tables back into memory to bind it.
 // - Relative relocations are packed (RELR) instead of 38,000 24-byte entries the loader reads at
 //   every start. The binary then needs glibc 2.36, so only where the build machine has it, and
 //   not with SWTOP_NO_RELR=1 (for a binary that must also run on glibc 2.35, Ubuntu 22.04).
@@ -26,6 +29,7 @@ releaseLinkerFlags = [
     "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Linker/hot-functions.order",
     "-Xlinker", "--no-warn-symbol-ordering",
     "-Xlinker", "--no-export-dynamic",
+    "-Xlinker", "-z", "-Xlinker", "now",
 ]
 
 /// Whether a file matching a shell pattern exists.
