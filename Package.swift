@@ -65,8 +65,13 @@ let package = Package(
     targets: [
         // Bytes of /proc files -> typed values, and the one reader that touches the file system.
         .target(name: "ProcFS", dependencies: ["CLinux"]),
-        // Snapshots -> what a user asks about: tree, states, CPU%, sort, filter, JSON, table.
+        // The values a user asks about: snapshots, entries, the tree, states, filter, sort and the
+        // one table of columns.
         .target(name: "ProcessModel", dependencies: ["ProcFS"]),
+        // The engine that reads snapshots: one-shot (two threads) and live (kept files).
+        .target(name: "Sampling", dependencies: ["ProcFS", "ProcessModel"]),
+        // What --once and the commands print: JSON, the plain table, the limits table.
+        .target(name: "OutputFormats", dependencies: ["ProcFS", "ProcessModel"]),
         // Linux calls Swift cannot reach from Glibc (ioctl, pidfd, prlimit); a header only.
         .systemLibrary(name: "CLinux"),
         // Acting on a process: pidfd signals, graceful stop, renice, rlimits. The only code that
@@ -77,14 +82,14 @@ let package = Package(
         // The interactive screen: view state, key map and layout in plain Swift rendering into a
         // text grid; Terminal.swift alone puts the grid on ncurses.
         // Process control from the screen goes through ProcessControl only.
-        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "ProcessControl", "StartupMemory", "CNcursesw"]),
+        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "StartupMemory", "CNcursesw"]),
         // swtop's own memory: gives back the pages only start-up used (README, Performance).
         .target(name: "StartupMemory"),
         // The executable: argument parsing and wiring.
         .executableTarget(
             name: "swtop",
             dependencies: [
-                "ProcFS", "ProcessModel", "ProcessControl", "CLinux", "SwtopUI",
+                "ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "CLinux", "SwtopUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: releaseLinkerSettings
@@ -92,13 +97,13 @@ let package = Package(
         // Fixture paths, the built binary and child processes, for the tests only.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
-        .testTarget(name: "ProcessModelTests", dependencies: ["ProcessModel", "ProcFS", "TestSupport"]),
+        .testTarget(name: "ProcessModelTests", dependencies: ["ProcessModel", "ProcFS", "Sampling", "OutputFormats", "TestSupport"]),
         // A child with known signal behaviour, for the process-control tests.
         .executableTarget(name: "swtop-testee", dependencies: ["StartupMemory"], path: "Tests/Testee"),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "ProcFS", "TestSupport"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),
         .testTarget(name: "StartupMemoryTests", dependencies: ["StartupMemory", "TestSupport"]),
-        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "ProcessControl", "ProcFS"]),
+        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS"]),
         // Runs the built binary in tmux; needs `swift build` first (swift test does it).
         .testTarget(name: "SwtopScreenTests"),
     ]

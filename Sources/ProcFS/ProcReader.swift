@@ -33,7 +33,7 @@ public struct ProcRootError: Error, Equatable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
-        "cannot read proc root \(path): \(reason ?? SystemCalls.describe(code))"
+        "cannot read proc root \(path): \(reason ?? errnoText(code))"
     }
 }
 

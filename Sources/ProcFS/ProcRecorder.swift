@@ -24,7 +24,7 @@ public struct ProcRecorder {
         let made = SystemCalls.makeDirectory(directory)
         if made != 0 {
             guard let empty = SystemCalls.isEmptyDirectory(directory) else {
-                throw Failure(description: "cannot create \(directory): \(SystemCalls.describe(made))")
+                throw Failure(description: "cannot create \(directory): \(errnoText(made))")
             }
             guard empty else { throw Failure(description: "\(directory) is not empty") }
         }
@@ -71,6 +71,6 @@ public struct ProcRecorder {
 
     private func write(_ bytes: [UInt8], to path: String) throws(Failure) {
         let code = SystemCalls.writeFile(path, bytes)
-        if code != 0 { throw Failure(description: "cannot write \(path): \(SystemCalls.describe(code))") }
+        if code != 0 { throw Failure(description: "cannot write \(path): \(errnoText(code))") }
     }
 }

@@ -119,8 +119,4 @@ enum SystemCalls {
         return ok ? 0 : Glibc.errno
     }
 
-    static func describe(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "errno \(code)" }
-        return String(cString: text)
-    }
 }

@@ -1,3 +1,5 @@
+import ProcFS
+
 /// Why an action on a process was not done, in the words the user sees.
 public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
     /// pid 0 or a negative pid: kill(2) would reach a process group or every process.
@@ -35,7 +37,7 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
             return owner.map { "not permitted: owned by user \($0)" } ?? "not permitted"
         case .needsPrivilege(let what): return "not permitted: \(what)"
         case .invalid(let what): return what
-        case .system(let call, let code): return "\(call) failed: \(Kernel.describe(code))"
+        case .system(let call, let code): return "\(call) failed: \(errnoText(code))"
         }
     }
 }

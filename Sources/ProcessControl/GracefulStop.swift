@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ProcFS
 
 /// SIGTERM, wait for the process to exit for up to a grace period, then SIGKILL and wait for it
 /// to be gone: `docker stop`'s escalation, over pidfds. Several targets are stopped at once.
@@ -77,7 +78,7 @@ public final class GracefulStop {
     public var isFinished: Bool { running.isEmpty }
 
     public var progress: [Progress] {
-        let now = Kernel.monotonic()
+        let now = Clock.monotonic()
         return running.map { Progress(target: $0.target, phase: $0.phase, elapsed: now - $0.since) }
     }
 
@@ -91,7 +92,7 @@ public final class GracefulStop {
             case .success(let handle):
                 switch handle.send(.term) {
                 case .failure(let error): outcomes.append((target, handle.name, .failed(error)))
-                case .success: running.append(Running(target: target, handle: handle, phase: .term, since: Kernel.monotonic()))
+                case .success: running.append(Running(target: target, handle: handle, phase: .term, since: Clock.monotonic()))
                 }
             }
         }
@@ -102,7 +103,7 @@ public final class GracefulStop {
     @discardableResult
     public func step(waiting seconds: Double) -> [(target: ProcessTarget, name: String?, outcome: Outcome)] {
         guard !running.isEmpty else { return [] }
-        let now = Kernel.monotonic()
+        let now = Clock.monotonic()
         let nextDeadline = running.map { $0.since + ($0.phase == .term ? grace : killWait) }.min() ?? now
         let wait = max(0, min(seconds, nextDeadline - now))
         let fds = running.map(\.handle.pidfd)
@@ -112,7 +113,7 @@ public final class GracefulStop {
             usleep(UInt32(min(wait, 1) * 1_000_000))
         }
         let before = outcomes.count
-        let at = Kernel.monotonic()
+        let at = Clock.monotonic()
         var still: [Running] = []
         for var r in running {
             let elapsed = at - r.since
@@ -123,7 +124,7 @@ public final class GracefulStop {
                 switch r.handle.send(.kill) {
                 case .success:
                     r.phase = .kill
-                    r.since = Kernel.monotonic()
+                    r.since = Clock.monotonic()
                     still.append(r)
                 case .failure(.alreadyGone):
                     outcomes.append((r.target, r.handle.name, .exitedAfterTerm(elapsed)))

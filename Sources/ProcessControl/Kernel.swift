@@ -14,11 +14,6 @@ enum SyscallResult<Value> {
 enum Kernel {
     static var errno: Int32 { Glibc.errno }
 
-    static func describe(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "errno \(code)" }
-        return String(cString: text)
-    }
-
     /// A pidfd, or the errno.
     static func openPidfd(_ pid: Int32) -> SyscallResult<Int32> {
         guard pid > 0 else { return .failure(EINVAL) }
@@ -66,10 +61,4 @@ enum Kernel {
     }
 
     static let infinity = swtop_rlim_infinity()
-
-    static func monotonic() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
 }

@@ -106,21 +106,15 @@ public final class ProcessHandle {
 
     var ownerName: String? {
         guard let uid else { return nil }
-        var pwd = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getpwuid_r(uid, &pwd, &buffer, buffer.count, &result) == 0, result != nil, let name = pwd.pw_name else {
-            return String(uid)
-        }
-        return String(cString: name)
+        return UserNames.lookUp(uid) ?? String(uid)
     }
 
     /// Waits up to `seconds` for the process to exit; true when it has.
     public func waitForExit(seconds: Double) -> Bool {
-        let deadline = Kernel.monotonic() + seconds
+        let deadline = Clock.monotonic() + seconds
         while true {
             if hasExited { return true }
-            let left = deadline - Kernel.monotonic()
+            let left = deadline - Clock.monotonic()
             if left <= 0 { return false }
             if pidfd >= 0 {
                 _ = Kernel.readable([pidfd], milliseconds: Int32(min(left, 1) * 1000) + 1)

@@ -23,11 +23,11 @@ public enum DisplayText {
     }
 
     @inline(__always)
-    static func isControl(_ s: Unicode.Scalar) -> Bool {
+    public static func isControl(_ s: Unicode.Scalar) -> Bool {
         s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0)
     }
 
-    static func hex2(_ b: UInt8) -> String {
+    public static func hex2(_ b: UInt8) -> String {
         let digits = Array("0123456789abcdef")
         return String(digits[Int(b >> 4)]) + String(digits[Int(b & 0xF)])
     }

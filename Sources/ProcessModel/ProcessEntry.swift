@@ -135,7 +135,7 @@ public struct ProcessEntry: @unchecked Sendable {
     }
 
     /// Takes the command line (and with it the uid and user) of another entry as it is.
-    mutating func keepCommandLine(of other: ProcessEntry) {
+    public mutating func keepCommandLine(of other: ProcessEntry) {
         let fields = other.storage.fields
         let mine = unique()
         mine.fields.arguments = fields.arguments

@@ -1,3 +1,5 @@
+import ProcFS
+
 /// Pairs the rows of two snapshots that are the same process: the same id and the same start
 /// time, so a reused PID is a new process. Samplers list rows in row order (pid, then tid): then
 /// it is one pass over both; otherwise a dictionary.

@@ -78,7 +78,8 @@ public final class ProcessActions {
         }
         var markers: [ProcessKey: String] = [:]
         for p in stop.progress {
-            let key = ProcessKey(id: p.target.pid, startTicks: p.target.startTicks ?? 0)
+            // The screen's targets are always pinned to their start time.
+            guard let key = p.target.key else { continue }
             switch p.phase {
             case .term:
                 let left = max(0, stop.grace - p.elapsed)

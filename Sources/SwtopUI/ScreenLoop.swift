@@ -1,5 +1,6 @@
 import ProcFS
 import ProcessModel
+import Sampling
 import StartupMemory
 
 /// Why the screen stopped other than by a quit.

@@ -1,6 +1,7 @@
 import ProcFS
 import ProcessControl
 import ProcessModel
+import Sampling
 
 /// What must happen after an action, besides drawing the screen again.
 public struct Effects: OptionSet, Sendable {
@@ -662,7 +663,7 @@ extension ViewState {
             }
             guard seen.insert(process.pid).inserted else { continue }
             targets.append(ControlTarget(
-                target: ProcessTarget(pid: process.pid, startTicks: process.startTicks),
+                target: ProcessTarget(process.key),
                 name: DisplayText.escaped(process.name), nice: process.nice))
         }
         return targets

@@ -1,4 +1,5 @@
 import ProcFS
+import OutputFormats
 import ProcessModel
 
 /// The limits of one process as a table or as JSON (the same object as the snapshot's `limits`).

@@ -1,6 +1,8 @@
 import CLinux
 import ProcFS
+import OutputFormats
 import ProcessModel
+import Sampling
 
 /// `swtop --once [--json]`: one snapshot, printed.
 struct Once {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProcFS
 import ProcessModel
 
 /// The options that choose and arrange processes, shared by `--once` and the screen.

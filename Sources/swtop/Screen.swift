@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ProcessModel
+import Sampling
 import SwtopUI
 
 /// `swtop` without --once: the interactive screen.

@@ -51,7 +51,7 @@ struct Swtop: ParsableCommand {
     static func main() {
         main(NegativeArguments.protected(Array(CommandLine.arguments.dropFirst())))
         if let code = Output.stdoutError {
-            Output.error("cannot write output: " + (strerror(code).map { String(cString: $0) } ?? "errno \(code)"))
+            Output.error("cannot write output: " + errnoText(code))
             Glibc.exit(1)
         }
     }

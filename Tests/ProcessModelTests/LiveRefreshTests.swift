@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import ProcFS
 @testable import ProcessModel
+@testable import Sampling
 
 extension LiveSampling {
     /// The screen's refresh keeps the rows of processes that did not run (see LiveRefresh). These

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import ProcFS
 @testable import ProcessModel
+@testable import Sampling
 
 extension LiveSampling {
     /// The screen's sampler (kept files, status and cmdline once per process) must show what the

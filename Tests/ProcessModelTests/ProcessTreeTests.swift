@@ -2,6 +2,7 @@ import Testing
 import TestSupport
 @testable import ProcFS
 @testable import ProcessModel
+@testable import Sampling
 
 /// A process as the model builds it from /proc, with the fields a test cares about.
 func entry(pid: Int32, ppid: Int32 = 1, name: String = "p", start: UInt64 = 1, utime: UInt64 = 0, rss: UInt64? = nil, tid: Int32? = nil, threads: Int32 = 1, cmdline: [[UInt8]]? = nil) -> ProcessEntry {

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import ProcFS
 @testable import ProcessModel
+@testable import Sampling
 
 func hardcases(threads: Bool = false, files: ProcessFiles = .standard) throws -> Snapshot {
     try Sampler(root: Paths.fixture("hardcases")).sample(SampleOptions(files: files, threads: threads))

@@ -1,3 +1,4 @@
+import ProcFS
 import ProcessModel
 import Testing
 @testable import SwtopUI

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ProcFS
+import ProcessModel
 
 /// Reading /proc is kernel time, one open and read per file, so on a machine with more than
 /// one CPU the process list is split in two and the second part is read on a second thread,

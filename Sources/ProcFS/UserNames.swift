@@ -15,7 +15,7 @@ public final class UserNames {
         return name
     }
 
-    private static func lookUp(_ uid: UInt32) -> String? {
+    public static func lookUp(_ uid: UInt32) -> String? {
         var pwd = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 4096)

@@ -1,3 +1,5 @@
+import ProcFS
+import ProcessModel
 /// A small streaming JSON writer into bytes: strings escaped per RFC 8259, numbers without
 /// Foundation. Commas are placed by the writer; callers only open, write and close.
 public struct JSONWriter {

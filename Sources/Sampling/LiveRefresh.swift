@@ -1,4 +1,5 @@
 import ProcFS
+import ProcessModel
 
 /// How the screen reads /proc again and again without becoming the process that eats the CPU.
 ///

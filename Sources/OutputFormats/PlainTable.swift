@@ -1,3 +1,5 @@
+import ProcFS
+import ProcessModel
 /// `swtop --once`: a few summary lines, then one row per process, like `top -b -n 1`.
 public struct PlainTable {
     public var snapshot: Snapshot

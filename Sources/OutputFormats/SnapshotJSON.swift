@@ -1,4 +1,5 @@
 import ProcFS
+import ProcessModel
 
 /// `swtop --once --json`: the "swtop/1" document. The field names and types are a contract
 /// with scripts (README, "JSON contract"); add fields, never rename or retype one.
