@@ -91,6 +91,22 @@ public struct JSONWriter {
         bool(b)
     }
 
+    /// A value of the column registry.
+    public mutating func value(_ v: JSONValue) {
+        switch v {
+        case .null: null()
+        case .bool(let b): bool(b)
+        case .int(let n): number(n)
+        case .unsigned(let n): number(n)
+        case .number(let d, let decimals): number(d, decimals: decimals)
+        case .string(let s): string(s)
+        case .strings(let list):
+            beginArray()
+            for s in list { string(s) }
+            endArray()
+        }
+    }
+
     private mutating func writeString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in s.utf8 {

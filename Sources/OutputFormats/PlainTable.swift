@@ -6,23 +6,25 @@ public struct PlainTable {
     public var rows: [(entry: ProcessEntry, depth: Int?)]
     /// Lines are cut to this many characters when set (a terminal), as ps does.
     public var width: Int?
-    public var showTID: Bool
+    /// From the registry: htop's defaults, with TID after PID in the thread view.
+    public var columns: [Column]
 
     public init(snapshot: Snapshot, rows: [(entry: ProcessEntry, depth: Int?)], width: Int? = nil, showTID: Bool = false) {
         self.snapshot = snapshot
         self.rows = rows
         self.width = width
-        self.showTID = showTID
+        var columns = Column.defaults
+        if showTID { columns.insert(.tid, at: 1) }
+        self.columns = columns
     }
 
     public func render() -> String {
         var out = ""
         for line in summary() { out += cut(line) + "\n" }
         out += "\n"
-        var header = showTID ? "    PID     TID" : "    PID"
-        header += " USER       PRI  NI   VIRT    RES S  THR  CPU%  MEM%     TIME+ COMMAND"
-        out += cut(header) + "\n"
-        for row in rows { out += cut(line(row.entry, depth: row.depth)) + "\n" }
+        out += cut(columns.map(\.paddedTitle).joined(separator: " ")) + "\n"
+        let context = Column.Context(snapshot)
+        for row in rows { out += cut(line(row.entry, depth: row.depth, context: context)) + "\n" }
         return out
     }
 
@@ -49,35 +51,21 @@ public struct PlainTable {
         return lines
     }
 
-    public func line(_ p: ProcessEntry, depth: Int?) -> String {
-        var l = leftPad(String(p.pid), 7)
-        if showTID { l += " " + leftPad(p.tid.map(String.init) ?? "-", 7) }
-        let user = p.user ?? p.uid.map(String.init) ?? "?"
-        l += " " + rightPad(DisplayText.escaped(user), 9, cut: true)
-        l += " " + leftPad(p.isKernelThread || p.priority > -100 ? String(p.priority) : "RT", 4)
-        l += " " + leftPad(String(p.nice), 3)
-        l += " " + leftPad(p.vszKB.map(Format.kib) ?? "-", 6)
-        l += " " + leftPad(p.rssKB.map(Format.kib) ?? "-", 6)
-        l += " " + p.state.letter
-        l += " " + leftPad(String(p.threads), 4)
-        l += " " + leftPad(p.cpuPercent.map { Format.fixed($0, decimals: 1) } ?? "-", 5)
-        l += " " + leftPad(p.memPercent.map { Format.fixed($0, decimals: 1) } ?? "-", 5)
-        l += " " + leftPad(Format.cpuTime(ticks: p.cpuTicks, ticksPerSecond: snapshot.clockTicksPerSecond), 9)
-        l += " " + String(repeating: "  ", count: depth ?? 0) + DisplayText.escaped(p.commandLine)
-        return l
+    /// One process: its cells padded as the titles are; in a tree, the last column (the
+    /// command) indented two spaces a level.
+    public func line(_ p: ProcessEntry, depth: Int?, context: Column.Context) -> String {
+        var cells: [String] = []
+        cells.reserveCapacity(columns.count)
+        for (i, column) in columns.enumerated() {
+            var text = column.text(p, context)
+            if i == columns.count - 1, let depth { text = String(repeating: "  ", count: depth) + text }
+            cells.append(column.padded(text))
+        }
+        return cells.joined(separator: " ")
     }
 
     private func cut(_ line: String) -> String {
         guard let width, line.count > width else { return line }
         return String(line.prefix(width))
     }
-}
-
-func leftPad(_ s: String, _ width: Int) -> String {
-    s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
-}
-
-func rightPad(_ s: String, _ width: Int, cut: Bool = false) -> String {
-    if s.count >= width { return cut ? String(s.prefix(width)) : s }
-    return s + String(repeating: " ", count: width - s.count)
 }

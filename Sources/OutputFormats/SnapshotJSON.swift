@@ -30,7 +30,8 @@ public struct SnapshotJSON {
         writeSystem(&w, single: single)
         w.key("processes")
         w.beginArray()
-        for row in rows { writeProcess(&w, row.entry, depth: row.depth, single: single) }
+        let context = Column.Context(s)
+        for row in rows { writeProcess(&w, row.entry, depth: row.depth, context: context) }
         w.endArray()
         w.endObject()
         var out = w.bytes
@@ -70,33 +71,17 @@ public struct SnapshotJSON {
         w.endObject()
     }
 
-    private func writeProcess(_ w: inout JSONWriter, _ p: ProcessEntry, depth: Int?, single: Bool) {
+    /// A process: the fields of every column in the registry, then its place in the tree and its
+    /// limits when asked for.
+    private func writeProcess(_ w: inout JSONWriter, _ p: ProcessEntry, depth: Int?, context: Column.Context) {
         w.beginObject()
-        w.field("pid", p.pid)
-        if let tid = p.tid { w.field("tid", tid) }
-        w.field("ppid", p.ppid)
-        w.field("pgid", p.pgid)
-        w.field("sid", p.sid)
-        w.field("tty", Format.ttyName(p.ttyNr))
-        w.field("uid", p.uid)
-        w.field("user", p.user)
-        w.field("name", p.name)
-        w.key("cmdline")
-        w.beginArray()
-        for arg in p.cmdline ?? [] { w.string(arg) }
-        w.endArray()
-        w.field("state", p.state.letter)
-        w.field("state_name", p.state.name)
-        w.field("kernel_thread", p.isKernelThread)
-        w.field("threads", p.threads)
-        w.field("priority", p.priority)
-        w.field("nice", p.nice)
-        w.field("rss_kb", p.rssKB)
-        w.field("vsz_kb", p.vszKB)
-        w.field("mem_percent", p.memPercent, decimals: 2)
-        w.field("cpu_percent", single ? nil : p.cpuPercent, decimals: 1)
-        w.field("cpu_time_s", Double(p.cpuTicks) / snapshot.clockTicksPerSecond, decimals: 2)
-        w.field("start_time", p.startTime.map { Format.rfc3339($0) })
+        for column in Column.all {
+            for field in column.json {
+                guard let value = field.value(p, context) else { continue }
+                w.key(field.name)
+                w.value(value)
+            }
+        }
         if let depth { w.field("depth", depth) }
         if includeLimits { writeLimits(&w, p) }
         w.endObject()

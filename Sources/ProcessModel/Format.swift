@@ -101,3 +101,23 @@ public enum Format {
         }
     }
 }
+
+extension Format {
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// A start time in local time, as ps's START: "14:05" within a day of `now`, "Nov29" within
+    /// a year, else "2025".
+    public static func startTime(_ epochSeconds: Double, now: Double) -> String {
+        guard epochSeconds.isFinite, abs(epochSeconds) < 1e15 else { return "-" }
+        var t = time_t(epochSeconds.rounded(.down))
+        var local = tm()
+        guard localtime_r(&t, &local) != nil else { return "-" }
+        let age = now - epochSeconds
+        if age < 86_400 { return pad(Int(local.tm_hour), 2) + ":" + pad(Int(local.tm_min), 2) }
+        if age < 365 * 86_400 {
+            let month = Int(local.tm_mon)
+            return (month >= 0 && month < 12 ? months[month] : "?") + pad(Int(local.tm_mday), 2)
+        }
+        return String(Int(local.tm_year) + 1900)
+    }
+}

@@ -3,13 +3,13 @@
 public struct ProcessListing: Sendable {
     public var filter: ProcessFilter
     /// nil: by pid.
-    public var sortKey: SortKey?
+    public var sortKey: Column?
     public var inverted: Bool
     public var tree: Bool
     /// Tree view: ids whose children are hidden.
     public var collapsed: Set<Int32>
 
-    public init(filter: ProcessFilter = ProcessFilter(), sortKey: SortKey? = nil, inverted: Bool = false, tree: Bool = false, collapsed: Set<Int32> = []) {
+    public init(filter: ProcessFilter = ProcessFilter(), sortKey: Column? = nil, inverted: Bool = false, tree: Bool = false, collapsed: Set<Int32> = []) {
         self.filter = filter
         self.sortKey = sortKey
         self.inverted = inverted

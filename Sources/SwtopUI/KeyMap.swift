@@ -21,7 +21,7 @@ public enum Action: Equatable, Sendable {
     case toggleTree
     case expandBranch, collapseBranch, toggleBranch, toggleAllBranches
     case chooseSort
-    case sortBy(SortKey)
+    case sortBy(Column)
     case invertSort
     case chooseUser
     case toggleUserThreads, toggleKernelThreads

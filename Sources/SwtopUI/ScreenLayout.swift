@@ -63,7 +63,7 @@ public struct ScreenRenderer {
     }
 
     func drawList(_ state: ViewState, layout: ScreenLayout, into grid: inout ScreenGrid) {
-        let columns = ProcessColumns(ticksPerSecond: state.snapshot?.clockTicksPerSecond ?? 100).fitting(width: grid.width)
+        let columns = ProcessColumns(context: state.snapshot.map(Column.Context.init) ?? Column.Context()).fitting(width: grid.width)
         columns.drawTitles(into: &grid, y: layout.titleRow, sortKey: state.sortKey)
         let rows = state.rows
         guard layout.listHeight > 0 else { return }
@@ -150,7 +150,7 @@ public struct ScreenRenderer {
         var parts: [String] = []
         if let source = state.replaySource { parts.append("Replay of " + DisplayText.escaped(source) + ": one sample, no CPU%") }
         if state.paused { parts.append("PAUSED") }
-        let title = Column.showing(state.sortKey)?.title ?? state.sortKey.rawValue
+        let title = state.sortKey.title
         parts.append("Sort: " + title + (state.inverted ? " (inverted)" : ""))
         if state.tree { parts.append("Tree") }
         if !state.filterText.isEmpty { parts.append("Filter: " + DisplayText.escaped(state.filterText)) }

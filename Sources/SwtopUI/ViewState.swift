@@ -36,7 +36,7 @@ public struct ScreenOptions: Sendable {
     public var pids: Set<Int32>?
     public var uid: UInt32?
     public var filterText: String
-    public var sortKey: SortKey
+    public var sortKey: Column
     public var tree: Bool
     public var showUserThreads: Bool
     public var readonly: Bool
@@ -47,7 +47,7 @@ public struct ScreenOptions: Sendable {
     /// The graceful stop's seconds between SIGTERM and SIGKILL.
     public var grace: Double
 
-    public init(pids: Set<Int32>? = nil, uid: UInt32? = nil, filterText: String = "", sortKey: SortKey = .cpu, tree: Bool = false, showUserThreads: Bool = false, readonly: Bool = false, replaySource: String? = nil, delay: Double = 1.5, grace: Double = 10) {
+    public init(pids: Set<Int32>? = nil, uid: UInt32? = nil, filterText: String = "", sortKey: Column = .cpu, tree: Bool = false, showUserThreads: Bool = false, readonly: Bool = false, replaySource: String? = nil, delay: Double = 1.5, grace: Double = 10) {
         self.pids = pids
         self.uid = uid
         self.filterText = filterText
@@ -92,7 +92,7 @@ public struct ViewState {
     public var filterText: String
     public var searchText = ""
     public private(set) var searchFailed = false
-    public var sortKey: SortKey
+    public var sortKey: Column
     public var inverted = false
     public var tree: Bool
     public var collapsed: Set<Int32> = []
@@ -404,7 +404,7 @@ public struct ViewState {
         case .sort:
             let columns = Self.sortColumns
             guard p.selected < columns.count else { return }
-            sortKey = columns[p.selected].sortKey
+            sortKey = columns[p.selected]
             inverted = false
         case .user(let uids):
             uid = p.selected < uids.count ? uids[p.selected] : nil
@@ -425,8 +425,8 @@ public struct ViewState {
 
     public mutating func setUserFilterName(_ name: String?) { userFilterName = name }
 
-    /// Columns offered by F6, in order.
-    public static let sortColumns: [Column] = [.pid, .ppid, .user, .priority, .nice, .virt, .res, .state, .threads, .cpu, .mem, .time, .command]
+    /// Columns offered by F6, in order: the columns on screen, as in htop, then the others.
+    public static let sortColumns: [Column] = Column.defaults + Column.sortable.filter { !Column.defaults.contains($0) }
 
     /// Applies an action from the list.
     public mutating func apply(_ action: Action) -> Effects {
@@ -455,7 +455,7 @@ public struct ViewState {
         case .toggleBranch: setBranch(collapsed: nil)
         case .toggleAllBranches: toggleAllBranches()
         case .chooseSort:
-            let current = Self.sortColumns.firstIndex { $0.sortKey == sortKey } ?? 0
+            let current = Self.sortColumns.firstIndex { $0 == sortKey } ?? 0
             mode = .picker(Picker(kind: .sort, title: "Sort by", items: Self.sortColumns.map(\.title), selected: current))
         case .sortBy(let key):
             sortKey = key

@@ -19,7 +19,7 @@ struct ProcessOptions: ParsableArguments {
     @Flag(name: [.short, .customLong("tree")], help: "Show the process tree (parents before their children).")
     var tree = false
 
-    @Option(name: [.short, .customLong("sort-key")], help: ArgumentHelp("Sort by KEY: pid, ppid, user, name, state, threads, priority, nice, vsz, rss, cpu, mem, time, start. cpu, mem, rss, vsz and time sort largest first.", valueName: "KEY"))
+    @Option(name: [.short, .customLong("sort-key")], help: ArgumentHelp("Sort by KEY, a column: \(Column.sortable.map(\.id).joined(separator: ", ")) (or its title). rss, vsz, mem, cpu and time sort largest first.", valueName: "KEY"))
     var sortKey: String?
 
     func validate() throws {
@@ -49,10 +49,10 @@ struct ProcessOptions: ParsableArguments {
         return uid
     }
 
-    func sort() throws -> SortKey? {
+    func sort() throws -> Column? {
         guard let sortKey else { return nil }
-        guard let key = SortKey(argument: sortKey) else {
-            throw ValidationError("unknown sort key '\(sortKey)' in --sort-key: expected one of \(SortKey.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let key = Column.named(sortKey), key.sort != nil else {
+            throw ValidationError("unknown sort key '\(sortKey)' in --sort-key: expected one of \(Column.sortable.map(\.id).joined(separator: ", "))")
         }
         return key
     }

@@ -26,7 +26,7 @@ import Testing
 
     @Test func sortKeysAndDirections() {
         let list = [entry(pid: 3, ppid: 0, name: "b", start: 30, utime: 5, rss: 10), entry(pid: 1, ppid: 0, name: "C", start: 10, utime: 50, rss: 30), entry(pid: 2, ppid: 0, name: "a", start: 20, utime: 5, rss: nil)]
-        func order(_ key: SortKey, inverted: Bool = false) -> [Int32] {
+        func order(_ key: Column, inverted: Bool = false) -> [Int32] {
             ProcessListing(sortKey: key, inverted: inverted).rows(of: list).map(\.entry.pid)
         }
         #expect(order(.pid) == [1, 2, 3])
@@ -39,12 +39,12 @@ import Testing
     }
 
     @Test func sortKeyArguments() {
-        #expect(SortKey(argument: "CPU%") == .cpu)
-        #expect(SortKey(argument: "res") == .rss)
-        #expect(SortKey(argument: "virt") == .vsz)
-        #expect(SortKey(argument: "time+") == .time)
-        #expect(SortKey(argument: "bogus") == nil)
-        #expect(SortKey.allCases.allSatisfy { SortKey(argument: $0.rawValue) == $0 })
+        #expect(Column.named("CPU%") == .cpu)
+        #expect(Column.named("res") == .rss)
+        #expect(Column.named("virt") == .vsz)
+        #expect(Column.named("time+") == .time)
+        #expect(Column.named("bogus") == nil)
+        #expect(Column.all.allSatisfy { Column.named($0.id) == $0 && Column.named($0.title) == $0 })
     }
 
     @Test func cpuPercentBetweenTwoSamples() {

@@ -13,12 +13,12 @@ import TestSupport
         #expect(lines[3] == "Mem: 977M total, 391M used, 586M available; Swap: 488M total, 97.7M used")
         #expect(lines[4] == "")
         #expect(Array(lines[5...]) == [
-            "    PID USER       PRI  NI   VIRT    RES S  THR  CPU%  MEM%     TIME+ COMMAND",
-            "      1 root        20   0  8192K   400K S    1     -   0.0   0:02.00 /sbin/init splash",
-            "    102 root        20   0  8192K   400K S    1     -   0.0   0:00.00 printf a\\nb",
-            "    107 root        20   0  8192K   400K S    1     -   0.0   0:00.00 \\x1b[2J\\x1b[31mred",
-            "    109 root        20   0     0K     0K Z    1     -   0.0   0:00.00 [defunct-kid]",
-            "    113 ?           20   0      -      - S    1     -     -   0:00.00 nostatus",
+            "    PID USER      PRI  NI   VIRT    RES S  THR  CPU%  MEM%     TIME+ Command",
+            "      1 root       20   0  8192K   400K S    1     -   0.0   0:02.00 /sbin/init splash",
+            "    102 root       20   0  8192K   400K S    1     -   0.0   0:00.00 printf a\\nb",
+            "    107 root       20   0  8192K   400K S    1     -   0.0   0:00.00 \\x1b[2J\\x1b[31mred",
+            "    109 root       20   0     0K     0K Z    1     -   0.0   0:00.00 [defunct-kid]",
+            "    113 ?          20   0      -      - S    1     -     -   0:00.00 nostatus",
             "",
         ])
         #expect(!r.stdout.contains(0x1B))
@@ -27,8 +27,8 @@ import TestSupport
     @Test func treeIndentsChildren() throws {
         let r = try swtop(["--once", "--tree", "--proc-root", Paths.fixture("hardcases"), "-F", "parent|defunct"])
         #expect(r.stdoutText.hasSuffix("""
-                110 root        20   0  8192K   400K S    1     -   0.0   0:00.00 parent
-                109 root        20   0     0K     0K Z    1     -   0.0   0:00.00   [defunct-kid]
+                110 root       20   0  8192K   400K S    1     -   0.0   0:00.00 parent
+                109 root       20   0     0K     0K Z    1     -   0.0   0:00.00   [defunct-kid]
 
             """))
     }
@@ -48,9 +48,20 @@ import TestSupport
         #expect(r.stdout.isEmpty)
     }
 
+    /// Any sortable column of the registry sorts, by its id or its title, without code of its
+    /// own: PGRP 0 (kthreadd 2, a kworker 108) before 1 (init) before 109; pid order would differ.
+    @Test func sortsByAnyColumnOfTheRegistry() throws {
+        for key in ["PGRP", "pgid"] {
+            let r = try swtop(["--once", "--proc-root", Paths.fixture("hardcases"), "-p", "1,2,108,109", "--sort-key", key])
+            #expect(r.status == 0)
+            let pids = r.stdoutText.split(separator: "\n").dropFirst(5).compactMap { Int($0.prefix(7).filter { $0 != " " }) }
+            #expect(pids == [2, 108, 1, 109], "\(key)")
+        }
+    }
+
     @Test func usageErrorsNameTheOption() throws {
         let cases: [([String], String)] = [
-            (["--once", "--sort-key", "bogus"], "unknown sort key 'bogus' in --sort-key"),
+            (["--once", "--sort-key", "bogus"], "unknown sort key 'bogus' in --sort-key: expected one of pid, tid, ppid, pgid, sid, tty, uid, user, name, command, state, threads, priority, nice, rss, vsz, mem, cpu, time, start"),
             (["--once", "--pid", "12,x"], "invalid pid 'x' in --pid"),
             (["--once", "-p", "0"], "invalid pid '0' in --pid"),
             (["--once", "--user", "no-such-user-here"], "unknown user 'no-such-user-here' in --user"),

@@ -3,7 +3,7 @@ import Testing
 @testable import SwtopUI
 
 @Suite struct ProcessColumnsTests {
-    let columns = ProcessColumns(ticksPerSecond: 100)
+    let columns = ProcessColumns(context: Column.Context(ticksPerSecond: 100))
 
     func row(_ p: ProcessEntry, branch: String = "", width: Int = 100) -> ScreenGrid {
         var grid = ScreenGrid(width: width, height: 1)
@@ -22,13 +22,13 @@ import Testing
 
     @Test func memoryInHumanUnits() {
         let p = makeProcess(pid: 7, vszKB: 2_900_000, rssKB: 204_800)
-        #expect(Column.virt.text(p, ticksPerSecond: 100) == "2832M")
-        #expect(Column.res.text(p, ticksPerSecond: 100) == "200M")
+        #expect(Column.vsz.text(p) == "2832M")
+        #expect(Column.rss.text(p) == "200M")
     }
 
     @Test func realTimePriorityShowsRT() {
         let p = makeProcess(pid: 18, priority: -100, kernel: true)
-        #expect(Column.priority.text(p, ticksPerSecond: 100) == "RT")
+        #expect(Column.priority.text(p) == "RT")
     }
 
     @Test func kernelThreadsAndZombiesShowTheirNameInBrackets() {
@@ -36,12 +36,12 @@ import Testing
         #expect(row(k).text == ["      2 alice      20   0 10000K  2048K S    1   0.0   0.0   0:00.00 [kthreadd]"])
         #expect(columns.commandSegments(k, branch: "").map(\.1) == [.kernelThread])
         let z = makeProcess(pid: 50, name: "defunct", args: [], state: "Z")
-        #expect(Column.command.text(z, ticksPerSecond: 100) == "[defunct]")
+        #expect(Column.command.text(z) == "[defunct]")
     }
 
     @Test func controlCharactersAreEscaped() {
         let p = makeProcess(pid: 9, name: "evil", args: ["evil\u{1b}]0;pwned\u{07}", "a\nb"])
-        #expect(Column.command.text(p, ticksPerSecond: 100) == "evil\\x1b]0;pwned\\x07 a\\nb")
+        #expect(Column.command.text(p) == "evil\\x1b]0;pwned\\x07 a\\nb")
         let grid = row(p, width: 120)
         #expect(grid.cells.allSatisfy { $0.scalar.value >= 0x20 || $0.isContinuation })
     }
