@@ -90,9 +90,14 @@ func hupCount(_ path: String) -> String {
         let stop = GracefulStop(grace: 0.2)
         let outcomes = stop.run([wrong])
         #expect(outcomes.map(\.outcome) == [.failed(.pidReused(pid: pid))])
-        usleep(300_000)
-        #expect(child.isRunning)
         #expect(hupCount(file) == "0\n")
+        // The child is still counting: two HUPs sent now are counted one by one. A TERM sent
+        // before them would have ended its loop at the first, a KILL before it.
+        kill(pid, SIGHUP)
+        #expect(waitUntil { hupCount(file) == "1\n" })
+        kill(pid, SIGHUP)
+        #expect(waitUntil { hupCount(file) == "2\n" })
+        #expect(child.isRunning)
     }
 
     @Test func alreadyGoneNoSuchProcessAThreadAndAZombie() throws {
@@ -170,10 +175,15 @@ func hupCount(_ path: String) -> String {
         let a = try children.testee(["ignore-term"])
         let b = try children.testee(["ignore-term"])
         let c = try children.testee(["handle-term"])
-        let start = Date()
-        let outcomes = GracefulStop(grace: 2).run([a, b, c].map { ProcessTarget(pid: $0.processIdentifier) })
-        // In sequence this would take at least 4 s.
-        #expect(Date().timeIntervalSince(start) < 3.9)
+        let stop = GracefulStop(grace: 2)
+        stop.start([a, b, c].map { ProcessTarget(pid: $0.processIdentifier) })
+        // Every target has its SIGTERM at once: in sequence, the second would get its own only
+        // after the first's whole grace.
+        #expect(stop.progress.map(\.target.pid) == [a, b, c].map(\.processIdentifier))
+        #expect(stop.progress.map(\.phase) == [.term, .term, .term])
+        while !stop.isFinished { stop.step(waiting: 1) }
+        let outcomes = stop.outcomes
+        #expect(outcomes.count == 3)
         let byPid = Dictionary(uniqueKeysWithValues: outcomes.map { ($0.target.pid, $0.outcome) })
         #expect(byPid[a.processIdentifier]?.neededKill == true)
         #expect(byPid[b.processIdentifier]?.neededKill == true)
@@ -210,23 +220,28 @@ func hupCount(_ path: String) -> String {
         let child = try children.testee(["threads", "4"])
         let pid = child.processIdentifier
         #expect(waitUntil { ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).count == 4 })
-        let report = try Renice.apply(7, to: ProcessTarget(pid: pid, startTicks: startTicks(pid))).get()
-        #expect(report == Renice.Report(pid: pid, name: "swtop-testee", oldNice: 0, newNice: 7, threads: 4))
-        #expect(report.description == "nice 0 -> 7 on 4 threads")
+        // The child starts at the runner's nice (it may be niced); raising it needs no privilege.
+        let old = runnerNice()
+        let new = runnerNice(plus: 7)
+        let report = try Renice.apply(new, to: ProcessTarget(pid: pid, startTicks: startTicks(pid))).get()
+        #expect(report == Renice.Report(pid: pid, name: "swtop-testee", oldNice: old, newNice: new, threads: 4))
+        #expect(report.description == "nice \(old) -> \(new) on 4 threads")
         let reader = try ProcReader()
         let nices = reader.tids(of: pid).map { reader.process(pid, tid: $0, files: [])?.stat.nice }
-        #expect(nices == [7, 7, 7, 7])
+        #expect(nices == [new, new, new, new])
     }
 
     /// Steps count from the nice the process has now: two steps are two, and the end of the range
     /// is refused in words.
-    @Test func reniceStepsFromTheCurrentNiceAndStopAtTheEnds() throws {
-        try #require(getuid() == 0, "needs root to lower nice")
+    @Test(.enabled(if: isRoot, "needs root: lowers a nice value, down to -20"))
+    func reniceStepsFromTheCurrentNiceAndStopAtTheEnds() throws {
         let children = Children()
         defer { children.stopAll() }
         let pid = try children.testee(["threads", "2"]).processIdentifier
         #expect(waitUntil { ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).count == 2 })
         let target = ProcessTarget(pid: pid, startTicks: try startTicks(pid))
+        // From a known nice, whatever the runner's.
+        _ = try Renice.apply(0, to: target).get()
         #expect(try Renice.adjust(by: 1, target).get().description == "nice 0 -> 1 on 2 threads")
         #expect(try Renice.adjust(by: 1, target).get().description == "nice 1 -> 2 on 2 threads")
         #expect(try Renice.adjust(by: -1, target).get().description == "nice 2 -> 1 on 2 threads")

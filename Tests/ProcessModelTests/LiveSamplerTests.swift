@@ -27,6 +27,9 @@ extension LiveSampling {
             let threads = try live.sample(SampleOptions(threads: true))
             let oneShotThreads = summary(try Sampler(root: root).sample(SampleOptions(threads: true)))
             #expect(summary(threads) == oneShotThreads)
+            // And what both show is what the recording holds.
+            #expect(expected.first == "1/0 init S ppid=0 uid=0 rss=400 vsz=8192 nice=0 cmd=[\"/sbin/init\", \"splash\"]")
+            #expect(oneShotThreads.contains { $0.hasPrefix("121/122 worker-1 R ") && $0.contains(" uid=1000 ") && $0.contains(" nice=5 ") })
         }
 
         @Test func keptFilesFollowProcessesThatComeAndGo() throws {

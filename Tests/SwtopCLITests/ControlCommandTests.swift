@@ -77,10 +77,10 @@ import TestSupport
     /// An unprivileged process may not signal a root-owned process: the kernel's EPERM comes back
     /// in words. The target is a root sleeper this test starts, and the signal is USR1: CONT would
     /// be allowed by the kernel within one session (CI's pid 1 shares the tests' session).
-    @Test func permissionDeniedIsReportedInWords() throws {
+    @Test(.enabled(if: isRoot, "needs root: starts a root-owned target and drops to another uid"),
+          .enabled(if: isInstalled("/usr/bin/setpriv"), "needs setpriv (util-linux)"))
+    func permissionDeniedIsReportedInWords() throws {
         let setpriv = "/usr/bin/setpriv"
-        try #require(FileManager.default.isExecutableFile(atPath: setpriv), "needs setpriv (util-linux)")
-        try #require(getuid() == 0, "needs root to drop to another uid")
         let children = Children()
         defer { children.stopAll() }
         let target = try children.sleeper(named: "root-owned").processIdentifier
@@ -90,9 +90,9 @@ import TestSupport
     }
 
     /// No kill(2), pidfd_open or pidfd_send_signal is made for pid 0 or -1: strace shows none.
-    @Test func pidZeroAndMinusOneMakeNoSyscall() throws {
+    @Test(.enabled(if: isInstalled("/usr/bin/strace"), "needs strace"))
+    func pidZeroAndMinusOneMakeNoSyscall() throws {
         let strace = "/usr/bin/strace"
-        try #require(FileManager.default.isExecutableFile(atPath: strace), "needs strace")
         let log = Paths.temporaryDirectory("strace") + "/log"
         let r = try run(strace, ["-f", "-o", log, "-e", "trace=kill,tkill,tgkill,pidfd_open,pidfd_send_signal,rt_sigqueueinfo", Paths.swtop, "signal", "KILL", "--", "0", "-1"])
         #expect(r.status == 1)
@@ -103,17 +103,14 @@ import TestSupport
         #expect(r.stderr.contains("swtop: -1: refused"))
     }
 
-    /// As kill(1) and renice(1) take them: `signal -9 PID`, `signal -STOP PID`, `renice -5 PID`.
+    /// As kill(1) and renice(1) take them: `signal -9 PID`, `signal -STOP PID`, `renice -5 PID`
+    /// (that one below: lowering a nice value needs root).
     @Test func negativeValuesAsKillAndReniceTakeThem() throws {
-        try #require(getuid() == 0, "needs root to lower nice")
         let children = Children()
         defer { children.stopAll() }
         let child = try children.testee(["threads", "2"])
         let pid = child.processIdentifier
         #expect(waitUntil { ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).count == 2 })
-        let renice = try swtop(["renice", "-5", "\(pid)"])
-        #expect(renice.status == 0)
-        #expect(renice.stdoutText == "\(pid) (swtop-testee): nice 0 -> -5 on 2 threads\n")
         let stop = try swtop(["signal", "-STOP", "\(pid)"])
         #expect(stop.stdoutText == "sent SIGSTOP to \(pid) (swtop-testee)\n")
         let cont = try swtop(["signal", "-CONT", "\(pid)"])
@@ -131,15 +128,28 @@ import TestSupport
         #expect(bad.stderr.contains("invalid nice '-50': expected an integer from -20 to 19"))
     }
 
+    @Test(.enabled(if: isRoot, "needs root: lowers a nice value below 0"))
+    func negativeNiceAsReniceTakesIt() throws {
+        let children = Children()
+        defer { children.stopAll() }
+        let pid = try children.testee(["threads", "2"]).processIdentifier
+        #expect(waitUntil { ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).count == 2 })
+        let renice = try swtop(["renice", "-5", "\(pid)"])
+        #expect(renice.status == 0)
+        #expect(renice.stdoutText == "\(pid) (swtop-testee): nice \(runnerNice()) -> -5 on 2 threads\n")
+    }
+
     @Test func reniceAndLimitsCommands() throws {
         let children = Children()
         defer { children.stopAll() }
         let child = try children.testee(["threads", "3"])
         let pid = child.processIdentifier
         #expect(waitUntil { ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).count == 3 })
-        let renice = try swtop(["renice", "4", "\(pid)"])
+        // Raised from the runner's nice (it may be niced): no privilege needed.
+        let niced = runnerNice(plus: 4)
+        let renice = try swtop(["renice", "\(niced)", "\(pid)"])
         #expect(renice.status == 0)
-        #expect(renice.stdoutText == "\(pid) (swtop-testee): nice 0 -> 4 on 3 threads\n")
+        #expect(renice.stdoutText == "\(pid) (swtop-testee): nice \(runnerNice()) -> \(niced) on 3 threads\n")
 
         let set = try swtop(["limits", "\(pid)", "--set", "nofile=300:600"])
         #expect(set.status == 0)

@@ -145,7 +145,7 @@ final class ScreenSession {
     /// Polls until `predicate` holds (up to `timeout` seconds: the machine may be slow and busy)
     /// and returns the screen it held on; records the last screen seen when it never does.
     @discardableResult
-    func waitFor(_ what: String, timeout: Double = 10, _ predicate: (Screen) throws -> Bool) throws -> Screen {
+    func waitFor(_ what: String, timeout: Double = 20, _ predicate: (Screen) throws -> Bool) throws -> Screen {
         let deadline = Date().addingTimeInterval(timeout)
         var last = Screen(lines: [], attributed: "")
         var previous: [String]? = nil
@@ -158,6 +158,22 @@ final class ScreenSession {
                 Issue.record(Comment(rawValue: "timed out waiting for \(what); screen was:\n" + last.lines.joined(separator: "\n")))
                 return last
             }
+            usleep(50_000)
+        }
+    }
+
+    /// Polls for `seconds` and records every settled screen (the same twice in a row: not a frame
+    /// caught half drawn) on which `predicate` fails: for what must stay, however slow the machine.
+    func holds(_ what: String, for seconds: Double, _ predicate: (Screen) throws -> Bool) throws {
+        let end = Date().addingTimeInterval(seconds)
+        var previous: [String]? = nil
+        while Date() < end {
+            let screen = Screen(lines: try capture(), attributed: "")
+            if screen.lines == previous, try !predicate(screen) {
+                Issue.record(Comment(rawValue: "\(what) did not stay; screen was:\n" + screen.text))
+                return
+            }
+            previous = screen.lines
             usleep(50_000)
         }
     }
@@ -344,6 +360,35 @@ final class Children {
             reap(pid)
         }
     }
+}
+
+/// The nice value children of the calling thread start with: the test runner may itself be
+/// niced (`nice -n 10 swift test`), and tmux, swtop and the testees inherit it.
+func runnerNice() -> Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+
+/// The name of the user the tests run as: the owner of the processes they start.
+func runnerUser() -> String {
+    guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return String(geteuid()) }
+    return String(cString: name)
+}
+
+/// `text` right-aligned in `width` cells, as the numeric columns are.
+func rightAligned(_ text: String, _ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - text.count)) + text
+}
+
+/// TIME+ as the screen shows it below an hour ("M:SS.hh"), from the kernel's count of the
+/// process's CPU time (utime + stime in /proc/PID/stat).
+func kernelTimePlus(_ pid: Int32) -> String? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let afterName = stat.range(of: ")", options: .backwards)?.upperBound
+    else { return nil }
+    // Fields 14 and 15 (utime, stime), counted from field 3 (state) just after the name.
+    let fields = stat[afterName...].split(separator: " ")
+    guard fields.count > 12, let utime = Int(fields[11]), let stime = Int(fields[12]) else { return nil }
+    let hundredths = (utime + stime) * 100 / sysconf(Int32(_SC_CLK_TCK))
+    let seconds = hundredths / 100
+    return String(format: "%d:%02d.%02d", seconds / 60, seconds % 60, hundredths % 100)
 }
 
 /// A number no other process on the machine has in its command line.

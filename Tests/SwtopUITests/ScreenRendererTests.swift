@@ -22,7 +22,7 @@ import Testing
         #expect(grid.text[0] == "  0[                                --]  Tasks: 4, 3 thr, 1 kthr; 1 running")
     }
 
-    @Test func wholeScreenAt80x24() {
+    @Test func wholeScreenAt80x24() throws {
         let state = makeState(processes, options: ScreenOptions(sortKey: .pid))
         let grid = ScreenRenderer(theme: .color).render(state, width: 80, height: 24)
         // One sample: no CPU% yet.
@@ -38,9 +38,8 @@ import Testing
         #expect(grid.text[23] == "F1Help  F2      F3SearchF4FilterF5Tree  F6SortByF7Nice -F8Nice +F9Kill  F10Quit")
         // The disk-sleep count is highlighted because it is not zero.
         let line = grid.line(1)
-        if let i = line.lastIndex(of: "1") {
-            #expect(grid.roles(1)[line.distance(from: line.startIndex, to: i)] == .taskWarning)
-        }
+        let i = try #require(line.lastIndex(of: "1"))
+        #expect(grid.roles(1)[line.distance(from: line.startIndex, to: i)] == .taskWarning)
         #expect(grid.roles(6).first == .selection)
     }
 

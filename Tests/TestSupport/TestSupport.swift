@@ -149,8 +149,43 @@ public final class Children {
     }
 }
 
+/// Whether the tests run as root. The few that need it (lowering a nice value, a root-owned
+/// target for an unprivileged caller) are enabled only then; the rest must pass as any user.
+public let isRoot = geteuid() == 0
+
+/// The nice value children of the calling thread start with: the test runner may itself be
+/// niced (`nice -n 10 swift test`), so a test that expects a child's nice computes it from this.
+public func runnerNice() -> Int32 {
+    getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+}
+
+/// `runnerNice() + step`, kept within the kernel's range (raising nice needs no privilege).
+public func runnerNice(plus step: Int32) -> Int32 {
+    min(runnerNice() + step, 19)
+}
+
+/// Whether an executable exists at `path`: a test that runs a tool skips without it.
+public func isInstalled(_ path: String) -> Bool {
+    FileManager.default.isExecutableFile(atPath: path)
+}
+
+/// The CPU time the kernel has counted for a process (utime + stime), in clock ticks.
+public func cpuTicks(_ pid: Int32) throws -> UInt64 {
+    guard let bytes = fileBytes("/proc/\(pid)/stat"), let close = bytes.lastIndex(of: UInt8(ascii: ")")) else {
+        throw TestFailure("cannot read /proc/\(pid)/stat")
+    }
+    // Fields 14 and 15 (utime, stime), counted from field 3 (state) just after the name.
+    let fields = String(decoding: bytes[(close + 2)...], as: UTF8.self).split(separator: " ")
+    guard fields.count > 12, let utime = UInt64(fields[11]), let stime = UInt64(fields[12]) else {
+        throw TestFailure("unexpected /proc/\(pid)/stat")
+    }
+    return utime + stime
+}
+
 /// Waits until `condition` holds or `seconds` pass; tests poll instead of sleeping a fixed time.
-public func waitUntil(_ seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+/// The default is generous: a slow, busy machine may take a while, and a condition that holds
+/// returns at once.
+public func waitUntil(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try condition() { return true }
