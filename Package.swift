@@ -22,15 +22,26 @@ import Glibc
 // - Relative relocations are packed (RELR) instead of 38,000 24-byte entries the loader reads at
 //   every start. The binary then needs glibc 2.36, so only where the build machine has it, and
 //   not with SWTOP_NO_RELR=1 (for a binary that must also run on glibc 2.35, Ubuntu 22.04).
+//
+// The ordinary link is used instead, with every flag above left out, with SWTOP_PLAIN_LINK=1 or
+// where lld cannot be found: a release build then still builds, only with a larger peak RSS. CI
+// builds both ways.
 var releaseLinkerFlags: [String] = []
 #if os(Linux)
-releaseLinkerFlags = [
-    "-use-ld=lld",
-    "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Linker/hot-functions.order",
-    "-Xlinker", "--no-warn-symbol-ordering",
-    "-Xlinker", "--no-export-dynamic",
-    "-Xlinker", "-z", "-Xlinker", "now",
-]
+/// The directories where clang, which links for swiftc, looks for ld.lld: the toolchain's bin
+/// directory (that of swift-build, which runs this manifest: its parent process) and PATH.
+func linkerDirectories() -> [String] {
+    var directories: [String] = []
+    var exe = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = readlink("/proc/\(getppid())/exe", &exe, exe.count - 1)
+    if n > 0 {
+        let path = String(decoding: exe[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        directories.append(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
+    }
+    directories += (Context.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+    return directories
+}
+let lldFound = linkerDirectories().contains { access($0 + "/ld.lld", X_OK) == 0 }
 
 /// Whether a file matching a shell pattern exists.
 func exists(matching pattern: String) -> Bool {
@@ -38,17 +49,27 @@ func exists(matching pattern: String) -> Bool {
     defer { globfree(&found) }
     return glob(pattern, 0, nil, &found) == 0 && found.gl_pathc > 0
 }
-if exists(matching: "/usr/lib/gcc/*/*/libstdc++.a"), exists(matching: "/usr/lib/gcc/*/*/libgcc_eh.a") {
-    releaseLinkerFlags += ["-L\(Context.packageDirectory)/Linker/static-cxx-runtime"]
-}
 
 // confstr gives "glibc 2.36".
 var glibcName = [CChar](repeating: 0, count: 64)
 _ = confstr(Int32(_CS_GNU_LIBC_VERSION), &glibcName, glibcName.count)
 let glibc = String(decoding: glibcName.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     .split(whereSeparator: { $0 == " " || $0 == "." }).compactMap { Int($0) }
-if glibc.count >= 2, !glibc.lexicographicallyPrecedes([2, 36]), Context.environment["SWTOP_NO_RELR"] == nil {
-    releaseLinkerFlags += ["-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
+
+if Context.environment["SWTOP_PLAIN_LINK"] == nil, lldFound {
+    releaseLinkerFlags = [
+        "-use-ld=lld",
+        "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Linker/hot-functions.order",
+        "-Xlinker", "--no-warn-symbol-ordering",
+        "-Xlinker", "--no-export-dynamic",
+        "-Xlinker", "-z", "-Xlinker", "now",
+    ]
+    if exists(matching: "/usr/lib/gcc/*/*/libstdc++.a"), exists(matching: "/usr/lib/gcc/*/*/libgcc_eh.a") {
+        releaseLinkerFlags += ["-L\(Context.packageDirectory)/Linker/static-cxx-runtime"]
+    }
+    if glibc.count >= 2, !glibc.lexicographicallyPrecedes([2, 36]), Context.environment["SWTOP_NO_RELR"] == nil {
+        releaseLinkerFlags += ["-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
+    }
 }
 #endif
 let releaseLinkerSettings: [LinkerSetting] = [.unsafeFlags(releaseLinkerFlags, .when(configuration: .release))]

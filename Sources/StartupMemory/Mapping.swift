@@ -16,6 +16,13 @@ public struct Mapping: Equatable, Sendable {
 
     public var isPrivate: Bool { permissions.utf8.last == UInt8(ascii: "p") }
 
+    /// The second letter: "w" when the process may write to it.
+    public var isWritable: Bool { permissions.utf8.dropFirst().first == UInt8(ascii: "w") }
+
+    /// A private mapping of a file that the process cannot write to: the mappings whose file
+    /// pages `StartupPages` may drop (see there why never a writable one).
+    var mayGiveBack: Bool { isPrivate && !isWritable && path.hasPrefix("/") }
+
     /// Parses the text of a maps file; lines that do not have the format are skipped.
     public static func parse(_ text: String) -> [Mapping] {
         var mappings: [Mapping] = []

@@ -12,18 +12,36 @@ import Glibc
 /// they stay mapped, counted in the process's RSS, for as long as it runs.
 ///
 /// `giveBack()` unmaps from this process the pages of its privately mapped files (the
-/// executable, the shared libraries, the locale) that are still the file's own: code, read-only
-/// data, and data pages never written (madvise MADV_DONTNEED). The next access maps the same
-/// bytes again from the page cache, so nothing is lost and only what is used comes back, as it
-/// would after the kernel reclaimed them. Pages the process has written (relocated pointers,
-/// variables) are private copies, not the file's pages, and stay. The kernel does the same with
-/// its own start-up code after boot.
+/// executable, the shared libraries, the locale) that are mapped read-only and are still the
+/// file's own: code, read-only data, relocated data made read-only again (RELRO) where it was not
+/// written (madvise MADV_DONTNEED). The next access maps the same bytes again from the page
+/// cache, so nothing is lost and only what is used comes back, as it would after the kernel
+/// reclaimed them. The kernel does the same with its own start-up code after boot.
+///
+/// Writable mappings are left alone, so that it is safe whatever other threads do. Dropping a
+/// page of a private writable mapping also drops a write another thread made to it after the
+/// page map was read, and no call checks and drops in one step; counting the threads first would
+/// still race with a thread being started. A page of a mapping that is not writable cannot be
+/// written: it is the file's own both when the page map is read and when it is dropped, or a
+/// private copy (written before the mapping was made read-only) that is not dropped. The cost:
+/// the clean file pages of writable mappings (data not yet written) stay, but the screen reads
+/// them again anyway, and its peak RSS did not change (README, Performance). Not covered: a
+/// thread that changes the mappings themselves in between (makes a read-only mapping writable
+/// and writes to it, or maps another file over it), as a loader relocating code in place does;
+/// no code in swtop does that.
 public enum StartupPages {
     /// Bytes given back, or nil when /proc/self could not be read (nothing is then changed).
-    /// Call it while the process has one thread: a page another thread wrote between the reading
-    /// of the page map and the madvise would lose the write.
     @discardableResult
     public static func giveBack() -> Int? {
+        rangesToGiveBack().map { giveBack($0) }
+    }
+
+    /// The runs of pages `giveBack()` drops: the pages of private read-only file mappings that
+    /// are in memory and still the file's own. Nil when /proc/self could not be read.
+    ///
+    /// Decided all at once before any is dropped: once the first range is dropped, any code that
+    /// runs maps its pages again.
+    @_spi(Testing) public static func rangesToGiveBack() -> [Range<UInt>]? {
         let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
         guard pageSize > 0,
               let maps = readFile("/proc/self/maps").map({ String(decoding: $0, as: UTF8.self) })
@@ -32,16 +50,19 @@ public enum StartupPages {
         guard pageMap >= 0 else { return nil }
         defer { close(pageMap) }
 
-        // Decide everything first: once the first range is dropped, any code that runs maps its
-        // pages again.
         var drop: [Range<UInt>] = []
-        for mapping in Mapping.parse(maps) where mapping.isPrivate && mapping.path.hasPrefix("/") {
+        for mapping in Mapping.parse(maps) where mapping.mayGiveBack {
             guard let entries = pageMapEntries(pageMap, mapping.start..<mapping.end, pageSize: pageSize) else { return nil }
             drop += unchangedFileRuns(entries, from: mapping.start, pageSize: pageSize)
         }
+        return drop
+    }
+
+    /// Drops the pages of `ranges` (from `rangesToGiveBack()`); the bytes dropped.
+    @_spi(Testing) public static func giveBack(_ ranges: [Range<UInt>]) -> Int {
         var bytes = 0
-        for range in drop where madvise(UnsafeMutableRawPointer(bitPattern: range.lowerBound),
-                                        Int(range.upperBound - range.lowerBound), MADV_DONTNEED) == 0 {
+        for range in ranges where madvise(UnsafeMutableRawPointer(bitPattern: range.lowerBound),
+                                          Int(range.upperBound - range.lowerBound), MADV_DONTNEED) == 0 {
             bytes += Int(range.upperBound - range.lowerBound)
         }
         return bytes

@@ -38,8 +38,7 @@ public struct ScreenLoop {
         defer { terminal.end() }
         // The process's start-up is over: argument parsing, the runtime's registration, ncurses
         // reading the terminfo entry. None of it runs again: give back the pages it mapped,
-        // before the first sample makes the heap grow. (The screen has one thread, as giveBack
-        // requires.)
+        // before the first sample makes the heap grow.
         StartupPages.giveBack()
 
         var previous: Snapshot

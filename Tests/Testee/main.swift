@@ -7,17 +7,20 @@
 //                                         run on their own)
 //   swtop-testee lone-thread              starts a thread blocked in pause(), then its main thread
 //                                         exits (the process lives on, its leader a zombie)
-//   swtop-testee give-back FILE           maps FILE (two pages) privately, reads its first page,
-//                                         writes its second, calls StartupPages.giveBack(), and
-//                                         prints the mapping's Rss and Anonymous in kB before
-//                                         and after, whether bytes were given back, and the first
-//                                         byte of each page afterwards; then exits
+//   swtop-testee give-back FILE           maps FILE (two pages) privately twice, read-only and
+//                                         writable, and reads both pages of each; decides what
+//                                         StartupPages gives back, then writes the writable
+//                                         mapping's second page (as another thread could), then
+//                                         gives back; prints the Rss and Anonymous in kB of each
+//                                         mapping before and after, whether the decided ranges
+//                                         cover each mapping, whether bytes were given back, and
+//                                         the first byte of each page afterwards; then exits
 //
 // Each but give-back writes "ready\n" to stdout once its handlers are in place.
 #if canImport(Glibc)
 import Glibc
 #endif
-import StartupMemory
+@_spi(Testing) import StartupMemory
 
 nonisolated(unsafe) var hups: Int32 = 0
 nonisolated(unsafe) var terminated: Int32 = 0
@@ -91,15 +94,28 @@ case "give-back":
     guard args.count >= 3 else { exit(64) }
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
     let fd = open(args[2], O_RDONLY)
-    guard fd >= 0, let base = mmap(nil, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), base != MAP_FAILED
+    guard fd >= 0,
+          let readOnly = mmap(nil, 2 * page, PROT_READ, MAP_PRIVATE, fd, 0), readOnly != MAP_FAILED,
+          let writable = mmap(nil, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), writable != MAP_FAILED
     else { exit(66) }
-    let bytes = base.assumingMemoryBound(to: UInt8.self)
-    let first = bytes[0]
-    bytes[page] = 0x21
-    let before = usage(of: base)
-    let given = StartupPages.giveBack() ?? 0
-    let after = usage(of: base)
-    let text = "\(before.rss) \(before.anonymous) \(given > 0) \(after.rss) \(after.anonymous) \(first) \(bytes[0]) \(bytes[page])\n"
+    let ro = readOnly.assumingMemoryBound(to: UInt8.self)
+    let rw = writable.assumingMemoryBound(to: UInt8.self)
+    // Reading maps each page: all four are the file's own pages now.
+    var sum = Int(ro[0]) + Int(ro[page]) + Int(rw[0]) + Int(rw[page])
+    let before = (usage(of: readOnly), usage(of: writable))
+    let ranges = StartupPages.rangesToGiveBack() ?? []
+    // The write a thread could make between the reading of the page map and the madvise.
+    rw[page] = 0x21
+    let given = StartupPages.giveBack(ranges)
+    let after = (usage(of: readOnly), usage(of: writable))
+    func covers(_ base: UnsafeMutableRawPointer) -> Bool {
+        let range = UInt(bitPattern: base)..<UInt(bitPattern: base) + UInt(2 * page)
+        return ranges.contains { $0.overlaps(range) }
+    }
+    sum += Int(ro[0]) + Int(ro[page]) + Int(rw[0]) + Int(rw[page])
+    let readOnlyText = "read-only \(before.0.rss) \(before.0.anonymous) -> \(after.0.rss) \(after.0.anonymous) covered \(covers(readOnly))"
+    let writableText = "writable \(before.1.rss) \(before.1.anonymous) -> \(after.1.rss) \(after.1.anonymous) covered \(covers(writable))"
+    let text = "\(readOnlyText); \(writableText); given \(given > 0); bytes \(ro[0]) \(ro[page]) \(rw[0]) \(rw[page]) sum \(sum)\n"
     _ = text.withCString { write(1, $0, strlen($0)) }
     exit(0)
 default:
