@@ -13,10 +13,6 @@ struct ByteScanner {
 
     var isAtEnd: Bool { index >= bytes.count }
 
-    mutating func skipSpaces() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
-    }
-
     mutating func skipWhitespace() {
         while index < bytes.count, isWhitespace(bytes[index]) { index += 1 }
     }
@@ -37,12 +33,6 @@ struct ByteScanner {
     mutating func nextUInt64() -> UInt64? {
         guard let token = nextToken() else { return nil }
         return parseUInt64(bytes, token)
-    }
-
-    /// Moves past the end of the current line.
-    mutating func skipLine() {
-        while index < bytes.count, bytes[index] != 0x0A { index += 1 }
-        if index < bytes.count { index += 1 }
     }
 
     /// The rest of the current line, without its newline; the cursor moves to the next line.

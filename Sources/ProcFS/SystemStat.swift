@@ -18,7 +18,6 @@ public struct CPUTimes: Sendable, Equatable {
         user &+ nice &+ system &+ idle &+ iowait &+ irq &+ softirq &+ steal
     }
 
-    public var idleAll: UInt64 { idle &+ iowait }
 }
 
 /// `/proc/stat`: the aggregate and per-CPU time lines, the boot time and running counts.

@@ -108,19 +108,4 @@ public final class ProcessHandle {
         guard let uid else { return nil }
         return UserNames.lookUp(uid) ?? String(uid)
     }
-
-    /// Waits up to `seconds` for the process to exit; true when it has.
-    public func waitForExit(seconds: Double) -> Bool {
-        let deadline = Clock.monotonic() + seconds
-        while true {
-            if hasExited { return true }
-            let left = deadline - Clock.monotonic()
-            if left <= 0 { return false }
-            if pidfd >= 0 {
-                _ = Kernel.readable([pidfd], milliseconds: Int32(min(left, 1) * 1000) + 1)
-            } else {
-                usleep(10_000)
-            }
-        }
-    }
 }

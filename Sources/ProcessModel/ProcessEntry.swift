@@ -36,8 +36,6 @@ public struct ProcessEntry: @unchecked Sendable {
         var nice: Int32
         /// UInt32.max, (uid_t)-1, which no process runs as: unknown.
         var uid: UInt32
-        /// -1: unknown.
-        var processor: Int32
         var state: ProcessState
         var isKernelThread: Bool
     }
@@ -183,10 +181,6 @@ public struct ProcessEntry: @unchecked Sendable {
         get { storage.fields.startTicks }
         set { unique().fields.startTicks = newValue }
     }
-    public var processor: Int32? {
-        get { storage.fields.processor < 0 ? nil : storage.fields.processor }
-        set { unique().fields.processor = newValue ?? -1 }
-    }
     /// Seconds since the epoch; nil when the boot time is unknown.
     public var startTime: Double? {
         get { storage.fields.startTime.isNaN ? nil : storage.fields.startTime }
@@ -240,7 +234,7 @@ public struct ProcessEntry: @unchecked Sendable {
             startTime: .nan, limits: raw.limits,
             pid: raw.pid, tid: raw.tid ?? 0, ppid: stat.ppid, pgid: stat.pgrp, sid: stat.session,
             ttyNr: stat.ttyNr, threads: stat.numThreads, priority: stat.priority, nice: stat.nice,
-            uid: raw.status?.realUID ?? .max, processor: stat.processor ?? -1,
+            uid: raw.status?.realUID ?? .max,
             state: ProcessState(letter: stat.state), isKernelThread: stat.isKernelThread))
     }
 }

@@ -32,18 +32,8 @@ public struct ProcessTree: Sendable {
     ///     sort the list first (by pid, or by the chosen column).
     ///   - collapsed: ids whose children are hidden.
     public init(_ processes: [ProcessEntry], collapsed: Set<Int32> = []) {
-        var indexByID: [Int32: Int] = [:]
-        indexByID.reserveCapacity(processes.count)
-        for (i, p) in processes.enumerated() where indexByID[p.id] == nil { indexByID[p.id] = i }
-
-        var children = [[Int]](repeating: [], count: processes.count)
-        var isRoot = [Bool](repeating: true, count: processes.count)
-        for (i, p) in processes.enumerated() {
-            let parent = p.parentID
-            guard parent != p.id, let pi = indexByID[parent], pi != i else { continue }
-            children[pi].append(i)
-            isRoot[i] = false
-        }
+        let family = ProcessFamily(processes)
+        let children = family.children
 
         var visited = [Bool](repeating: false, count: processes.count)
         var rows: [Row] = []
@@ -75,7 +65,7 @@ public struct ProcessTree: Sendable {
             }
         }
 
-        for i in processes.indices where isRoot[i] && !visited[i] { walk(from: i) }
+        for i in processes.indices where family.parent[i] == nil && !visited[i] { walk(from: i) }
         // Cycles: nothing reached them from a root.
         for i in processes.indices where !visited[i] { walk(from: i) }
         self.rows = rows

@@ -16,7 +16,7 @@ public enum Key: Equatable, Hashable, Sendable {
 public enum Action: Equatable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, home, end, scrollLeft, scrollRight
     case help
-    case startSearch, searchNext, searchPrevious
+    case startSearch, searchNext
     case startFilter
     case toggleTree
     case expandBranch, collapseBranch, toggleBranch, toggleAllBranches
@@ -29,7 +29,6 @@ public enum Action: Equatable, Sendable {
     case tag, tagWithChildren, untagAll
     case pause
     case redraw
-    case resize
     case quit
     /// F9 k: the signal menu. F7 ]: nice - 1. F8 [: nice + 1. r: type a nice value. L: limits.
     case signalMenu, niceLower, niceRaise, setNice, limits
@@ -48,7 +47,6 @@ public enum KeyMap {
         case .end: return .end
         case .left: return .scrollLeft
         case .right: return .scrollRight
-        case .resize: return .resize
         case .control("l"): return .redraw
         case .function(1): return .help
         case .function(3): return .startSearch

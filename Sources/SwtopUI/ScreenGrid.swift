@@ -54,15 +54,6 @@ public struct ScreenGrid: Sendable {
         return col
     }
 
-    /// Sets the role of `count` cells from (x, y), keeping their characters.
-    public mutating func paint(x: Int, y: Int, count: Int, role: Role) {
-        guard y >= 0, y < height else { return }
-        let from = max(0, x)
-        let to = min(width, x + count)
-        guard from < to else { return }
-        for col in from..<to { cells[y * width + col].role = role }
-    }
-
     /// Fills a row (or part of it) with spaces in `role`.
     public mutating func fill(y: Int, x: Int = 0, count: Int? = nil, role: Role) {
         guard y >= 0, y < height else { return }

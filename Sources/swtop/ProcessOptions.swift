@@ -32,7 +32,7 @@ struct ProcessOptions: ParsableArguments {
         guard !pids.isEmpty else { return nil }
         var set = Set<Int32>()
         for part in pids.joined(separator: ",").split(separator: ",", omittingEmptySubsequences: false) {
-            let text = part.trimmingCharacters(in: " ")
+            let text = TextLayout.trimmed(part)
             guard let pid = Int32(text), pid > 0 else {
                 throw ValidationError("invalid pid '\(text)' in --pid: expected positive integers separated by commas")
             }
@@ -59,14 +59,5 @@ struct ProcessOptions: ParsableArguments {
 
     func listing() throws -> ProcessListing {
         ProcessListing(filter: ProcessFilter(pids: try pidSet(), uid: try uid(), text: filter), sortKey: try sort(), tree: tree)
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = self
-        while s.first == set { s = s.dropFirst() }
-        while s.last == set { s = s.dropLast() }
-        return String(s)
     }
 }
