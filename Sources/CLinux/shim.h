@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 // The same numbers on every architecture (the unified syscall table).
@@ -23,6 +24,12 @@ static inline long swtop_getdents64(int fd, void *buf, unsigned long size) {
 }
 
 /// Columns of the terminal on fd, or 0 when fd is not a terminal.
+/* The file system type of an open file (statfs f_type), or 0 when it cannot be had. */
+static inline long swtop_file_system_type(int fd) {
+    struct statfs info;
+    return fstatfs(fd, &info) == 0 ? (long)info.f_type : 0;
+}
+
 static inline int swtop_terminal_columns(int fd) {
     struct winsize ws;
     if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return 0;

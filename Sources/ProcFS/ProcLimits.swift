@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `/proc/PID/limits`: a header line, then per resource its name (with spaces), the soft and
 /// hard values (a number or `unlimited`) and a unit, which some resources lack.
 public struct ProcLimits: Sendable, Equatable {
@@ -40,14 +44,25 @@ public struct ProcLimits: Sendable, Equatable {
         limits.first { $0.resource == resource }
     }
 
-    /// The kernel's names and the keys swtop, prlimit(1) and the JSON use for them.
-    public static let resourceKeys: [(name: String, key: String)] = [
-        ("Max cpu time", "cpu"), ("Max file size", "fsize"), ("Max data size", "data"),
-        ("Max stack size", "stack"), ("Max core file size", "core"), ("Max resident set", "rss"),
-        ("Max processes", "nproc"), ("Max open files", "nofile"), ("Max locked memory", "memlock"),
-        ("Max address space", "as"), ("Max file locks", "locks"), ("Max pending signals", "sigpending"),
-        ("Max msgqueue size", "msgqueue"), ("Max nice priority", "nice"),
-        ("Max realtime priority", "rtprio"), ("Max realtime timeout", "rttime"),
+    /// Every resource, once: the kernel's name in /proc/PID/limits, the key swtop, prlimit(1)
+    /// and the JSON use, and the RLIMIT_ number prlimit(2) takes.
+    public static let resources: [(name: String, key: String, number: Int32)] = [
+        ("Max cpu time", "cpu", Int32(RLIMIT_CPU.rawValue)),
+        ("Max file size", "fsize", Int32(RLIMIT_FSIZE.rawValue)),
+        ("Max data size", "data", Int32(RLIMIT_DATA.rawValue)),
+        ("Max stack size", "stack", Int32(RLIMIT_STACK.rawValue)),
+        ("Max core file size", "core", Int32(RLIMIT_CORE.rawValue)),
+        ("Max resident set", "rss", Int32(__RLIMIT_RSS.rawValue)),
+        ("Max processes", "nproc", Int32(__RLIMIT_NPROC.rawValue)),
+        ("Max open files", "nofile", Int32(RLIMIT_NOFILE.rawValue)),
+        ("Max locked memory", "memlock", Int32(__RLIMIT_MEMLOCK.rawValue)),
+        ("Max address space", "as", Int32(RLIMIT_AS.rawValue)),
+        ("Max file locks", "locks", Int32(__RLIMIT_LOCKS.rawValue)),
+        ("Max pending signals", "sigpending", Int32(__RLIMIT_SIGPENDING.rawValue)),
+        ("Max msgqueue size", "msgqueue", Int32(__RLIMIT_MSGQUEUE.rawValue)),
+        ("Max nice priority", "nice", Int32(__RLIMIT_NICE.rawValue)),
+        ("Max realtime priority", "rtprio", Int32(__RLIMIT_RTPRIO.rawValue)),
+        ("Max realtime timeout", "rttime", Int32(__RLIMIT_RTTIME.rawValue)),
     ]
 
     public static func parse(_ bytes: [UInt8]) -> ProcLimits? {
@@ -89,7 +104,7 @@ public struct ProcLimits: Sendable, Equatable {
         else { return nil }
         let name = rest.dropLast(2).joined(separator: " ")
         guard name.hasPrefix("Max ") else { return nil }
-        let key = resourceKeys.first { $0.name == name }?.key
+        let key = resources.first { $0.name == name }?.key
             ?? String(name.dropFirst(4).lowercased().map { $0 == " " ? "_" : $0 })
         return Limit(resource: key, name: name, soft: soft, hard: hard, unit: unit)
     }

@@ -89,11 +89,17 @@ public final class ProcReader {
     /// A file larger than this is cut; /proc files are smaller, but a replayed tree is untrusted.
     public static let maximumFileSize = 8 << 20
 
+    /// Whether the root is the kernel's proc file system (`/proc`, `/proc/`, a bind mount of
+    /// it), not a recorded tree: live processes, which a second sample sees change and which can
+    /// be acted on.
+    public let isLive: Bool
+
     public init(root: String = "/proc") throws(ProcRootError) {
         self.root = root
         let fd = SystemCalls.openDirectory(root)
         guard fd >= 0 else { throw ProcRootError(path: root, code: SystemCalls.errno) }
         rootFD = fd
+        isLive = SystemCalls.isProcFileSystem(fd)
         buffer = .allocate(byteCount: 16 << 10, alignment: 16)
         path = .allocate(capacity: Self.pathCapacity)
     }

@@ -107,6 +107,11 @@ enum SystemCalls {
         return true
     }
 
+    /// Whether an open file is on the proc file system (statfs type PROC_SUPER_MAGIC).
+    static func isProcFileSystem(_ fd: Int32) -> Bool {
+        swtop_file_system_type(fd) == 0x9FA0
+    }
+
     static func makeDirectory(_ path: String) -> Int32 {
         mkdir(path, 0o755) == 0 ? 0 : Glibc.errno
     }

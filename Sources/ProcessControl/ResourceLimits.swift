@@ -5,18 +5,6 @@ import ProcFS
 
 /// Reading and changing a process's resource limits (prlimit(2)).
 public enum ResourceLimits {
-    /// The resources, by the keys /proc/PID/limits, prlimit(1) and swtop's JSON use.
-    public static let resources: [(key: String, number: Int32)] = [
-        ("cpu", Int32(RLIMIT_CPU.rawValue)), ("fsize", Int32(RLIMIT_FSIZE.rawValue)),
-        ("data", Int32(RLIMIT_DATA.rawValue)), ("stack", Int32(RLIMIT_STACK.rawValue)),
-        ("core", Int32(RLIMIT_CORE.rawValue)), ("rss", Int32(__RLIMIT_RSS.rawValue)),
-        ("nproc", Int32(__RLIMIT_NPROC.rawValue)), ("nofile", Int32(RLIMIT_NOFILE.rawValue)),
-        ("memlock", Int32(__RLIMIT_MEMLOCK.rawValue)), ("as", Int32(RLIMIT_AS.rawValue)),
-        ("locks", Int32(__RLIMIT_LOCKS.rawValue)), ("sigpending", Int32(__RLIMIT_SIGPENDING.rawValue)),
-        ("msgqueue", Int32(__RLIMIT_MSGQUEUE.rawValue)), ("nice", Int32(__RLIMIT_NICE.rawValue)),
-        ("rtprio", Int32(__RLIMIT_RTPRIO.rawValue)), ("rttime", Int32(__RLIMIT_RTTIME.rawValue)),
-    ]
-
     /// A requested change: `nofile=1024:4096`, `nofile=unlimited`, `core=:0`.
     public struct Change: Sendable, Equatable {
         public var resource: String
@@ -35,8 +23,8 @@ public enum ResourceLimits {
             let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2 else { return .failure(.invalid("expected RESOURCE=SOFT[:HARD], got '\(text)'")) }
             let resource = parts[0].lowercased()
-            guard resources.contains(where: { $0.key == resource }) else {
-                return .failure(.invalid("unknown resource '\(parts[0])': expected one of \(resources.map(\.key).joined(separator: ", "))"))
+            guard ProcLimits.resources.contains(where: { $0.key == resource }) else {
+                return .failure(.invalid("unknown resource '\(parts[0])': expected one of \(ProcLimits.resources.map(\.key).joined(separator: ", "))"))
             }
             let values = parts[1].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             func value(_ s: String) -> Result<ProcLimits.Value?, ControlError> {
@@ -84,7 +72,7 @@ public enum ResourceLimits {
 
     /// Applies a change; returns the limit as it is afterwards.
     public static func apply(_ change: Change, to target: ProcessTarget, procRoot: String = "/proc") -> Result<ProcLimits.Limit, ControlError> {
-        guard let number = resources.first(where: { $0.key == change.resource })?.number else {
+        guard let number = ProcLimits.resources.first(where: { $0.key == change.resource })?.number else {
             return .failure(.invalid("unknown resource '\(change.resource)'"))
         }
         let handle: ProcessHandle
@@ -122,7 +110,7 @@ public enum ResourceLimits {
         case .failure(let code): return .failure(.system(call: "prlimit", errno: code))
         }
         if handle.hasExited { return .failure(.alreadyGone) }
-        let name = ProcLimits.resourceKeys.first { $0.key == change.resource }?.name ?? change.resource
+        let name = ProcLimits.resources.first { $0.key == change.resource }?.name ?? change.resource
         return .success(ProcLimits.Limit(resource: change.resource, name: name, soft: value(soft), hard: value(hard), unit: nil))
     }
 

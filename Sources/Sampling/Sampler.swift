@@ -34,8 +34,8 @@ public final class Sampler {
     public let pageSizeKB: UInt64
     public let clockTicksPerSecond: Double
 
-    /// A proc root other than /proc is a recorded tree (swtop record): replayed, not live.
-    private let isRecording: Bool
+    /// Whether the root is the kernel's /proc; else a recorded tree (swtop record), replayed.
+    public var isLive: Bool { reader.isLive }
     /// Set for a sampler that refreshes a screen: see `init(root:keepFilesOpen:)`.
     private var live: LiveRefresh?
     private var bootTime: UInt64?
@@ -44,7 +44,6 @@ public final class Sampler {
     ///   open and re-read only what can have changed (see LiveRefresh), on one thread. Raises
     ///   the soft RLIMIT_NOFILE to the hard limit for the kept files.
     public init(root: String = "/proc", keepFilesOpen: Bool = false) throws(ProcRootError) {
-        isRecording = root != "/proc"
         reader = try ProcReader(root: root)
         // Any directory can be opened: a proc tree (live or recorded) has the system's stat.
         if case .failure = reader.read("stat") {
@@ -87,7 +86,7 @@ public final class Sampler {
         if system.cpus == 0 { system.cpus = 1 }
         // A recorded tree was sampled when it was recorded: boot time plus uptime, as recorded
         // (to the second: the kernel gives btime in whole seconds).
-        if isRecording, let boot = system.cpuTimes?.bootTime, let up = system.uptime?.seconds {
+        if !isLive, let boot = system.cpuTimes?.bootTime, let up = system.uptime?.seconds {
             let recorded = Double(boot) + up
             // Untrusted numbers: only a time RFC 3339 can write (years to 9999).
             if recorded.isFinite, recorded > 0, recorded < 253_402_300_800 { time = recorded }

@@ -80,16 +80,6 @@ public struct LimitsView: Equatable, Sendable {
     public var selectedLimit: ProcLimits.Limit? {
         selected >= 0 && selected < limits.count ? limits[selected] : nil
     }
-
-    public static let titleLine = "RESOURCE            SOFT         HARD  UNIT      DESCRIPTION"
-
-    /// One row: "nofile              1024       524288  files     Max open files".
-    public static func line(_ limit: ProcLimits.Limit) -> String {
-        func left(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(1, w - s.count)) }
-        func right(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
-        return left(limit.resource, 12) + right(limit.soft.description, 12) + " " + right(limit.hard.description, 12)
-            + "  " + left(limit.unit ?? "", 10) + limit.name
-    }
 }
 
 /// The signal menu's first item: the grace is the screen's (`--grace`).

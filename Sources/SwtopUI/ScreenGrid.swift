@@ -1,3 +1,5 @@
+import ProcessModel
+
 /// One character cell of the screen: what to show and in which colour role.
 public struct Cell: Equatable, Sendable {
     /// The character, or `Cell.continuation` for the right half of a double-width character.
@@ -45,7 +47,7 @@ public struct ScreenGrid: Sendable {
             if w == 0 { continue }
             if col + w > end { break }
             if col >= 0 {
-                let shown: Unicode.Scalar = scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0) ? "?" : scalar
+                let shown: Unicode.Scalar = DisplayText.isControl(scalar) ? "?" : scalar
                 cells[y * width + col] = Cell(shown, role)
                 if w == 2, col + 1 < width { cells[y * width + col + 1] = Cell(Cell.continuation, role) }
             }

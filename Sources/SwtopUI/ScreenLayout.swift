@@ -1,3 +1,4 @@
+import OutputFormats
 import ProcessModel
 
 /// Where each part of the screen goes at a terminal size: header meters, column titles, the
@@ -106,7 +107,7 @@ public struct ScreenRenderer {
     /// L: the limits of one process, one resource a row, the selected one highlighted.
     func drawLimits(_ view: LimitsView, layout: ScreenLayout, into grid: inout ScreenGrid) {
         grid.fill(y: layout.titleRow, role: .columnHeader)
-        grid.put(LimitsView.titleLine, x: 0, y: layout.titleRow, role: .columnHeader)
+        grid.put(LimitsTable.title, x: 0, y: layout.titleRow, role: .columnHeader)
         guard layout.listHeight > 0 else { return }
         if view.limits.isEmpty {
             grid.put(view.error ?? "Reading limits...", x: 1, y: layout.listTop, role: view.error == nil ? .dim : .statusError)
@@ -119,7 +120,7 @@ public struct ScreenRenderer {
             let y = layout.listTop + line
             let role: Role = i == view.selected ? .selection : .normal
             if role == .selection { grid.fill(y: y, role: role) }
-            grid.put(LimitsView.line(view.limits[i]), x: 0, y: y, role: role)
+            grid.put(LimitsTable.line(view.limits[i]), x: 0, y: y, role: role)
         }
     }
 

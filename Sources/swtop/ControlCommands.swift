@@ -1,6 +1,7 @@
 import ArgumentParser
 import ProcFS
 import ProcessControl
+import OutputFormats
 import ProcessModel
 
 /// Pids as typed on the command line. Parsed by hand (not as Int32 options) so that "0" and "-1"
@@ -202,9 +203,9 @@ struct LimitsCommand: ParsableCommand {
             throw ExitCode(1)
         case .success(let (handle, limits)):
             if json || swtop.json {
-                Output.write(LimitsText.json(pid: handle.pid, name: handle.name, limits: limits))
+                Output.write(LimitsTable.json(pid: handle.pid, name: handle.name, limits: limits))
             } else {
-                Output.line(LimitsText.table(limits))
+                Output.line(LimitsTable.render(limits))
             }
         }
     }

@@ -15,10 +15,10 @@ struct Once {
     func run() throws {
         // A ProcRootError becomes its one line on stderr in Swtop.reportingFailures.
         let sampler = try Sampler(root: options.procRoot)
-        var files = ProcessFiles.standard
+        // Only the files the printed columns need (the JSON prints every column).
+        var files = Column.files(for: json ? Column.all : Column.defaults)
         if limits { files.insert(.limits) }
-        let replay = options.procRoot != "/proc"
-        let snapshot = try sampler.sample(SampleOptions(files: files, threads: threads), interval: replay ? 0 : interval)
+        let snapshot = try sampler.sample(SampleOptions(files: files, threads: threads), interval: sampler.isLive ? interval : 0)
         let rows = try options.listing().rows(of: snapshot.processes).map { (entry: $0.entry, depth: $0.depth) }
         if json {
             Output.write(SnapshotJSON(snapshot: snapshot, rows: rows, includeLimits: limits).render())

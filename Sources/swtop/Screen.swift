@@ -20,7 +20,7 @@ struct Screen {
         let screenOptions = ScreenOptions(
             pids: try options.pidSet(), uid: try options.uid(), filterText: options.filter ?? "",
             sortKey: try options.sort() ?? .cpu, tree: options.tree, showUserThreads: threads,
-            readonly: readonly, replaySource: options.procRoot == "/proc" ? nil : options.procRoot,
+            readonly: readonly, replaySource: sampler.isLive ? nil : options.procRoot,
             delay: Double(delayTenths) / 10, grace: grace)
         // https://no-color.org: set and not empty.
         let noColorEnv = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false

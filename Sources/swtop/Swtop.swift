@@ -87,7 +87,7 @@ extension Swtop {
     /// The commands that act on processes act on live ones: a --proc-root (swtop's option,
     /// which ArgumentParser also takes after a subcommand) would be silently ignored.
     func requireLiveProcesses(_ command: String) throws {
-        guard options.procRoot == "/proc" else {
+        guard (try? ProcReader(root: options.procRoot))?.isLive ?? false else {
             throw ValidationError("--proc-root does not apply to 'swtop \(command)': it acts on live processes")
         }
     }

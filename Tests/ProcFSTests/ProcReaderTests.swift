@@ -14,6 +14,16 @@ func fileBytesIn(_ fixture: String, _ path: String) -> [UInt8]? {
         reader = try ProcReader(root: Paths.fixture("hardcases"))
     }
 
+    /// Live means the kernel's proc file system, however its path is written; a recorded tree
+    /// (even one named proc) is not.
+    @Test func liveIsTheProcFileSystemNotAPath() throws {
+        #expect(try ProcReader(root: "/proc").isLive)
+        #expect(try ProcReader(root: "/proc/").isLive)
+        #expect(try ProcReader(root: "/proc//.").isLive)
+        #expect(!reader.isLive)
+        #expect(try !ProcReader(root: "/tmp").isLive)
+    }
+
     @Test func listsOnlyNumericDirectories() throws {
         #expect(try reader.pids().sorted() == [1, 2] + Array(100...121))
     }

@@ -19,6 +19,16 @@ func process(_ doc: [String: Any], _ pid: Int) -> [String: Any]? {
 }
 
 @Suite struct OnceJSONTests {
+    /// `--proc-root /proc/` is the live /proc: two samples, so CPU% is known (a recorded tree
+    /// gives one sample and null).
+    @Test func procWithASlashIsLive() throws {
+        let r = try swtop(["--once", "--json", "--proc-root", "/proc/", "--interval", "0.1", "-p", "1"])
+        #expect(r.status == 0)
+        let doc = try jsonObject(r.stdout)
+        #expect((doc["interval_s"] as? Double ?? 0) > 0)
+        #expect(process(doc, 1)?["cpu_percent"] is Double)
+    }
+
     @Test func topLevelContract() throws {
         let doc = try replayJSON()
         #expect(doc["schema"] as? String == "swtop/1")

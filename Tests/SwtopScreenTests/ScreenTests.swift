@@ -135,9 +135,11 @@ struct ScreenTests {
         try s.waitFor("the screen") { $0.functionBar == Self.functionBar }
         try s.send("\\")
         try s.type("SLEEP \(marker)|no-such-process")
-        var screen = try s.waitFor("the filtered list") { $0.rows.count == 1 }
+        // "SLEEP 7" alone already leaves one row: wait for the whole filter to be typed.
+        var screen = try s.waitFor("the filtered list") {
+            $0.rows.count == 1 && $0.functionBar == "Enter Done  Esc Clear  Filter: SLEEP \(marker)|no-such-process"
+        }
         #expect(screen.rowPIDs == [sleeper])
-        #expect(screen.functionBar == "Enter Done  Esc Clear  Filter: SLEEP \(marker)|no-such-process")
         #expect(screen.statusLine == "Sort: CPU%  Filter: SLEEP \(marker)|no-such-process  Shown: 1")
         try s.send("Enter")
         screen = try s.waitFor("the list mode") { $0.functionBar == Self.functionBar }
@@ -334,7 +336,7 @@ struct ScreenTests {
         try s.waitFor("the testee") { $0.row(pid: testee) != nil }
         try s.send("L")
         var screen = try s.waitFor("the limits view") { $0.lines.contains { $0.hasPrefix("nofile ") } && $0.functionBar == "Enter Change  Esc Back" }
-        #expect(screen.lines.contains("RESOURCE            SOFT         HARD  UNIT      DESCRIPTION"))
+        #expect(screen.lines.contains("RESOURCE    DESCRIPTION                    SOFT         HARD  UNIT"))
         #expect(screen.statusLine == "Limits of \(testee) (swtop-testee): Enter changes the selected one  Esc back")
         for _ in 0..<7 { try s.send("Down") }
         try s.waitFor("nofile selected") { $0.highlightedLine?.hasPrefix("nofile ") == true }
@@ -344,7 +346,7 @@ struct ScreenTests {
         try s.send("Enter")
         screen = try s.waitFor("the new limit") {
             $0.statusLine == "\(testee) (swtop-testee): nofile soft 100 hard 200"
-                && $0.lines.contains("nofile               100          200  files     Max open files")
+                && $0.lines.contains("nofile      Max open files                  100          200  files")
         }
         let limits = try String(contentsOfFile: "/proc/\(testee)/limits", encoding: .utf8)
         let line = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
