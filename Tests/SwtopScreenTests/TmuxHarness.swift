@@ -3,8 +3,17 @@ import Testing
 
 /// The package root, from this file's path: Tests/SwtopScreenTests/TmuxHarness.swift.
 let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-let swtopBinary = packageRoot.appendingPathComponent(".build/debug/swtop").path
-let testeeBinary = packageRoot.appendingPathComponent(".build/debug/swtop-testee").path
+/// The swtop built beside the test bundle, so a build with its own scratch path (a sanitized
+/// one, `--scratch-path .build-asan`) runs its own binary; .build/debug when none is there.
+let swtopBinary: String = {
+    let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for candidate in [dir, dir.deletingLastPathComponent()] {
+        let path = candidate.appendingPathComponent("swtop").path
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return packageRoot.appendingPathComponent(".build/debug/swtop").path
+}()
+let testeeBinary = URL(fileURLWithPath: swtopBinary).deletingLastPathComponent().appendingPathComponent("swtop-testee").path
 
 func findExecutable(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
