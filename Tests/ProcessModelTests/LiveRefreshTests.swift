@@ -201,11 +201,11 @@ extension LiveSampling {
             }
             let reader = try ProcReader()
             #expect(fdsOnChildren(pids) == 0)
-            let live = LiveRefresh(reader: reader, fdBudget: 30) { ProcessEntry(raw: $0, pageSizeKB: 4) }
-            // Only these 20: the first 10 get their 3 files kept, the other 10 are read each time.
+            let live = LiveRefresh(reader: reader, fdBudget: 10) { ProcessEntry(raw: $0, pageSizeKB: 4) }
+            // Only these 20: the first 10 keep their one file (schedstat), the other 10 read it by path.
             let rows = live.refresh(pids.sorted(), SampleOptions())
-            #expect(live.keptFileCount == 30)
-            #expect(fdsOnChildren(pids) == 30)
+            #expect(live.keptFileCount == 10)
+            #expect(fdsOnChildren(pids) == 10)
             #expect(rows.map(\.pid) == pids.sorted())
             #expect(rows.map(\.name) == Array(repeating: "fd-budget", count: 20))
             #expect(rows.allSatisfy { $0.state == .sleeping && $0.rssKB != nil && $0.cmdline == [children.linkPath("fd-budget"), "300"] })
@@ -213,6 +213,30 @@ extension LiveSampling {
             #expect(live.refresh(pids.sorted(), SampleOptions()).isEmpty)
             #expect(live.keptFileCount == 0)
             #expect(fdsOnChildren(pids) == 0)
+        }
+
+        /// Beyond the fd budget a process keeps no file, and its schedstat, read by path, still
+        /// tells that it did not run: over one rotation each idle sleeper is read in full exactly
+        /// once (at its turn), not at every refresh.
+        @Test func processesBeyondTheFdBudgetAreReadOnlyWhenDue() throws {
+            let children = Children()
+            defer { children.stopAll() }
+            let pids = try (0..<20).map { _ in try children.sleeper(named: "no-fd-left").processIdentifier }.sorted()
+            for pid in pids {
+                #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("no-fd-left\n".utf8) && inNanosleep(pid) })
+            }
+            let live = LiveRefresh(reader: try ProcReader(), fdBudget: 0) { ProcessEntry(raw: $0, pageSizeKB: 4) }
+            let first = live.refresh(pids, SampleOptions())
+            #expect(live.keptFileCount == 0)
+            #expect(live.lastFullReads == pids)
+            var reads: [Int32: Int] = [:]
+            for _ in 0..<LiveRefresh.rotation {
+                let rows = live.refresh(pids, SampleOptions())
+                #expect(rows.map(\.pid) == pids)
+                #expect(rows.map(\.startTicks) == first.map(\.startTicks))
+                for pid in live.lastFullReads { reads[pid, default: 0] += 1 }
+            }
+            #expect(pids.filter { reads[$0] != 1 } == [])
         }
 
         /// The thread view keeps the rows of a process none of whose threads ran, and reads all of
