@@ -123,6 +123,27 @@ public final class ProcReader {
         return list
     }
 
+    /// The process ids present now, in pid order, and the constant that turns a pid into the
+    /// listing position where it is listed from (nil when the positions do not show one).
+    public func pidsAndPositions() throws(ProcRootError) -> (pids: [Int32], pidOffset: Int64?) {
+        var positions = ListingPositions()
+        guard let list = SystemCalls.numericEntries(ofDirectoryAt: rootFD, relative: nil, buffer: listingBuffer, from: nil, positions: &positions) else {
+            throw ProcRootError(path: root, code: SystemCalls.errno)
+        }
+        return (list, positions.pidOffset)
+    }
+
+    /// The process ids from `first` up, listed from the position `first + pidOffset` (see
+    /// `pidsAndPositions`); nil when the listing fails.
+    public func pids(from first: Int32, pidOffset: Int64) -> [Int32]? {
+        var positions = ListingPositions()
+        guard let list = SystemCalls.numericEntries(
+            ofDirectoryAt: rootFD, relative: nil, buffer: listingBuffer, from: Int64(first) + pidOffset, positions: &positions)
+        else { return nil }
+        // Only what the seek promised: a kernel that lists otherwise is listed in full.
+        return list.allSatisfy({ $0 >= first }) ? list : nil
+    }
+
     /// The thread ids of a process; empty when it is gone.
     public func tids(of pid: Int32) -> [Int32] {
         SystemCalls.numericEntries(ofDirectoryAt: rootFD, relative: "\(pid)/task", buffer: listingBuffer) ?? []

@@ -239,6 +239,37 @@ extension LiveSampling {
             #expect(pids.filter { reads[$0] != 1 } == [])
         }
 
+        /// Between full listings the screen lists /proc only above the last pid given out: a
+        /// process started in between is there at the next refresh, one that exited is gone.
+        @Test func processesThatComeAndGoBetweenFullListingsAreShown() throws {
+            let children = Children()
+            defer { children.stopAll() }
+            let sampler = try Sampler(keepFilesOpen: true)
+            _ = try sampler.sample()
+            #expect(sampler.lastListingWasFull)
+            let child = try children.sleeper(named: "came-later")
+            let pid = child.processIdentifier
+            #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("came-later\n".utf8) })
+            let after = try sampler.sample()
+            #expect(!sampler.lastListingWasFull)
+            #expect(after.processes.first { $0.pid == pid }?.name == "came-later")
+            kill(pid, SIGKILL)
+            child.waitUntilExit()
+            let listed = try ProcReader().pids()
+            let gone = try sampler.sample()
+            #expect(!sampler.lastListingWasFull)
+            #expect(!gone.processes.contains { $0.pid == pid })
+            // Every process a full listing showed just before, and still there, is shown.
+            let shown = Set(gone.processes.map(\.pid))
+            #expect(listed.filter { !shown.contains($0) && fileBytes("/proc/\($0)/stat") != nil } == [])
+        }
+
+        @Test func mergedListsHoldEachPidOnceInOrder() {
+            #expect(PIDListing.merge([1, 5, 9], [5, 7, 12]) == [1, 5, 7, 9, 12])
+            #expect(PIDListing.merge([], [3]) == [3])
+            #expect(PIDListing.merge([2], []) == [2])
+        }
+
         /// The thread view keeps the rows of a process none of whose threads ran, and reads all of
         /// them once the process is stopped (each thread runs to stop): T on every thread row at once.
         @Test func theThreadViewKeepsAProcessWhoseThreadsDidNotRunAndShowsItsStop() throws {
