@@ -31,7 +31,7 @@ import ProcessModel
 /// `status` (the uid) and `cmdline` are read when a process is new, when its name changed (it
 /// exec'd), and when it ran while on screen (a process may rewrite its command line).
 final class LiveRefresh {
-    /// One per process, beside its entry in `entries` (56 bytes).
+    /// One per process, beside its entry in `entries` (48 bytes).
     private struct Row {
         var files: KeptProcess
         /// `schedstat` as read just before the last full read; `unread` when it was not.
