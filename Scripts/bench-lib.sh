@@ -1,8 +1,10 @@
 # Shared by the screen benchmarks (sourced, not run): the release build, the processes a run
 # starts and ends by pid, its own tmux server, and CPU ticks of a process.
 
-# Builds swtop as released and sets SWTOP to the binary.
+# Builds swtop as released and sets SWTOP to the binary; SWTOP_BIN=path runs that binary instead
+# (one built before, or another version to compare).
 build_swtop() {
+  if [ -n "${SWTOP_BIN:-}" ]; then SWTOP=$SWTOP_BIN; return; fi
   swift build -c release --static-swift-stdlib --product swtop >/dev/null
   SWTOP=$(swift build -c release --static-swift-stdlib --show-bin-path)/swtop
 }

@@ -22,6 +22,13 @@ public struct LoadAverage: Sendable, Equatable {
         else { return nil }
         return LoadAverage(one: one, five: five, fifteen: fifteen)
     }
+
+    /// The last field: the pid the kernel gave out last (in the reader's pid namespace).
+    public static func lastPID(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        var s = ByteScanner(bytes)
+        for _ in 0..<4 { guard s.nextToken() != nil else { return nil } }
+        return s.nextInt64().flatMap { Int32(exactly: $0) }
+    }
 }
 
 /// `/proc/uptime`: seconds since boot, and idle seconds summed over CPUs.

@@ -58,6 +58,7 @@ public struct RawProcess: Sendable, Equatable {
     public var pid: Int32
     /// The thread id when this is a thread read from `task/TID/`.
     public var tid: Int32?
+    /// Not read when `status` has the same figures (`ProcStatus.hasMemory`).
     public var statm: ProcStatm?
     public var status: ProcStatus?
     public var cmdline: [[UInt8]]?
@@ -128,6 +129,27 @@ public final class ProcReader {
         return list
     }
 
+    /// The process ids present now, in pid order, and the constant that turns a pid into the
+    /// listing position where it is listed from (nil when the positions do not show one).
+    public func pidsAndPositions() throws(ProcRootError) -> (pids: [Int32], pidOffset: Int64?) {
+        var positions = ListingPositions()
+        guard let list = SystemCalls.numericEntries(ofDirectoryAt: rootFD, relative: nil, buffer: listingBuffer, from: nil, positions: &positions) else {
+            throw ProcRootError(path: root, code: SystemCalls.errno)
+        }
+        return (list, positions.pidOffset)
+    }
+
+    /// The process ids from `first` up, listed from the position `first + pidOffset` (see
+    /// `pidsAndPositions`); nil when the listing fails.
+    public func pids(from first: Int32, pidOffset: Int64) -> [Int32]? {
+        var positions = ListingPositions()
+        guard let list = SystemCalls.numericEntries(
+            ofDirectoryAt: rootFD, relative: nil, buffer: listingBuffer, from: Int64(first) + pidOffset, positions: &positions)
+        else { return nil }
+        // Only what the seek promised: a kernel that lists otherwise is listed in full.
+        return list.allSatisfy({ $0 >= first }) ? list : nil
+    }
+
     /// The thread ids of a process; empty when it is gone.
     public func tids(of pid: Int32) -> [Int32] {
         SystemCalls.numericEntries(ofDirectoryAt: rootFD, relative: "\(pid)/task", buffer: listingBuffer) ?? []
@@ -147,6 +169,49 @@ public final class ProcReader {
             return withFile(cPath: path, body)
         }
         return relative.withCString { withFile(cPath: $0, body) }
+    }
+
+    /// Reads `name` of a process (`PID/name`) or, with `tid`, of one of its threads
+    /// (`PID/task/TID/name`). The path is written into a reused buffer: no String is made, which
+    /// counts when every process is read each refresh.
+    public func withTaskFile<R>(_ pid: Int32, tid: Int32? = nil, _ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> Result<R, ReadFailure> {
+        guard taskPath(pid, tid: tid, name) else { return withFile((tid.map { "\(pid)/task/\($0)/" } ?? "\(pid)/") + "\(name)", body) }
+        return withFile(cPath: path, body)
+    }
+
+    /// Writes `PID/[task/TID/]name` and a NUL into `path`; false when it does not fit.
+    private func taskPath(_ pid: Int32, tid: Int32?, _ name: StaticString) -> Bool {
+        var i = 0
+        func put(_ byte: UInt8) -> Bool {
+            guard i < Self.pathCapacity - 1 else { return false }
+            path[i] = CChar(bitPattern: byte)
+            i += 1
+            return true
+        }
+        func putNumber(_ n: Int32) -> Bool {
+            // A pid is never negative, but a recorded tree is untrusted: it is written as it is.
+            if n < 0, !put(UInt8(ascii: "-")) { return false }
+            let value = n.magnitude
+            var divisor: UInt32 = 1
+            while value / divisor >= 10 { divisor *= 10 }
+            while divisor > 0 {
+                guard put(UInt8(ascii: "0") + UInt8(value / divisor % 10)) else { return false }
+                divisor /= 10
+            }
+            return true
+        }
+        guard putNumber(pid), put(UInt8(ascii: "/")) else { return false }
+        if let tid {
+            for byte in "task/".utf8 where !put(byte) { return false }
+            guard putNumber(tid), put(UInt8(ascii: "/")) else { return false }
+        }
+        let fits = name.withUTF8Buffer { bytes in
+            for byte in bytes where !put(byte) { return false }
+            return true
+        }
+        guard fits else { return false }
+        path[i] = 0
+        return true
     }
 
     private func withFile<R>(cPath: UnsafePointer<CChar>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> Result<R, ReadFailure> {
@@ -192,6 +257,13 @@ public final class ProcReader {
         return fd >= 0 ? .success(fd) : .failure(ReadFailure(errno: SystemCalls.errno))
     }
 
+    /// Opens `name` of a process or thread (as `withTaskFile` names it), to keep.
+    func openTaskFile(_ pid: Int32, tid: Int32?, _ name: StaticString) -> Result<Int32, ReadFailure> {
+        guard taskPath(pid, tid: tid, name) else { return open((tid.map { "\(pid)/task/\($0)/" } ?? "\(pid)/") + "\(name)") }
+        let fd = SystemCalls.openFile(at: rootFD, path)
+        return fd >= 0 ? .success(fd) : .failure(ReadFailure(errno: SystemCalls.errno))
+    }
+
     /// Reads a kept file from its start with pread, and hands its bytes to `body`. An empty read
     /// means the process is gone.
     func withKept<R>(_ fd: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> Result<R, ReadFailure> {
@@ -210,26 +282,28 @@ public final class ProcReader {
     /// Reads one process (or, with `tid`, one of its threads). nil when it vanished or its
     /// `stat` does not parse; otherwise each other file is nil when it could not be read.
     public func process(_ pid: Int32, tid: Int32? = nil, files: ProcessFiles = .standard) -> RawProcess? {
-        let dir = tid.map { "\(pid)/task/\($0)/" } ?? "\(pid)/"
-        guard case .success(let parsed) = withFile(dir + "stat", { ProcStat.parse($0) }), let stat = parsed
+        guard case .success(let parsed) = withTaskFile(pid, tid: tid, "stat", { ProcStat.parse($0) }), let stat = parsed
         else { return nil }
         var raw = RawProcess(stat: stat, pid: pid, tid: tid)
-        if files.contains(.statm), case .success(let v) = withFile(dir + "statm", { ProcStatm.parse($0) }) {
-            raw.statm = v
-        }
-        if files.contains(.status), case .success(let v) = withFile(dir + "status", { ProcStatus.parse($0) }) {
+        if files.contains(.status), case .success(let v) = withTaskFile(pid, tid: tid, "status", { ProcStatus.parse($0) }) {
             raw.status = v
+        }
+        // status's VmSize and VmRSS are statm's counters: one file fewer per process.
+        if files.contains(.statm), raw.status?.hasMemory != true,
+            case .success(let v) = withTaskFile(pid, tid: tid, "statm", { ProcStatm.parse($0) })
+        {
+            raw.statm = v
         }
         // The command line and limits are the process's: a thread's files say the same, and a
         // recording (swtop record) keeps only the process's. Once the main thread has exited
         // (a zombie leader), the process's is empty and a live thread's own still has it.
-        if files.contains(.cmdline), case .success(let v) = withFile("\(pid)/cmdline", { ProcCmdline.parse($0) }) {
+        if files.contains(.cmdline), case .success(let v) = withTaskFile(pid, "cmdline", { ProcCmdline.parse($0) }) {
             raw.cmdline = v
-            if v.isEmpty, tid != nil, case .success(let own) = withFile(dir + "cmdline", { ProcCmdline.parse($0) }) {
+            if v.isEmpty, tid != nil, case .success(let own) = withTaskFile(pid, tid: tid, "cmdline", { ProcCmdline.parse($0) }) {
                 raw.cmdline = own
             }
         }
-        if files.contains(.limits), case .success(let v) = withFile("\(pid)/limits", { ProcLimits.parse($0) }) {
+        if files.contains(.limits), case .success(let v) = withTaskFile(pid, "limits", { ProcLimits.parse($0) }) {
             raw.limits = v
         }
         return raw

@@ -8,8 +8,15 @@ public struct ProcStatus: Sendable, Equatable {
     public var threads: Int32?
     /// kB.
     public var vmSwap: UInt64?
+    /// kB: the same counters as `statm`'s size and resident (absent without a memory map: a
+    /// kernel thread, a zombie).
+    public var vmSizeKB: UInt64?
+    public var vmRSSKB: UInt64?
 
     public var realUID: UInt32? { uids.first }
+
+    /// Whether it has what `statm` would say, so that `statm` need not be read.
+    public var hasMemory: Bool { vmSizeKB != nil && vmRSSKB != nil }
 
     public init(uids: [UInt32] = [], gids: [UInt32] = [], tgid: Int32? = nil, threads: Int32? = nil, vmSwap: UInt64? = nil) {
         self.uids = uids
@@ -46,7 +53,14 @@ public struct ProcStatus: Sendable, Equatable {
                 any = true
             } else if bytesEqual(bytes, key, "VmSwap") {
                 result.vmSwap = values.nextUInt64()
+            } else if bytesEqual(bytes, key, "VmSize") {
+                result.vmSizeKB = values.nextUInt64()
+            } else if bytesEqual(bytes, key, "VmRSS") {
+                result.vmRSSKB = values.nextUInt64()
             }
+            // The kernel writes the ids, the memory lines, then Threads and some 30 lines of
+            // signals, capabilities and CPU masks that nothing here reads.
+            if result.threads != nil, result.vmSwap != nil, !result.uids.isEmpty, !result.gids.isEmpty, result.tgid != nil { break }
         }
         return any ? result : nil
     }

@@ -229,8 +229,8 @@ public struct ProcessEntry: @unchecked Sendable {
                 return String(decoding: bytes, as: UTF8.self)
             },
             utimeTicks: stat.utime, stimeTicks: stat.stime, startTicks: stat.startTime,
-            rssKB: raw.statm.map { $0.resident &* pageSizeKB } ?? .max,
-            vszKB: raw.statm.map { $0.size &* pageSizeKB } ?? .max,
+            rssKB: raw.statm.map { $0.resident &* pageSizeKB } ?? raw.status?.vmRSSKB ?? .max,
+            vszKB: raw.statm.map { $0.size &* pageSizeKB } ?? raw.status?.vmSizeKB ?? .max,
             startTime: .nan, limits: raw.limits,
             pid: raw.pid, tid: raw.tid ?? 0, ppid: stat.ppid, pgid: stat.pgrp, sid: stat.session,
             ttyNr: stat.ttyNr, threads: stat.numThreads, priority: stat.priority, nice: stat.nice,

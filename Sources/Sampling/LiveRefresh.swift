@@ -3,11 +3,12 @@ import ProcessModel
 
 /// How the screen reads /proc again and again without becoming the process that eats the CPU.
 ///
-/// Each process keeps its `schedstat`, `stat` and `statm` open (see KeptProcess). A refresh
-/// reads `schedstat` first: a single-threaded process whose scheduler account did not move has
-/// not run since the last refresh, so its state, CPU time, name, thread count and memory map are
-/// what they were, and its row is kept without reading `stat` or `statm`. Everything else is read
-/// in full:
+/// Each process keeps one fd open, on its `schedstat` (see KeptProcess). A refresh reads
+/// `schedstat` first: a single-threaded process whose scheduler account did not move has not run
+/// since the last refresh, so its state, CPU time, name, thread count and memory map are what
+/// they were, and its row is kept without reading `stat` or `statm`. Everything else is read in
+/// full (`stat` and `statm` opened by path, and `stat`'s start time checked against the row's,
+/// as the PID may name another process by now):
 /// - processes that ran, new processes, and processes with more than one thread (`schedstat`
 ///   covers only the main thread);
 /// - the rows on screen (`SampleOptions.shown`), every refresh, because a few things change
@@ -19,13 +20,18 @@ import ProcessModel
 ///   (a safety net: what changes without running matters on screen, where rows are always read);
 /// - every process when `SampleOptions.readAll` is set (the sort is by nice or priority).
 ///
-/// In the thread view each thread keeps its own files, and a process none of whose threads ran,
+/// Processes beyond the fd budget (see `fdBudget`) are treated the same way, with `schedstat`
+/// read by path: one open and read, cheaper than `stat`. Read by path, it is the account of
+/// whatever task has the id now; a new task there has its own account, which differs, and the
+/// start time check of the full read then tells it is another process.
+///
+/// In the thread view each thread keeps its own `schedstat`, and a process none of whose threads ran,
 /// with the same threads as before, keeps all its rows; any other process is read in full.
 ///
 /// `status` (the uid) and `cmdline` are read when a process is new, when its name changed (it
 /// exec'd), and when it ran while on screen (a process may rewrite its command line).
 final class LiveRefresh {
-    /// One per process, beside its entry in `entries` (56 bytes).
+    /// One per process, beside its entry in `entries` (48 bytes).
     private struct Row {
         var files: KeptProcess
         /// `schedstat` as read just before the last full read; `unread` when it was not.
@@ -207,9 +213,10 @@ final class LiveRefresh {
         }
         lastFullReads.append(pid)
         var raw = RawProcess(stat: stat, pid: pid, tid: tid)
-        if options.files.contains(.statm) { raw.statm = files.statm(reader) }
-        if options.files.contains(.status) { raw.status = files.read("status", reader, ProcStatus.parse) }
-        if options.files.contains(.cmdline) { raw.cmdline = files.read("cmdline", reader, ProcCmdline.parse) }
+        if options.files.contains(.status) { raw.status = files.status(reader) }
+        // status's VmSize and VmRSS are statm's counters.
+        if options.files.contains(.statm), raw.status?.hasMemory != true { raw.statm = files.statm(reader) }
+        if options.files.contains(.cmdline) { raw.cmdline = files.cmdline(reader) }
         // A zombie has no command line any more.
         if stat.state == UInt8(ascii: "Z") { raw.cmdline = [] }
         return (Row(files: files, ran: ran ?? .unread, tid: tid), build(raw))
@@ -218,24 +225,28 @@ final class LiveRefresh {
     private func update(_ row: inout Row, _ entry: inout ProcessEntry, force: Bool, shown: Bool, _ options: SampleOptions) -> Outcome {
         var ran: ProcSchedstat?
         // A thread row's schedstat is that thread's; a process's covers its main thread only.
-        if options.threads || entry.threads == 1, row.files.hasSchedstat {
-            guard let now = row.files.schedstat(reader) else { return .gone }
-            // An unusable account (no statistics) never counts as "did not run".
-            if !force, now.isUsable, now == row.ran { return .kept }
-            ran = now
+        if options.threads || entry.threads == 1 {
+            if let now = row.files.schedstat(reader) {
+                // An unusable account (no statistics) never counts as "did not run".
+                if !force, now.isUsable, now == row.ran { return .kept }
+                ran = now
+            } else if row.files.keepsSchedstat {
+                return .gone
+            }
+            // Not read by path: gone, or a kernel without the file; reading stat tells.
         }
         guard let stat = row.files.stat(reader), stat.startTime == entry.startTicks else { return .gone }
         lastFullReads.append(row.files.pid)
         let old = entry
         var raw = RawProcess(stat: stat, pid: row.files.pid, tid: row.tid)
-        if options.files.contains(.statm) { raw.statm = row.files.statm(reader) }
         let didRun = (ran.map { $0 != row.ran } ?? true) || stat.utime != old.utimeTicks || stat.stime != old.stimeTicks
         let renamed = String(decoding: stat.comm, as: UTF8.self) != old.name
         let reread = renamed || (shown && didRun)
         if reread {
-            if options.files.contains(.status) { raw.status = row.files.read("status", reader, ProcStatus.parse) }
-            if options.files.contains(.cmdline) { raw.cmdline = row.files.read("cmdline", reader, ProcCmdline.parse) }
+            if options.files.contains(.status) { raw.status = row.files.status(reader) }
+            if options.files.contains(.cmdline) { raw.cmdline = row.files.cmdline(reader) }
         }
+        if options.files.contains(.statm), raw.status?.hasMemory != true { raw.statm = row.files.statm(reader) }
         entry = build(raw)
         if !reread { entry.keepCommandLine(of: old) }
         if stat.state == UInt8(ascii: "Z") { entry.cmdline = [] }

@@ -38,11 +38,14 @@ public final class Sampler {
     public var isLive: Bool { reader.isLive }
     /// Set for a sampler that refreshes a screen: see `init(root:keepFilesOpen:)`.
     private var live: LiveRefresh?
+    /// With `live`, on the live /proc: lists only what can be new (see PIDListing).
+    private var listing: PIDListing?
     private var bootTime: UInt64?
 
-    /// - Parameter keepFilesOpen: for repeated samples (the screen): keep each process's files
-    ///   open and re-read only what can have changed (see LiveRefresh), on one thread. Raises
-    ///   the soft RLIMIT_NOFILE to the hard limit for the kept files.
+    /// - Parameter keepFilesOpen: for repeated samples (the screen): keep one file of each
+    ///   process open (`schedstat`) and re-read only what can have changed (see LiveRefresh), on
+    ///   one thread. Raises the soft RLIMIT_NOFILE to the hard limit for the kept files; processes
+    ///   beyond it are read the same lazy way, by path.
     public init(root: String = "/proc", keepFilesOpen: Bool = false) throws(ProcRootError) {
         reader = try ProcReader(root: root)
         // Any directory can be opened: a proc tree (live or recorded) has the system's stat.
@@ -57,6 +60,7 @@ public final class Sampler {
         if keepFilesOpen {
             let budget = Self.raiseOpenFileLimit() - Self.fdsLeftFree
             live = LiveRefresh(reader: reader, fdBudget: max(0, budget)) { [unowned self] raw in self.entry(raw) }
+            if !isRecording { listing = PIDListing(reader: reader) }
         }
     }
 
@@ -67,14 +71,28 @@ public final class Sampler {
     public func sample(_ options: SampleOptions = SampleOptions()) throws(ProcRootError) -> Snapshot {
         let monotonic = Clock.monotonic()
         var time = Clock.now()
-        let pids = try reader.pids().sorted()
-        var system = readSystem()
+        let pids: [Int32]
+        var load: LoadAverage?
+        if let listing {
+            // The last pid given out, read before the listing: one given out after it is listed
+            // now or at the next refresh.
+            var lastPID: Int32?
+            if case .success(let read) = reader.withFile("loadavg", { (LoadAverage.parse($0), LoadAverage.lastPID($0)) }) {
+                (load, lastPID) = read
+            }
+            pids = try listing.pids(lastPIDNow: lastPID, threads: options.threads)
+        } else {
+            pids = try reader.pids().sorted()
+            load = reader.loadAverage()
+        }
+        var system = readSystem(load: load)
         bootTime = system.cpuTimes?.bootTime
         let memTotal = system.memory?.memTotal ?? 0
 
         var entries: [ProcessEntry]
         if let live {
             entries = live.refresh(pids, options)
+            listing?.remember(options.threads ? nil : entries.map(\.pid))
         } else {
             let raws = ParallelRead.read(pids, main: reader, helper: helperReader, options: options)
             entries = []
@@ -134,7 +152,10 @@ public final class Sampler {
         return Double(rssKB) / Double(memTotal) * 100
     }
 
-    private func readSystem() -> SystemInfo {
+    /// Whether the last live refresh listed all of /proc (for the tests).
+    var lastListingWasFull: Bool { listing?.lastWasFull ?? true }
+
+    private func readSystem(load: LoadAverage?) -> SystemInfo {
         let stat = reader.systemStat()
         var hostname = ""
         if case .success(let bytes) = reader.read("sys/kernel/hostname") {
@@ -142,7 +163,7 @@ public final class Sampler {
         }
         if hostname.isEmpty { hostname = Clock.hostname() }
         return SystemInfo(
-            hostname: hostname, uptime: reader.uptime(), load: reader.loadAverage(), cpuTimes: stat,
+            hostname: hostname, uptime: reader.uptime(), load: load, cpuTimes: stat,
             memory: reader.meminfo(), cpus: stat?.perCPU.count ?? 0)
     }
 }

@@ -15,6 +15,18 @@ import Testing
         #expect(status.realUID == 1000)
     }
 
+    /// VmSize and VmRSS are statm's size and resident, in kB: with them, statm is not read.
+    @Test func statusMemoryLinesStandInForStatm() throws {
+        let text = "Name:\tsleep\nTgid:\t5\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nVmPeak:\t    8300 kB\nVmSize:\t    8192 kB\nVmHWM:\t    1700 kB\nVmRSS:\t    1600 kB\nVmSwap:\t       0 kB\nThreads:\t1\nSigQ:\t0/1000\n"
+        let status = try #require(ProcStatus.parse(Array(text.utf8)))
+        #expect(status.vmSizeKB == 8192)
+        #expect(status.vmRSSKB == 1600)
+        #expect(status.hasMemory)
+        // A kernel thread or a zombie has no memory lines: then statm is read.
+        let kernelThread = try #require(ProcStatus.parse(Array("Name:\tkthreadd\nTgid:\t2\nUid:\t0\t0\t0\t0\nThreads:\t1\n".utf8)))
+        #expect(!kernelThread.hasMemory)
+    }
+
     @Test func statusCutShortKeepsWhatIsThere() throws {
         let status = try #require(ProcStatus.parse(Array("Name:\tx\nTgid:\t9\nUid:\t0\t0".utf8)))
         #expect(status.tgid == 9)

@@ -201,11 +201,11 @@ extension LiveSampling {
             }
             let reader = try ProcReader()
             #expect(fdsOnChildren(pids) == 0)
-            let live = LiveRefresh(reader: reader, fdBudget: 30) { ProcessEntry(raw: $0, pageSizeKB: 4) }
-            // Only these 20: the first 10 get their 3 files kept, the other 10 are read each time.
+            let live = LiveRefresh(reader: reader, fdBudget: 10) { ProcessEntry(raw: $0, pageSizeKB: 4) }
+            // Only these 20: the first 10 keep their one file (schedstat), the other 10 read it by path.
             let rows = live.refresh(pids.sorted(), SampleOptions())
-            #expect(live.keptFileCount == 30)
-            #expect(fdsOnChildren(pids) == 30)
+            #expect(live.keptFileCount == 10)
+            #expect(fdsOnChildren(pids) == 10)
             #expect(rows.map(\.pid) == pids.sorted())
             #expect(rows.map(\.name) == Array(repeating: "fd-budget", count: 20))
             #expect(rows.allSatisfy { $0.state == .sleeping && $0.rssKB != nil && $0.cmdline == [children.linkPath("fd-budget"), "300"] })
@@ -213,6 +213,61 @@ extension LiveSampling {
             #expect(live.refresh(pids.sorted(), SampleOptions()).isEmpty)
             #expect(live.keptFileCount == 0)
             #expect(fdsOnChildren(pids) == 0)
+        }
+
+        /// Beyond the fd budget a process keeps no file, and its schedstat, read by path, still
+        /// tells that it did not run: over one rotation each idle sleeper is read in full exactly
+        /// once (at its turn), not at every refresh.
+        @Test func processesBeyondTheFdBudgetAreReadOnlyWhenDue() throws {
+            let children = Children()
+            defer { children.stopAll() }
+            let pids = try (0..<20).map { _ in try children.sleeper(named: "no-fd-left").processIdentifier }.sorted()
+            for pid in pids {
+                #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("no-fd-left\n".utf8) && inNanosleep(pid) })
+            }
+            let live = LiveRefresh(reader: try ProcReader(), fdBudget: 0) { ProcessEntry(raw: $0, pageSizeKB: 4) }
+            let first = live.refresh(pids, SampleOptions())
+            #expect(live.keptFileCount == 0)
+            #expect(live.lastFullReads == pids)
+            var reads: [Int32: Int] = [:]
+            for _ in 0..<LiveRefresh.rotation {
+                let rows = live.refresh(pids, SampleOptions())
+                #expect(rows.map(\.pid) == pids)
+                #expect(rows.map(\.startTicks) == first.map(\.startTicks))
+                for pid in live.lastFullReads { reads[pid, default: 0] += 1 }
+            }
+            #expect(pids.filter { reads[$0] != 1 } == [])
+        }
+
+        /// Between full listings the screen lists /proc only above the last pid given out: a
+        /// process started in between is there at the next refresh, one that exited is gone.
+        @Test func processesThatComeAndGoBetweenFullListingsAreShown() throws {
+            let children = Children()
+            defer { children.stopAll() }
+            let sampler = try Sampler(keepFilesOpen: true)
+            _ = try sampler.sample()
+            #expect(sampler.lastListingWasFull)
+            let child = try children.sleeper(named: "came-later")
+            let pid = child.processIdentifier
+            #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("came-later\n".utf8) })
+            let after = try sampler.sample()
+            #expect(!sampler.lastListingWasFull)
+            #expect(after.processes.first { $0.pid == pid }?.name == "came-later")
+            kill(pid, SIGKILL)
+            child.waitUntilExit()
+            let listed = try ProcReader().pids()
+            let gone = try sampler.sample()
+            #expect(!sampler.lastListingWasFull)
+            #expect(!gone.processes.contains { $0.pid == pid })
+            // Every process a full listing showed just before, and still there, is shown.
+            let shown = Set(gone.processes.map(\.pid))
+            #expect(listed.filter { !shown.contains($0) && fileBytes("/proc/\($0)/stat") != nil } == [])
+        }
+
+        @Test func mergedListsHoldEachPidOnceInOrder() {
+            #expect(PIDListing.merge([1, 5, 9], [5, 7, 12]) == [1, 5, 7, 9, 12])
+            #expect(PIDListing.merge([], [3]) == [3])
+            #expect(PIDListing.merge([2], []) == [2])
         }
 
         /// The thread view keeps the rows of a process none of whose threads ran, and reads all of
