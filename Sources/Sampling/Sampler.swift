@@ -60,7 +60,7 @@ public final class Sampler {
         if keepFilesOpen {
             let budget = Self.raiseOpenFileLimit() - Self.fdsLeftFree
             live = LiveRefresh(reader: reader, fdBudget: max(0, budget)) { [unowned self] raw in self.entry(raw) }
-            if !isRecording { listing = PIDListing(reader: reader) }
+            if isLive { listing = PIDListing(reader: reader) }
         }
     }
 
