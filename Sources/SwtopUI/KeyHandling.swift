@@ -36,13 +36,20 @@ extension ViewState {
         switch key {
         case .function(3): searchNextMatch(step: 1)
         case .enter, .escape: mode = .list
+        default: return leaveLine(for: key)
+        }
+        return []
+    }
+
+    /// A movement key ends typing and moves in the list; F10 quits; other keys do nothing.
+    mutating func leaveLine(for key: Key) -> Effects {
+        switch key {
         case .up, .down, .pageUp, .pageDown, .home, .end:
             mode = .list
             return apply(KeyMap.action(for: key))
         case .function(10): return requestQuit()
-        default: break
+        default: return []
         }
-        return []
     }
 
     mutating func handleFilterKey(_ key: Key) -> Effects {
@@ -56,11 +63,7 @@ extension ViewState {
             filterText = ""
             mode = .list
             rebuild()
-        case .up, .down, .pageUp, .pageDown, .home, .end:
-            mode = .list
-            return apply(KeyMap.action(for: key))
-        case .function(10): return requestQuit()
-        default: break
+        default: return leaveLine(for: key)
         }
         return []
     }
