@@ -155,6 +155,23 @@ public final class ProcReader {
         SystemCalls.numericEntries(ofDirectoryAt: rootFD, relative: "\(pid)/task", buffer: listingBuffer) ?? []
     }
 
+    /// One row of a listing: a process, or in the thread view one of its threads.
+    public struct TaskRow: Equatable, Sendable {
+        /// The row's tid in the thread view; nil for a process row.
+        public var tid: Int32?
+        /// The `task/TID/` directory its files are read from; nil: the process's own directory.
+        public var directory: Int32?
+    }
+
+    /// The rows of one process: itself, or in the thread view each of its threads by tid. A
+    /// process whose task/ cannot be listed still gets a row, read from its own directory.
+    public func rows(of pid: Int32, threads: Bool) -> [TaskRow] {
+        guard threads else { return [TaskRow(tid: nil, directory: nil)] }
+        let tids = self.tids(of: pid).sorted()
+        if tids.isEmpty { return [TaskRow(tid: pid, directory: nil)] }
+        return tids.map { TaskRow(tid: $0, directory: $0) }
+    }
+
     /// Reads a file relative to the root, e.g. "stat" or "1234/status", and hands its bytes to
     /// `body`. The bytes are valid only inside `body`.
     public func withFile<R>(_ relative: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> Result<R, ReadFailure> {

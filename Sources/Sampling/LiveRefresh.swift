@@ -164,15 +164,10 @@ final class LiveRefresh {
         }
 
         for pid in pids {
-            if options.threads {
-                let tids = reader.tids(of: pid).sorted()
-                let quiet = threadsAreQuiet(pid: pid, tids: tids)
-                for tid in tids { add(pid: pid, tid: tid, dirTid: tid, quiet: quiet) }
-                // A process whose task/ cannot be listed still gets its own row.
-                if tids.isEmpty { add(pid: pid, tid: pid, dirTid: nil) }
-            } else {
-                add(pid: pid, tid: nil, dirTid: nil)
-            }
+            let rows = reader.rows(of: pid, threads: options.threads)
+            let tids = rows.compactMap(\.directory)
+            let quiet = !tids.isEmpty && threadsAreQuiet(pid: pid, tids: tids)
+            for row in rows { add(pid: pid, tid: row.tid, dirTid: row.directory, quiet: quiet) }
         }
         while o < old.count { retireOldRow() }
 

@@ -13,17 +13,9 @@ enum ParallelRead {
         var raws: [RawProcess] = []
         raws.reserveCapacity(pids.count)
         for pid in pids {
-            if options.threads {
-                let tids = reader.tids(of: pid).sorted()
-                for tid in tids {
-                    if let raw = reader.process(pid, tid: tid, files: options.files) { raws.append(raw) }
-                }
-                // A process whose task/ cannot be listed still gets its own row.
-                if tids.isEmpty, var raw = reader.process(pid, files: options.files) {
-                    raw.tid = pid
-                    raws.append(raw)
-                }
-            } else if let raw = reader.process(pid, files: options.files) {
+            for row in reader.rows(of: pid, threads: options.threads) {
+                guard var raw = reader.process(pid, tid: row.directory, files: options.files) else { continue }
+                raw.tid = row.tid
                 raws.append(raw)
             }
         }
