@@ -64,7 +64,10 @@ public struct ScreenRenderer {
     }
 
     func drawList(_ state: ViewState, layout: ScreenLayout, into grid: inout ScreenGrid) {
-        let columns = ProcessColumns(context: state.snapshot.map(Column.Context.init) ?? Column.Context()).fitting(width: grid.width)
+        // The thread view adds TID after PID, as `--once --threads` does.
+        var shown = Column.defaults
+        if state.showUserThreads { shown.insert(.tid, at: 1) }
+        let columns = ProcessColumns(columns: shown, context: state.snapshot.map(Column.Context.init) ?? Column.Context()).fitting(width: grid.width)
         columns.drawTitles(into: &grid, y: layout.titleRow, sortKey: state.sortKey)
         let rows = state.rows
         guard layout.listHeight > 0 else { return }

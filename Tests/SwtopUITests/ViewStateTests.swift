@@ -342,4 +342,19 @@ import Testing
         procs.sortKey = .nice
         #expect(procs.sampleOptions().readAll)
     }
+
+    /// In the thread view each row names its thread in a TID column after PID, as
+    /// `--once --threads` prints it; the PID column stays the process's.
+    @Test func threadViewShowsTIDAfterPID() {
+        let rows = [
+            makeProcess(pid: 500, name: "java", threads: 2, cpu: 2, tid: 500),
+            makeProcess(pid: 500, name: "java", threads: 2, cpu: 1, tid: 501),
+        ]
+        let s = makeState(rows, options: ScreenOptions(showUserThreads: true))
+        let grid = ScreenRenderer(theme: .color).render(s, width: 100, height: 24)
+        let title = grid.text.first { $0.hasPrefix("    PID") } ?? ""
+        #expect(title.hasPrefix("    PID     TID USER      PRI"))
+        let lines = grid.text.filter { $0.hasPrefix("    500") }
+        #expect(lines.map { String($0.prefix(15)) } == ["    500     500", "    500     501"])
+    }
 }
