@@ -5,20 +5,20 @@ public struct ProcessFilter: Sendable, Equatable {
     /// Only processes of this real uid.
     public var uid: UInt32?
     /// Case-insensitive substrings of name or command line; a row matches if any term does.
-    public var text: ProcessMatcher
+    public var matcher: ProcessMatcher
 
     public init(pids: Set<Int32>? = nil, uid: UInt32? = nil, text: String? = nil) {
         self.pids = pids
         self.uid = uid
-        self.text = ProcessMatcher(filter: text ?? "")
+        self.matcher = ProcessMatcher(filter: text ?? "")
     }
 
-    public var isEmpty: Bool { pids == nil && uid == nil && text.isEmpty }
+    public var isEmpty: Bool { pids == nil && uid == nil && matcher.isEmpty }
 
     public func matches(_ p: ProcessEntry) -> Bool {
         if let pids, !pids.contains(p.pid), !(p.tid.map(pids.contains) ?? false) { return false }
         if let uid, p.uid != uid { return false }
-        return text.matches(p)
+        return matcher.matches(p)
     }
 
     public func apply(_ processes: [ProcessEntry]) -> [ProcessEntry] {
