@@ -6,7 +6,7 @@ public func fuzzSystemStat(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     for t in [s.total] + s.perCPU {
         consume(t.user); consume(t.nice); consume(t.system); consume(t.idle); consume(t.iowait)
         consume(t.irq); consume(t.softirq); consume(t.steal); consume(t.guest); consume(t.guestNice)
-        consume(t.total); consume(t.idleAll)
+        consume(t.total)
     }
     for id in s.cpuIDs { consume(id) }
     consume(s.bootTime); consume(s.procsRunning); consume(s.procsBlocked)
