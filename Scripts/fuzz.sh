@@ -30,9 +30,9 @@ mkdir -p "$out/logs" "$out/artifacts"
 declare -A entry=(
     [stat]=FuzzStat [statm]=FuzzStatm [status]=FuzzStatus [cmdline]=FuzzCmdline [limits]=FuzzLimits
     [schedstat]=FuzzSchedstat [system-stat]=FuzzSystemStat [meminfo]=FuzzMeminfo [loadavg]=FuzzLoadavg
-    [uptime]=FuzzUptime
+    [uptime]=FuzzUptime [lifecycle]=FuzzLifecycle
 )
-all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime"
+all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle"
 targets=${FUZZ_TARGETS:-$all}
 for t in $targets; do
     [[ -n ${entry[$t]:-} ]] || { echo "unknown target: $t (known: $all)" >&2; exit 2; }
@@ -43,6 +43,8 @@ parsers=(ByteScanner ProcStat ProcStatm ProcStatus ProcCmdline ProcLimits ProcSc
     SystemStat Meminfo LoadAverage)
 sources=()
 for p in "${parsers[@]}"; do sources+=("Sources/ProcFS/$p.swift"); done
+# The lifecycle monitor's parsers of what the kernel reports (pure too).
+for p in ConnectorMessage OOMLine MemoryCgroup; do sources+=("Sources/Lifecycle/$p.swift"); done
 sources+=(Fuzz/Sink.swift)
 
 # Copies the files that match find's arguments into the corpus, one name per path.
@@ -60,6 +62,14 @@ seed_target() {
     stat | statm | status | cmdline | limits) seed "$corpus" -path "*/[0-9]*/$t" ;;
     system-stat) seed "$corpus" -mindepth 2 -maxdepth 2 -name stat ;;
     meminfo | loadavg | uptime) seed "$corpus" -mindepth 2 -maxdepth 2 -name "$t" ;;
+    lifecycle)
+        # A proc connector exit datagram, kernel log lines, cgroup files of each shape.
+        printf '\x4c\x00\x00\x00\x03\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x07\x00\x00\x00\x00\x00\x00\x00\x28\x00\x00\x00\x00\x00\x00\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x92\x10\x00\x00\x92\x10\x00\x00\x00\x07\x00\x00\x11\x00\x00\x00\x64\x00\x00\x00\x64\x00\x00\x00' >"$corpus/exit"
+        printf 'Memory cgroup out of memory: Killed process 4242 (python3) total-vm:1kB\n' >"$corpus/killed"
+        printf 'oom-kill:constraint=CONSTRAINT_MEMCG,task=python3,pid=4242,uid=0\n' >"$corpus/oom-kill"
+        printf '12:memory:/t\n9:name=systemd:/system.slice/x.service\n0::/system.slice/x.service\n' >"$corpus/hybrid"
+        printf '0::/user.slice/user-1000.slice/session-3.scope\n' >"$corpus/v2"
+        ;;
     schedstat)
         # No recorded schedstat in the fixtures: the three shapes the kernel writes.
         printf '123456789 2345678 42\n' >"$corpus/running"
