@@ -110,15 +110,15 @@ public struct LoadedConfig: Sendable {
         case .missing: break
         case .unreadable(let why):
             writable = false
-            report = "Settings not read: \(ConfigFile.shown(store.path)): \(why) (defaults used; the file will not be written)"
+            report = "Settings not read: \(DisplayText.escaped(store.path)): \(why); defaults used, the file stays as it is"
         case .bytes(let bytes):
             original = bytes
             let (settings, problems) = ScreenSettings.parse(bytes)
             self.settings = settings
             if let first = problems.first {
                 writable = false
-                let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
-                report = "\(ConfigFile.shown(store.path)) line \(first.line): \(first.message)\(more); ignored, and the file will not be written"
+                let more = problems.count > 1 ? " (+\(problems.count - 1) more)" : ""
+                report = "\(DisplayText.escaped(store.path)):\(first.line): \(first.message)\(more); ignored, the file stays as it is"
             }
         }
     }
