@@ -21,7 +21,7 @@ public struct SetupScreen: Equatable, Sendable {
     }
 
     public static let title = "Setup: changes apply at once and are saved on quit"
-    public static let hint = "Space toggles  - + change a number  F7 F8 move a column  Tab other panel  Esc done"
+    public static let hint = "Space toggles  - + change a number  F7 F8 move a column  Tab panel  Esc done"
 
     /// The columns panel: the shown columns in order, then the others in the registry's order.
     static func columnList(_ shown: [Column]) -> [Column] {

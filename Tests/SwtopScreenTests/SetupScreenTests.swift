@@ -48,7 +48,7 @@ extension ScreenTests {
         let sleeper = try children.start("/bin/sleep", [uniqueMarker()])
         let s = try ScreenSession(arguments: "-p 1,\(sleeper)", configHome: home)
         var screen = try s.waitFor("the report") { $0.statusLine.contains("colour") }
-        #expect(screen.statusLine == "\(path):3: unknown key 'colour'; ignored, the file stays as it is")
+        #expect(screen.statusLine == "\(path):3: unknown key 'colour' (ignored; file kept as is)")
         // The rest applies: the columns and the sort by PID.
         #expect(screen.lines.contains("    PID USER      Command"))
         #expect(screen.rowPIDs == [1, sleeper])

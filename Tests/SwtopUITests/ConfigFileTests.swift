@@ -198,7 +198,7 @@ struct ConfigStoreTests {
         #expect(mkdir(dir.path + "/swtoprc", 0o755) == 0)
         let loaded = LoadedConfig(store: ConfigStore(path: dir.path + "/swtoprc"))
         #expect(!loaded.writable)
-        #expect(loaded.report == "Settings not read: \(dir.path)/swtoprc: Is a directory; defaults used, the file stays as it is")
+        #expect(loaded.report == "Settings not read: \(dir.path)/swtoprc: Is a directory (defaults used; file kept as is)")
         #expect(loaded.save(ScreenSettings()) == nil)
     }
 
@@ -209,7 +209,7 @@ struct ConfigStoreTests {
         try ConfigStore(path: path).save(original, replacing: nil)
         let loaded = LoadedConfig(store: ConfigStore(path: path))
         #expect(loaded.settings.delayTenths == 20)
-        #expect(loaded.report == "\(path):2: columns: unknown column 'nosuch' (+1 more); ignored, the file stays as it is")
+        #expect(loaded.report == "\(path):2: columns: unknown column 'nosuch' (+1 more) (ignored; file kept as is)")
         var changed = loaded.settings
         changed.tree = true
         #expect(loaded.save(changed) == nil)

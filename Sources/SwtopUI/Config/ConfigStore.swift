@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ProcFS
+import ProcessModel
 
 /// The settings file on disk: where it is, reading it whole, and saving it so that the user's
 /// text is never lost: a file that was not read in full is never written, a save goes through a
@@ -12,6 +13,13 @@ public struct ConfigStore: Sendable {
     public let path: String
 
     public init(path: String) { self.path = path }
+
+    /// The path as a message shows it: `~/...` under $HOME, control characters escaped.
+    public var displayPath: String {
+        let home = getenv("HOME").map { String(cString: $0) } ?? ""
+        let shown = home.count > 1 && path.hasPrefix(home + "/") ? "~" + path.dropFirst(home.count) : path
+        return DisplayText.escaped(shown)
+    }
 
     /// Where the file is for this user, by the XDG base directory rules (a relative
     /// XDG_CONFIG_HOME is ignored, as the specification says); nil without any home.

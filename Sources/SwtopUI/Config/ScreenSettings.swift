@@ -110,7 +110,7 @@ public struct LoadedConfig: Sendable {
         case .missing: break
         case .unreadable(let why):
             writable = false
-            report = "Settings not read: \(DisplayText.escaped(store.path)): \(why); defaults used, the file stays as it is"
+            report = "Settings not read: \(store.displayPath): \(why) (defaults used; file kept as is)"
         case .bytes(let bytes):
             original = bytes
             let (settings, problems) = ScreenSettings.parse(bytes)
@@ -118,7 +118,7 @@ public struct LoadedConfig: Sendable {
             if let first = problems.first {
                 writable = false
                 let more = problems.count > 1 ? " (+\(problems.count - 1) more)" : ""
-                report = "\(DisplayText.escaped(store.path)):\(first.line): \(first.message)\(more); ignored, the file stays as it is"
+                report = "\(store.displayPath):\(first.line): \(first.message)\(more) (ignored; file kept as is)"
             }
         }
     }
