@@ -227,3 +227,15 @@ struct ConfigStoreTests {
         return names.sorted()
     }
 }
+
+extension ConfigStoreTests {
+    /// A FIFO where the file should be would block a plain open: it is refused at once instead.
+    @Test func aFIFOIsNotReadAndDoesNotHang() throws {
+        let dir = Scratch()
+        let path = dir.path + "/swtoprc"
+        #expect(mkfifo(path, 0o644) == 0)
+        #expect(ConfigStore(path: path).read() == .unreadable("not a regular file"))
+        let loaded = LoadedConfig(store: ConfigStore(path: path))
+        #expect(!loaded.writable)
+    }
+}

@@ -41,12 +41,17 @@ public struct ConfigStore: Sendable {
     }
 
     public func read() -> Contents {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO put there must not hang the start; only a regular file is read.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let e = errno
             return e == ENOENT ? .missing : .unreadable(errnoText(e))
         }
         defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .unreadable(errnoText(errno)) }
+        if st.st_mode & S_IFMT == S_IFDIR { return .unreadable(errnoText(EISDIR)) }
+        guard st.st_mode & S_IFMT == S_IFREG else { return .unreadable("not a regular file") }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
