@@ -110,6 +110,8 @@ extension ViewState {
             mode = .setup(setup)
         case .picker(var picker):
             guard case .pickerItem(let i) = target else { return [] }
+            // A click on the item already chosen takes it, as Enter does.
+            if picker.selected == i { return handle(.enter) }
             picker.selected = i
             mode = .picker(picker)
         case .list, .search, .filter:

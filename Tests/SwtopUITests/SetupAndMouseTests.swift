@@ -118,4 +118,29 @@ struct SetupAndMouseTests {
         #expect(s.handle(MouseEvent(.click, x: 0, y: 0), on: .functionKey(.function(10))) == [])
         #expect(s.mode == .list)
     }
+
+    @Test func aClickOnTheChosenPickerItemTakesIt() {
+        var s = makeState(Self.processes)
+        _ = s.handle(.function(6))
+        guard case .picker(let picker) = s.mode else {
+            Issue.record("no picker")
+            return
+        }
+        let pidItem = s.sortColumns.firstIndex(of: .pid) ?? -1
+        #expect(picker.items[pidItem] == "PID")
+        _ = s.handle(MouseEvent(.click, x: 1, y: 0), on: .pickerItem(pidItem))
+        #expect(s.sortKey == .cpu)
+        _ = s.handle(MouseEvent(.click, x: 1, y: 0), on: .pickerItem(pidItem))
+        #expect(s.mode == .list)
+        #expect(s.sortKey == .pid)
+    }
+
+    /// Columns added in F2 beyond what fits go from the right, before the command loses its room.
+    @Test func extraColumnsGiveWayOnANarrowTerminal() {
+        let many = ProcessColumns(columns: [.pid, .ppid, .user, .tty, .start, .state, .cpu, .command])
+        #expect(many.fitting(width: 200).columns == many.columns)
+        // PPID first (htop's order of what goes), then START and TTY, the rightmost first.
+        #expect(many.fitting(width: 50).columns.map(\.id) == ["pid", "user", "tty", "state", "cpu", "command"])
+        #expect(many.fitting(width: 20).columns.map(\.id) == ["pid", "user", "state", "cpu", "command"])
+    }
 }
