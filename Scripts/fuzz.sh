@@ -30,9 +30,9 @@ mkdir -p "$out/logs" "$out/artifacts"
 declare -A entry=(
     [stat]=FuzzStat [statm]=FuzzStatm [status]=FuzzStatus [cmdline]=FuzzCmdline [limits]=FuzzLimits
     [schedstat]=FuzzSchedstat [system-stat]=FuzzSystemStat [meminfo]=FuzzMeminfo [loadavg]=FuzzLoadavg
-    [uptime]=FuzzUptime [lifecycle]=FuzzLifecycle
+    [uptime]=FuzzUptime [lifecycle]=FuzzLifecycle [config]=FuzzConfig
 )
-all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle"
+all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config"
 targets=${FUZZ_TARGETS:-$all}
 for t in $targets; do
     [[ -n ${entry[$t]:-} ]] || { echo "unknown target: $t (known: $all)" >&2; exit 2; }
@@ -46,6 +46,8 @@ for p in "${parsers[@]}"; do sources+=("Sources/ProcFS/$p.swift"); done
 # The lifecycle monitor's parsers of what the kernel reports (pure too).
 for p in ConnectorMessage OOMLine MemoryCgroup; do sources+=("Sources/Lifecycle/$p.swift"); done
 sources+=(Fuzz/Sink.swift)
+# The settings file's parser is pure Swift too, in SwtopUI.
+config_sources=(Sources/SwtopUI/Config/ConfigFile.swift Fuzz/Sink.swift)
 
 # Copies the files that match find's arguments into the corpus, one name per path.
 seed() {
@@ -70,6 +72,11 @@ seed_target() {
         printf '12:memory:/t\n9:name=systemd:/system.slice/x.service\n0::/system.slice/x.service\n' >"$corpus/hybrid"
         printf '0::/user.slice/user-1000.slice/session-3.scope\n' >"$corpus/v2"
         ;;
+    config)
+        # What swtop writes, and a file a person edited.
+        printf '# swtop settings\ncolumns=pid,user,cpu,command\nsort_key=cpu\nsort_inverted=0\ntree_view=1\nhide_kernel_threads=1\nhide_userland_threads=0\nhighlight_changes=1\nhighlight_seconds=3\ndelay=15\ncolor=1\n' >"$corpus/saved"
+        printf '# mine\r\n  delay = 5\r\n\ncolumns=rss, pid\ncolour=1\nbad line\ntree_view=yes' >"$corpus/edited"
+        ;;
     schedstat)
         # No recorded schedstat in the fixtures: the three shapes the kernel writes.
         printf '123456789 2345678 42\n' >"$corpus/running"
@@ -82,13 +89,14 @@ seed_target() {
 # Build (skipped when the binary is newer than every source it is made of).
 for t in $targets; do
     bin=$out/$t
-    if [[ -x $bin && -z $(find "${sources[@]}" "Fuzz/${entry[$t]}.swift" -newer "$bin") ]]; then
+    if [[ $t == config ]]; then srcs=("${config_sources[@]}"); else srcs=("${sources[@]}"); fi
+    if [[ -x $bin && -z $(find "${srcs[@]}" "Fuzz/${entry[$t]}.swift" -newer "$bin") ]]; then
         continue
     fi
     echo "building $t" >&2
     flock /tmp/swtop-build.lock swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
         -swift-version 6 -use-ld=lld -module-name ProcFSFuzz \
-        "${sources[@]}" "Fuzz/${entry[$t]}.swift" -o "$bin"
+        "${srcs[@]}" "Fuzz/${entry[$t]}.swift" -o "$bin"
 done
 
 corpora=$(mktemp -d "${TMPDIR:-/tmp}/swtop-fuzz.XXXXXX")
