@@ -43,6 +43,12 @@ public final class LifecycleMonitor {
 
     public let options: Options
     private let reader: ProcReader
+    /// Seconds since the epoch at boot, from the clocks (see `facts`).
+    private let bootTime = Clock.now() - Clock.sinceBoot()
+    private let ticksPerSecond: Double = {
+        let ticks = sysconf(Int32(_SC_CLK_TCK))
+        return ticks > 0 ? Double(ticks) : 100
+    }()
     private let build: (RawProcess) -> ProcessEntry
     private let isRoot = geteuid() == 0
 
@@ -467,7 +473,7 @@ public final class LifecycleMonitor {
 
     private func exitRecord(_ entry: ProcessEntry, outcome: Outcome, source: ExitSource, time: Double) -> ExitRecord {
         let parent = alive[entry.ppid]
-        return ExitRecord(process: Self.facts(entry), outcome: outcome, source: source, time: time, parentName: parent?.name)
+        return ExitRecord(process: facts(entry), outcome: outcome, source: source, time: time, parentName: parent?.name)
     }
 
     private func report(_ record: ExitRecord, into events: inout [LifecycleEvent]) {
@@ -481,7 +487,7 @@ public final class LifecycleMonitor {
     }
 
     private func event(_ time: Double, _ entry: ProcessEntry, _ kind: LifecycleEvent.Kind) -> LifecycleEvent {
-        let e = LifecycleEvent(time: time, process: Self.facts(entry), kind: kind)
+        let e = LifecycleEvent(time: time, process: facts(entry), kind: kind)
         if case .orphan = kind { record(e) }
         return e
     }
@@ -492,10 +498,14 @@ public final class LifecycleMonitor {
         if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
     }
 
-    public static func facts(_ entry: ProcessEntry) -> ProcessFacts {
-        ProcessFacts(
+    /// What is told of a process. Its start time is worked out from the clocks, to the clock
+    /// tick: /proc/stat's btime (which the snapshots use, as ps does) is cut to the second, and
+    /// would make a process of 5 ms look up to a second old.
+    public func facts(_ entry: ProcessEntry) -> ProcessFacts {
+        let start = entry.startTicks == 0 || !reader.isLive ? entry.startTime : bootTime + Double(entry.startTicks) / ticksPerSecond
+        return ProcessFacts(
             key: entry.key, name: entry.name, cmdline: entry.cmdline ?? [], ppid: entry.ppid, uid: entry.uid,
-            user: entry.user, startTime: entry.startTime)
+            user: entry.user, startTime: start)
     }
 
     // MARK: - What the screen shows
@@ -513,7 +523,7 @@ public final class LifecycleMonitor {
 
     /// Whether this process's command is in a crash loop under its parent.
     public func isCrashLooping(_ entry: ProcessEntry, now: Double) -> Bool {
-        crashLoops.isLooping(command: Self.facts(entry).command, parent: entry.ppid, now: now)
+        crashLoops.isLooping(command: facts(entry).command, parent: entry.ppid, now: now)
     }
 
     public func crashLoopsNow(now: Double) -> [CrashLoop] { crashLoops.loops(now: now) }

@@ -40,10 +40,9 @@ public final class Sampler {
     private var live: LiveRefresh?
     /// With `live`, on the live /proc: lists only what can be new (see PIDListing).
     private var listing: PIDListing?
-    /// Seconds since the epoch at boot: to the microsecond on the live /proc (the clocks' difference;
-    /// /proc/stat's btime is cut to the second, which would make a process 10 ms old look a
-    /// second old), btime for a recorded tree.
-    private var bootTime: Double?
+    /// /proc/stat's btime: start times are computed from it as ps computes them (the lifecycle
+    /// monitor, which needs lifetimes of milliseconds, uses the clocks instead).
+    private var bootTime: UInt64?
 
     /// - Parameter keepFilesOpen: for repeated samples (the screen): keep one file of each
     ///   process open (`schedstat`) and re-read only what can have changed (see LiveRefresh), on
@@ -95,7 +94,7 @@ public final class Sampler {
             load = reader.loadAverage()
         }
         var system = readSystem(load: load)
-        bootTime = isLive ? Clock.now() - Clock.sinceBoot() : system.cpuTimes?.bootTime.map { Double($0) }
+        bootTime = system.cpuTimes?.bootTime
         let memTotal = system.memory?.memTotal ?? 0
 
         var entries: [ProcessEntry]
@@ -154,7 +153,7 @@ public final class Sampler {
     public func entry(_ raw: RawProcess) -> ProcessEntry {
         var e = ProcessEntry(raw: raw, pageSizeKB: pageSizeKB)
         if let uid = e.uid { e.user = users.name(of: uid) }
-        if let bootTime { e.startTime = bootTime + Double(e.startTicks) / clockTicksPerSecond }
+        if let bootTime { e.startTime = Double(bootTime) + Double(e.startTicks) / clockTicksPerSecond }
         return e
     }
 

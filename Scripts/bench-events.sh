@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# `swtop events` against forkstat, the proc connector's reference reader, in one run (root).
+#
+#   Scripts/bench-events.sh [RATE [SECS]]  RATE short processes a second (default 1500) for SECS
+#     seconds (default 10), each exiting with a known code (its number mod 250, plus 1), watched
+#     by `swtop events --json` and `forkstat -e exit` side by side. Prints how many of the exits
+#     each reported, how many swtop classified with the right code, and each one's CPU seconds.
+#     Issue 9 target: swtop reports every one.
+#   Scripts/bench-events.sh idle [N [SECS]]  CPU of `swtop events` over SECS seconds (default 30)
+#     with N sleeping processes (default 5000) and nothing ending. Issue 9 target: <= 0.5% of a CPU.
+#
+# SWTOP_BIN=path runs that binary instead of building the release one. Ends what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" = 0 ] || { echo "needs root: the proc connector (and forkstat) need it" >&2; exit 2; }
+source Scripts/bench-lib.sh
+build_swtop
+work=$(mktemp -d "${TMPDIR:-/tmp}/swtop-bench-events.XXXXXX")
+watchers=()
+finish() {
+  [ ${#watchers[@]} -gt 0 ] && kill -INT "${watchers[@]}" 2>/dev/null
+  cleanup
+  rm -rf "$work"
+}
+trap finish EXIT
+
+if [ "${1:-}" = idle ]; then
+  N=${2:-5000}; SECS=${3:-30}
+  ulimit -u unlimited 2>/dev/null || true
+  for ((i = 0; i < N; i++)); do sleep 100000 & pids+=($!); done
+  "$SWTOP" events --json >"$work/idle.jsonl" & watchers+=($!)
+  sleep 3  # past its first reading of /proc
+  start=$(ticks "${watchers[0]}")
+  sleep "$SECS"
+  used=$(($(ticks "${watchers[0]}") - start))
+  echo "swtop events, idle, $(ls -d /proc/[0-9]* | wc -l) processes, ${SECS} s:"
+  awk -v t="$used" -v s="$SECS" 'BEGIN { printf "  %.2f CPU-s = %.3f%% of a CPU (target <= 0.5%%)\n", t / 100, t / s }'
+  exit 0
+fi
+
+RATE=${1:-1500}; SECS=${2:-10}
+command -v forkstat >/dev/null || { echo "needs forkstat (apt-get install forkstat)" >&2; exit 1; }
+command -v gcc >/dev/null || { echo "needs gcc, to build the spawner" >&2; exit 1; }
+# The spawner: forks RATE children a second for SECS seconds; child i exits with i % 250 + 1
+# at once; it reaps them and writes "pid code" for each.
+cat >"$work/spawn.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+    long rate = atol(argv[1]), secs = atol(argv[2]), total = rate * secs;
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (long i = 0; i < total; i++) {
+        for (;;) {  /* pace: child i starts i/rate seconds in */
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            double t = (now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9;
+            if (t * rate >= i) break;
+            struct timespec nap = {0, 200000};
+            nanosleep(&nap, NULL);
+        }
+        pid_t pid = fork();
+        if (pid == 0) _exit((int)(i % 250) + 1);
+        if (pid > 0) {
+            int status;
+            waitpid(pid, &status, 0);
+            printf("%d %d\n", (int)pid, (int)(i % 250) + 1);
+        }
+    }
+    return 0;
+}
+C
+gcc -O2 -o "$work/swtop-spawn" "$work/spawn.c"
+
+"$SWTOP" events --json >"$work/swtop.jsonl" & watchers+=($!)
+forkstat -l -e exit >"$work/forkstat.txt" 2>&1 & watchers+=($!)
+# Both ready: swtop's first line, forkstat's header.
+for _ in $(seq 100); do
+  [ -s "$work/swtop.jsonl" ] && grep -q Event "$work/forkstat.txt" 2>/dev/null && break
+  sleep 0.1
+done
+s0=$(ticks "${watchers[0]}"); f0=$(ticks "${watchers[1]}")
+"$work/swtop-spawn" "$RATE" "$SECS" >"$work/spawned.txt"
+# Let both drain what is queued: wait until neither file grows for a second.
+prev=
+for _ in $(seq 30); do
+  size="$(stat -c %s "$work/swtop.jsonl") $(stat -c %s "$work/forkstat.txt")"
+  [ "$size" = "$prev" ] && break
+  prev=$size
+  sleep 1
+done
+s1=$(ticks "${watchers[0]}"); f1=$(ticks "${watchers[1]}")
+kill -INT "${watchers[@]}" 2>/dev/null; wait "${watchers[@]}" 2>/dev/null || true
+watchers=()
+
+python3 - "$work" "$RATE" "$SECS" $((s1 - s0)) $((f1 - f0)) <<'PY'
+import collections, json, sys
+work, rate, secs, sticks, fticks = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+expected = collections.Counter(tuple(map(int, l.split())) for l in open(f"{work}/spawned.txt"))
+pids = collections.Counter(p for p, _ in expected.elements())
+swtop_codes, swtop_pids, lost = collections.Counter(), collections.Counter(), 0
+for line in open(f"{work}/swtop.jsonl"):
+    e = json.loads(line)
+    if e.get("event") == "exit" and e.get("name") == "swtop-spawn":
+        swtop_pids[e["pid"]] += 1
+        if e.get("outcome") == "exited":
+            swtop_codes[(e["pid"], e["exit_code"])] += 1
+fork_pids = collections.Counter()
+for line in open(f"{work}/forkstat.txt"):
+    f = line.split()
+    if len(f) > 2 and f[1] == "exit" and f[2].isdigit() and int(f[2]) in pids:
+        fork_pids[int(f[2])] += 1
+n = sum(expected.values())
+def matched(reported, wanted): return sum(min(c, reported[k]) for k, c in wanted.items())
+s_seen, s_right, f_seen = matched(swtop_pids, pids), matched(swtop_codes, expected), matched(fork_pids, pids)
+print(f"{n} short processes ({rate} a second for {secs} s), each exiting with a known code:")
+print(f"  swtop events --json: reported {s_seen} of {n}, {s_right} with the right exit code; {sticks / 100:.2f} CPU-s")
+print(f"  forkstat -e exit:    reported {f_seen} of {n}; {fticks / 100:.2f} CPU-s")
+if f_seen: print(f"  swtop/forkstat: {s_seen / f_seen:.3f}x the exits, {sticks / max(fticks, 1):.2f}x the CPU")
+print("  target: swtop reports every one:", "met" if s_right == n else "NOT met")
+PY
