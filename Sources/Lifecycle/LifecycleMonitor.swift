@@ -39,6 +39,8 @@ public final class LifecycleMonitor {
         var zombieReported = false
         /// The judgement made at the death, for a SIGKILL: an OOM kill.
         var oomAtDeath = false
+        /// How it ended, once reported.
+        var outcome = Outcome.unknown
     }
 
     public let options: Options
@@ -86,6 +88,17 @@ public final class LifecycleMonitor {
     /// Whether something happened that a snapshot should follow (with the connector, the
     /// snapshots are needed only for orphans and zombies).
     public private(set) var wantsSnapshot = true
+    /// The pids that have children (in the last snapshot, or forked since): only their exits can
+    /// leave orphans.
+    private var parents: Set<Int32> = []
+    /// With the connector: exits to look at again when a zombie would be reported, oldest first.
+    /// Most were reaped at once and are dropped then; one still a zombie is reported without
+    /// reading the whole of /proc.
+    private var zombieChecks: [(key: ProcessKey, due: Double)] = []
+    private var zombieChecksDone = 0
+    /// With the connector: children of an exited process, to look at once the kernel has given
+    /// them their new parent.
+    private var orphanChecks: [(child: ProcessEntry, formerParent: Int32, formerName: String, due: Double)] = []
     private var lastSnapshotTime = 0.0
     private var connectorEvents = 0
 
@@ -189,6 +202,8 @@ public final class LifecycleMonitor {
             for key in pidfds.deaths() { died(key, now: now, into: &events) }
             resolvePending(now: now, into: &events)
         }
+        checkZombies(now: now, into: &events)
+        checkOrphans(now: now, into: &events)
         oomKilled = oomKilled.filter { now - $0.value < 60 }
         return events
     }
@@ -198,6 +213,7 @@ public final class LifecycleMonitor {
         case .fork(let parent, let child, let childTGID):
             // A new process (not a thread): it runs its parent's program until it execs.
             guard child == childTGID else { return }
+            parents.insert(parent)
             let parentEntry = alive[parent]
             if let raw = reader.process(child, files: parentEntry == nil ? [.status, .cmdline] : []) {
                 var entry = build(raw)
@@ -251,11 +267,64 @@ public final class LifecycleMonitor {
             }
             var record = exitRecord(entry, outcome: outcome, source: .procConnector, time: now)
             record.stoppedBySwtop = stopKind(key, outcome)
-            dead[key] = Dead(entry: entry, deathTime: now, reported: true)
+            dead[key] = Dead(entry: entry, deathTime: now, reported: true, outcome: outcome)
             connectorExits[pid] = now
+            zombieChecks.append((key, now + options.zombieAfter))
             report(record, into: &events)
-            wantsSnapshot = true
+            // Its children get another parent as it exits: each is read again a moment later.
+            if parents.contains(pid) {
+                for child in alive.values where child.ppid == pid && child.pid != pid {
+                    orphanChecks.append((child, pid, entry.name, now + 0.05))
+                }
+            }
         }
+    }
+
+    /// The exits whose zombie report is due: still a zombie (the same process, by its start
+    /// time) is reported, gone is forgotten.
+    private func checkZombies(now: Double, into events: inout [LifecycleEvent]) {
+        while zombieChecksDone < zombieChecks.count, zombieChecks[zombieChecksDone].due <= now {
+            let key = zombieChecks[zombieChecksDone].key
+            zombieChecksDone += 1
+            guard var d = dead[key], !d.zombieReported else { continue }
+            guard let raw = reader.process(key.id, files: []), raw.stat.state == UInt8(ascii: "Z"),
+                key.startTicks == 0 || raw.stat.startTime == key.startTicks
+            else {
+                dead[key] = nil
+                continue
+            }
+            d.zombieReported = true
+            d.entry.ppid = raw.stat.ppid
+            dead[key] = d
+            let parentName = alive[raw.stat.ppid]?.name
+            events.append(event(now, d.entry, .zombie(outcome: d.outcome, parentName: parentName, unreaped: now - d.deathTime)))
+            record(events.last)
+        }
+        if zombieChecksDone > 1024, zombieChecksDone * 2 > zombieChecks.count {
+            zombieChecks.removeFirst(zombieChecksDone)
+            zombieChecksDone = 0
+        }
+    }
+
+    /// The children of exited processes whose check is due: each that has a new parent is an
+    /// orphan (read one by one, not the whole of /proc).
+    private func checkOrphans(now: Double, into events: inout [LifecycleEvent]) {
+        guard !orphanChecks.isEmpty else { return }
+        var later: [(child: ProcessEntry, formerParent: Int32, formerName: String, due: Double)] = []
+        for check in orphanChecks {
+            guard check.due <= now else {
+                later.append(check)
+                continue
+            }
+            guard let raw = reader.process(check.child.pid, files: []), raw.stat.startTime == check.child.startTicks,
+                raw.stat.ppid != check.formerParent
+            else { continue }
+            var child = alive[check.child.pid].flatMap { $0.startTicks == check.child.startTicks ? $0 : nil } ?? check.child
+            child.ppid = raw.stat.ppid
+            alive[child.pid] = child
+            events.append(event(now, child, .orphan(formerParent: check.formerParent, formerParentName: check.formerName)))
+        }
+        orphanChecks = later
     }
 
     /// An entry for a process that exited before anything of it could be read.
@@ -304,6 +373,7 @@ public final class LifecycleMonitor {
         var record = exitRecord(d.entry, outcome: outcome, source: source, time: d.deathTime)
         record.stoppedBySwtop = stopKind(key, outcome)
         d.reported = true
+        d.outcome = outcome
         dead[key] = d
         pidfds?.forget(key)
         report(record, into: &events)
@@ -414,7 +484,8 @@ public final class LifecycleMonitor {
         endings.removeAll { now - $0.time > 600 }
         lastSnapshotTime = now
         lostAtLastSnapshot = connector?.lost ?? 0
-        wantsSnapshot = dead.contains { !$0.value.zombieReported }
+        wantsSnapshot = false
+        if connector != nil { parents = Set(current.values.lazy.map(\.ppid)) }
         return events
     }
 

@@ -75,6 +75,7 @@ struct Events: ParsableCommand {
             let start = Clock.monotonic()
             var lastScan = start
             var lastDrain = start
+            var busy = false
             var lostReported = 0
             while !Interrupt.received, Output.stdoutError == nil {
                 let now = Clock.monotonic()
@@ -83,11 +84,13 @@ struct Events: ParsableCommand {
                 if let duration { wake = min(wake, start + duration) }
                 Self.wait(for: monitor.pollFDs, seconds: wake - now)
                 // When processes end by the hundred, take them in batches: one wake-up per 20 ms
-                // instead of one per event (the connector's buffer holds far more).
+                // instead of one per event (the connector's buffer holds far more). Otherwise at
+                // once, so new programs are read while they still run.
                 let sinceDrain = Clock.monotonic() - lastDrain
-                if sinceDrain < 0.02 { Clock.sleep(seconds: 0.02 - sinceDrain) }
+                if busy, sinceDrain < 0.02 { Clock.sleep(seconds: 0.02 - sinceDrain) }
                 lastDrain = Clock.monotonic()
                 var events = monitor.pollSources()
+                busy = events.count >= 32
                 let after = Clock.monotonic()
                 // With the proc connector every exit is reported as it happens: /proc is read
                 // again only when exits may have left zombies or orphans, and now and then.
