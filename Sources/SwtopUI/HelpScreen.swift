@@ -25,6 +25,10 @@ public enum HelpScreen {
             ("c", "tag it and its children"),
             ("U", "untag all"),
         ]),
+        ("Details (Esc q back)", [
+            ("Enter", "the selected process in full"),
+            ("l e", "its open files / environment"),
+        ]),
     ]
 
     public static let right: [Section] = [
