@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "ProcFS", "TestSupport"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),
         .testTarget(name: "StartupMemoryTests", dependencies: ["StartupMemory", "TestSupport"]),
-        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS"]),
+        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS", "TestSupport"]),
         // Runs the built binary in tmux; needs `swift build` first (swift test does it).
         .testTarget(name: "SwtopScreenTests"),
     ]

@@ -34,6 +34,7 @@ public enum DetailPage {
             if view.exit == nil { page.wrapped("Reading process \(view.target.target.pid)...", role: .dim) }
             return page.lines
         }
+        let bannerCount = page.lines.count
         let context = Context(view: view, files: files, state: state)
         identity(context, &page)
         stateSection(context, &page)
@@ -44,7 +45,7 @@ public enum DetailPage {
         history(context, &page)
         if view.exit != nil {
             // Everything below the banner is the past: dimmed, never shown as current.
-            for i in page.lines.indices where page.lines[i].role != .statusError { page.lines[i].role = .dim }
+            for i in page.lines.indices.dropFirst(bannerCount) { page.lines[i].role = .dim }
         }
         return page.lines
     }
@@ -172,7 +173,8 @@ public enum DetailPage {
         switch f.exe {
         case .success(let link):
             let deleted = link.count > 10 && Array(link.suffix(10)) == Array(" (deleted)".utf8)
-            page.field("Executable", text(link) + (deleted ? ": the binary was replaced or removed since it started" : ""), role: deleted ? .statusError : .normal)
+            page.field("Executable", text(link), role: deleted ? .statusError : .normal)
+            if deleted { page.field("", "the binary was replaced or removed after it started", role: .statusError) }
         case .failure(let e): page.field("Executable", f.stat.isKernelThread ? "(none: a kernel thread)" : c.unreadable(e), role: .dim)
         }
         switch f.cwd {
@@ -201,7 +203,7 @@ public enum DetailPage {
         }
         if let start = c.entry?.startTime ?? c.startTime {
             let age = max(0, (c.state.snapshot?.time ?? Clock.now()) - start)
-            page.field("Started", localDateTime(start) + ", " + Format.uptime(age) + " ago")
+            page.field("Started", localDateTime(start) + " (" + Format.uptime(age) + " ago)")
         }
         page.field("Terminal", (Format.ttyName(f.stat.ttyNr) ?? "none") + "   session \(f.stat.session)   process group \(f.stat.pgrp)")
     }
@@ -262,7 +264,8 @@ public enum DetailPage {
         if chain.isEmpty {
             page.field("Parents", f.stat.ppid == 0 ? "none (started by the kernel)" : "\(f.stat.ppid)")
         } else {
-            for (i, link) in chain.enumerated() { page.field(i == 0 ? "Parents" : "", String(repeating: " ", count: min(i, 20)) + link) }
+            // Nearest first, one a line: the chain to PID 1 reads downward.
+            for (i, link) in chain.enumerated() { page.field(i == 0 ? "Parents" : "", link) }
         }
         let children = (c.state.snapshot?.processes ?? []).filter { !$0.isSecondaryThread && $0.ppid == f.pid }.sorted { $0.pid < $1.pid }
         if children.isEmpty {
@@ -291,9 +294,9 @@ public enum DetailPage {
             if let rss = s.vmRSSKB {
                 var memory = "RSS " + Format.kib(rss)
                 if let a = s.rssAnonKB, let file = s.rssFileKB, let sh = s.rssShmemKB {
-                    memory += ": anonymous " + Format.kib(a) + ", file " + Format.kib(file) + ", shared " + Format.kib(sh)
+                    memory += " = anon " + Format.kib(a) + " + file " + Format.kib(file) + " + shmem " + Format.kib(sh)
                 }
-                memory += "   swap " + (s.vmSwapKB.map(Format.kib) ?? "-")
+                memory += "; swap " + (s.vmSwapKB.map(Format.kib) ?? "-")
                 page.field("Memory", memory)
             } else {
                 page.field("Memory", "none (no memory map: a kernel thread or a zombie)", role: .dim)
@@ -332,7 +335,7 @@ public enum DetailPage {
     /// The place for I/O totals and the OOM score: filled when those columns exist in swtop's
     /// registry (another change adds them). Not read or made up here until then.
     static func ioAndOOM(_ c: Context, _ page: inout Builder) {
-        page.field("I/O, OOM", "not shown yet: swtop has no I/O or OOM score columns in this version", role: .dim)
+        page.field("I/O, OOM", "not in this version (no I/O or OOM score columns yet)", role: .dim)
     }
 
     static func isNear(_ used: UInt64, _ soft: ProcLimits.Value) -> Bool {
@@ -391,7 +394,7 @@ public enum DetailPage {
     /// An fd's target as lsof shows it: a socket by protocol, addresses and state.
     static func describe(_ link: [UInt8], _ sockets: SocketTable) -> String {
         guard let inode = SocketTable.socketInode(link) else { return text(link) }
-        guard let s = sockets[inode] else { return text(link) + " (not in /proc/net tcp, udp or unix: another protocol)" }
+        guard let s = sockets[inode] else { return text(link) + " (another protocol: not in tcp, udp or unix)" }
         var out = s.proto.rawValue + " "
         if s.proto == .unix {
             out += s.local.isEmpty ? "(unnamed)" : DisplayText.escaped(s.local)
@@ -421,7 +424,7 @@ public enum DetailPage {
     /// when it has landed. Nothing is made up until then.
     static func history(_ c: Context, _ page: inout Builder) {
         page.title(.history)
-        page.wrapped("not recorded yet: earlier exits and restarts of this command will show here once swtop keeps a lifecycle history", role: .dim, indent: 2, hang: 2)
+        page.wrapped("not recorded yet: this command's earlier exits and restarts will show here", role: .dim, indent: 2, hang: 2)
     }
 
     // MARK: - Formats

@@ -116,7 +116,8 @@ extension ViewState {
             if view.jumpPending {
                 view.jumpPending = false
                 detailView = view
-                view.scroll = DetailPage.firstLine(of: view.openedAt, view, state: self)
+                let count = DetailPage.lines(view, state: self, width: view.width).count
+                view.scroll = min(DetailPage.firstLine(of: view.openedAt, view, state: self), max(0, count - view.height))
             }
         case .gone:
             var how: String?
