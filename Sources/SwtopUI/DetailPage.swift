@@ -63,20 +63,24 @@ public enum DetailPage {
         var entry: ProcessEntry?
         /// Main processes of the snapshot by pid.
         var byPID: [Int32: ProcessEntry]
+        /// The list's snapshot when the files were read: the page is all of one moment, and
+        /// stays so once the process has exited.
+        var snapshot: Snapshot?
 
         init(view: DetailView, files: ProcessDetailFiles, state: ViewState) {
             self.view = view
             self.files = files
             self.state = state
             var byPID: [Int32: ProcessEntry] = [:]
-            for p in state.snapshot?.processes ?? [] where !p.isSecondaryThread { byPID[p.pid] = p }
+            snapshot = view.snapshot
+            for p in snapshot?.processes ?? [] where !p.isSecondaryThread { byPID[p.pid] = p }
             self.byPID = byPID
             entry = byPID[files.pid].flatMap { $0.startTicks == files.stat.startTime ? $0 : nil }
         }
 
         /// From the boot time, for a process the list's snapshot does not hold (yet).
         var startTime: Double? {
-            guard let boot = state.snapshot?.system.cpuTimes?.bootTime, let hz = state.snapshot?.clockTicksPerSecond, hz > 0 else { return nil }
+            guard let boot = snapshot?.system.cpuTimes?.bootTime, let hz = snapshot?.clockTicksPerSecond, hz > 0 else { return nil }
             return Double(boot) + Double(files.stat.startTime) / hz
         }
 
@@ -202,7 +206,7 @@ public enum DetailPage {
         case .failure(let e): page.field("User", c.unreadable(e), role: .dim)
         }
         if let start = c.entry?.startTime ?? c.startTime {
-            let age = max(0, (c.state.snapshot?.time ?? Clock.now()) - start)
+            let age = max(0, (c.snapshot?.time ?? Clock.now()) - start)
             page.field("Started", localDateTime(start) + " (" + Format.uptime(age) + " ago)")
         }
         page.field("Terminal", (Format.ttyName(f.stat.ttyNr) ?? "none") + "   session \(f.stat.session)   process group \(f.stat.pgrp)")
@@ -226,8 +230,8 @@ public enum DetailPage {
             }
         }
         if state == .diskSleep {
-            if let since = c.state.diskSleepSince[c.view.key] {
-                let seconds = max(0, c.state.now - since)
+            if let since = c.view.diskSleepSince {
+                let seconds = max(0, c.view.readNow - since)
                 page.field("In D for", Format.fixed(seconds, decimals: 0) + " s (since swtop saw it enter)", role: seconds >= 5 ? .stateDiskSleep : .normal)
             }
             switch f.stack {
@@ -267,7 +271,7 @@ public enum DetailPage {
             // Nearest first, one a line: the chain to PID 1 reads downward.
             for (i, link) in chain.enumerated() { page.field(i == 0 ? "Parents" : "", link) }
         }
-        let children = (c.state.snapshot?.processes ?? []).filter { !$0.isSecondaryThread && $0.ppid == f.pid }.sorted { $0.pid < $1.pid }
+        let children = (c.snapshot?.processes ?? []).filter { !$0.isSecondaryThread && $0.ppid == f.pid }.sorted { $0.pid < $1.pid }
         if children.isEmpty {
             page.field("Children", "none")
         } else {
@@ -351,9 +355,9 @@ public enum DetailPage {
         if let kb = status?.vmLockedKB { uses.append(("memlock", kb * 1024)) }
         if let q = status?.signalsQueued { uses.append(("sigpending", q)) }
         let ticks = c.files.stat.utime &+ c.files.stat.stime
-        if let hz = c.state.snapshot?.clockTicksPerSecond, hz > 0 { uses.append(("cpu", UInt64(Double(ticks) / hz))) }
+        if let hz = c.snapshot?.clockTicksPerSecond, hz > 0 { uses.append(("cpu", UInt64(Double(ticks) / hz))) }
         // RLIMIT_NPROC counts the threads of the real user: the list's, summed.
-        if let uid = status?.uids.first, let processes = c.state.snapshot?.processes {
+        if let uid = status?.uids.first, let processes = c.snapshot?.processes {
             var n: UInt64 = 0
             for p in processes where !p.isSecondaryThread && !p.isKernelThread && p.uid == uid { n += UInt64(max(1, p.threads)) }
             uses.append(("nproc", n))

@@ -21,7 +21,7 @@ public enum DetailSection: Int, CaseIterable, Sendable {
 
 /// Enter (l, e): one process on a page of its own, read again at every refresh while the page is
 /// open, and never shown as current once the process has exited.
-public struct DetailView: Equatable, Sendable {
+public struct DetailView: Sendable {
     public var target: ControlTarget
     public var key: ProcessKey { target.target.key ?? ProcessKey(id: target.target.pid, startTicks: 0) }
     /// The section the page opened at: scrolled to when the first read arrives.
@@ -35,6 +35,11 @@ public struct DetailView: Equatable, Sendable {
     public internal(set) var readAt: Double?
     /// Set once the process is gone: the page stops refreshing and says so.
     public internal(set) var exit: Exit?
+    /// The list's snapshot, the screen's clock and when the process entered disk sleep, as they
+    /// were at the last read: what the page shows besides the files (family, CPU%, age).
+    public internal(set) var snapshot: Snapshot?
+    var readNow = 0.0
+    var diskSleepSince: Double?
     /// Page size, from the last layout (for PgUp/PgDn and End).
     var width = 80
     var height = 20
@@ -113,6 +118,9 @@ extension ViewState {
         case .read(let files):
             view.files = files
             view.readAt = wallClock
+            view.snapshot = snapshot
+            view.readNow = now
+            view.diskSleepSince = diskSleepSince[view.key]
             if view.jumpPending {
                 view.jumpPending = false
                 detailView = view

@@ -171,7 +171,9 @@ import Testing
         #expect(!view.needsRead)
         // A later refresh changes nothing: the page stays as it was when the process exited.
         DetailRefresh.refresh(&state, reader: sampler.reader)
-        #expect(state.detailView == view)
+        #expect(state.detailView?.files == view.files)
+        #expect(state.detailView?.readAt == view.readAt)
+        #expect(state.detailView?.exit == view.exit)
         let status = ScreenRenderer.statusText(state)
         #expect(status.text == "Process 4242 (my) app) exited")
     }
