@@ -30,9 +30,9 @@ mkdir -p "$out/logs" "$out/artifacts"
 declare -A entry=(
     [stat]=FuzzStat [statm]=FuzzStatm [status]=FuzzStatus [cmdline]=FuzzCmdline [limits]=FuzzLimits
     [schedstat]=FuzzSchedstat [system-stat]=FuzzSystemStat [meminfo]=FuzzMeminfo [loadavg]=FuzzLoadavg
-    [uptime]=FuzzUptime
+    [uptime]=FuzzUptime [sockets]=FuzzSockets [detail-fields]=FuzzDetailFields
 )
-all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime"
+all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime sockets detail-fields"
 targets=${FUZZ_TARGETS:-$all}
 for t in $targets; do
     [[ -n ${entry[$t]:-} ]] || { echo "unknown target: $t (known: $all)" >&2; exit 2; }
@@ -40,7 +40,7 @@ done
 
 # Only the pure parsers: they need neither Glibc nor the CLinux shim.
 parsers=(ByteScanner ProcStat ProcStatm ProcStatus ProcCmdline ProcLimits ProcSchedstat
-    SystemStat Meminfo LoadAverage)
+    SystemStat Meminfo LoadAverage ProcNetSockets ProcessDetailFields)
 sources=()
 for p in "${parsers[@]}"; do sources+=("Sources/ProcFS/$p.swift"); done
 sources+=(Fuzz/Sink.swift)
@@ -60,6 +60,8 @@ seed_target() {
     stat | statm | status | cmdline | limits) seed "$corpus" -path "*/[0-9]*/$t" ;;
     system-stat) seed "$corpus" -mindepth 2 -maxdepth 2 -name stat ;;
     meminfo | loadavg | uptime) seed "$corpus" -mindepth 2 -maxdepth 2 -name "$t" ;;
+    sockets) seed "$corpus" -path "*/[0-9]*/net/*" ;;
+    detail-fields) seed "$corpus" -path "*/[0-9]*/*" \( -name status -o -name stat -o -name wchan -o -name stack \) ;;
     schedstat)
         # No recorded schedstat in the fixtures: the three shapes the kernel writes.
         printf '123456789 2345678 42\n' >"$corpus/running"
