@@ -87,7 +87,7 @@ public enum DetailPage {
         /// Why a file could not be read, in the user's words.
         func unreadable(_ failure: ReadFailure) -> String {
             switch failure {
-            case .denied: return "not readable: permission denied (another user's process: root can read it)"
+            case .denied: return "permission denied: another user's process (root can read it)"
             case .gone:
                 if state.replaySource != nil { return "not in the recording" }
                 if files.stat.state == UInt8(ascii: "Z") { return "none: a zombie keeps no memory or files" }
@@ -225,7 +225,10 @@ public enum DetailPage {
         if state == .sleeping || state == .diskSleep || state == .idle {
             switch f.wchan {
             case .success(let w?): page.field("Waiting in", DisplayText.escaped(w))
-            case .success(nil): page.field("Waiting in", "(the kernel does not say)", role: .dim)
+            case .success(nil):
+                // The kernel writes 0 for a task the reader may not trace, as for a running one.
+                let theirs = (try? f.status.get())?.uids.first.map { $0 != geteuid() } ?? false
+                page.field("Waiting in", geteuid() != 0 && theirs ? c.unreadable(.denied) : "(the kernel does not say)", role: .dim)
             case .failure(let e): page.field("Waiting in", c.unreadable(e), role: .dim)
             }
         }
@@ -376,7 +379,7 @@ public enum DetailPage {
         switch f.openFiles {
         case .failure(let e):
             page.title(.openFiles)
-            page.field("", c.unreadable(e), role: .dim)
+            page.wrapped(c.unreadable(e), role: .dim, indent: 2)
         case .success(let files):
             page.title(.openFiles, " (\(f.openFileCount))")
             for file in files {
@@ -416,7 +419,7 @@ public enum DetailPage {
         switch c.files.environment {
         case .failure(let e):
             page.title(.environment)
-            page.field("", c.unreadable(e), role: .dim)
+            page.wrapped(c.unreadable(e), role: .dim, indent: 2)
         case .success(let vars):
             page.title(.environment, " (\(vars.count))")
             if vars.isEmpty { page.wrapped("  none", role: .dim) }

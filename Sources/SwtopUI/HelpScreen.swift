@@ -19,15 +19,13 @@ public enum HelpScreen {
             ("H", "userland threads on/off"),
             ("K", "kernel threads on/off"),
             ("F", "follow the selected process"),
+            // One line: the help fits 24 rows.
+            ("Enter l e", "details; at files / env"),
         ]),
         ("Marking", [
             ("Space", "tag the selected process"),
             ("c", "tag it and its children"),
             ("U", "untag all"),
-        ]),
-        ("Details (Esc q back)", [
-            ("Enter", "the selected process in full"),
-            ("l e", "its open files / environment"),
         ]),
     ]
 
