@@ -25,9 +25,11 @@ public enum DetailPage {
         if let exit = view.exit {
             var text = "EXITED: swtop saw process \(view.target.target.pid) gone at \(clockTime(exit.noticedAt))"
             text += exit.how.map { " (" + $0 + ")" } ?? " (how it ended is unknown to swtop: it was reaped before swtop read its wait status)"
-            text += ". Not refreshed since: what follows is as last read"
-            text += view.readAt.map { " at " + clockTime($0) } ?? ""
-            text += ", before it exited."
+            if let readAt = view.readAt {
+                text += ". Not refreshed since: what follows is as last read at " + clockTime(readAt) + ", before it exited."
+            } else {
+                text += ", before swtop could read it."
+            }
             page.wrapped(text, role: .statusError)
         }
         guard let files = view.files else {
@@ -347,18 +349,22 @@ public enum DetailPage {
 
     static func isNear(_ used: UInt64, _ soft: ProcLimits.Value) -> Bool {
         guard case .limited(let n) = soft else { return false }
-        return n == 0 ? used > 0 : used * 10 >= n * 8
+        // In Double: the numbers come from /proc and may be anything; * 10 must not overflow.
+        return n == 0 ? used > 0 : Double(used) >= Double(n) * 0.8
     }
 
     /// The limits, besides open files, whose use swtop can see and which are at 80% or more of
     /// the soft limit: "Max processes: 3900 of 4096 (95%)".
     static func nearLimits(_ c: Context, limits: ProcLimits, status: StatusDetail?) -> [String] {
         var uses: [(String, UInt64)] = []
-        if let kb = status?.vmSizeKB { uses.append(("as", kb * 1024)) }
-        if let kb = status?.vmLockedKB { uses.append(("memlock", kb * 1024)) }
+        if let kb = status?.vmSizeKB { uses.append(("as", kb.multipliedReportingOverflow(by: 1024).overflow ? .max : kb * 1024)) }
+        if let kb = status?.vmLockedKB { uses.append(("memlock", kb.multipliedReportingOverflow(by: 1024).overflow ? .max : kb * 1024)) }
         if let q = status?.signalsQueued { uses.append(("sigpending", q)) }
         let ticks = c.files.stat.utime &+ c.files.stat.stime
-        if let hz = c.snapshot?.clockTicksPerSecond, hz > 0 { uses.append(("cpu", UInt64(Double(ticks) / hz))) }
+        if let hz = c.snapshot?.clockTicksPerSecond, hz > 0 {
+            let seconds = Double(ticks) / hz
+            uses.append(("cpu", seconds < 1.8e19 ? UInt64(seconds) : .max))
+        }
         // RLIMIT_NPROC counts the threads of the real user: the list's, summed.
         if let uid = status?.uids.first, let processes = c.snapshot?.processes {
             var n: UInt64 = 0
@@ -368,7 +374,7 @@ public enum DetailPage {
         var out: [String] = []
         for (resource, used) in uses {
             guard let limit = limits[resource], case .limited(let soft) = limit.soft, isNear(used, limit.soft) else { continue }
-            let percent = soft == 0 ? 100 : used * 100 / soft
+            let percent = soft == 0 ? 100 : Int(min(Double(used) / Double(soft) * 100, 1e9))
             out.append("\(limit.name): \(used) of \(soft)\(limit.unit.map { " " + $0 } ?? "") (\(percent)%)")
         }
         return out

@@ -121,6 +121,28 @@ struct DetailViewTests {
         #expect(screen.lines.contains { $0.hasPrefix(field("Children", "1: ")) })
     }
 
+    /// swtop run as nobody on root's process: each file it may not read says so in its place,
+    /// and what anyone may read (stat, status) still shows.
+    @Test(.enabled(if: geteuid() == 0 && findExecutable("setpriv") != nil, "needs root (and setpriv) to run swtop as another user"))
+    func anotherUsersProcessSaysWhatIsUnreadable() throws {
+        let children = Children()
+        let testee = try children.startTestee(["ignore-term"])
+        let s = try ScreenSession(arguments: "-p \(testee)", width: 120, height: 60, environment: "setpriv --reuid=65534 --regid=65534 --clear-groups")
+        try s.waitFor("the testee") { $0.row(pid: testee) != nil }
+        try s.send("Enter")
+        let denied = "permission denied: another user's process (root can read it)"
+        let screen = try s.waitFor("the detail page") { $0.lines.contains { $0.hasPrefix("Environment") } }
+        #expect(screen.lines.contains(field("Executable", denied)))
+        #expect(screen.lines.contains(field("Cwd", denied)))
+        #expect(screen.lines.contains(field("Open files", denied)))
+        #expect(screen.lines.contains(field("State", "S (sleeping)")))
+        #expect(screen.lines.contains(field("Command", "\(testeeBinary) ignore-term")))
+        let files = try #require(screen.lines.firstIndex(of: "Open files"))
+        #expect(screen.lines[files + 1] == "  " + denied)
+        let environment = try #require(screen.lines.firstIndex(of: "Environment"))
+        #expect(screen.lines[environment + 1] == "  " + denied)
+    }
+
     /// The page at 80 columns: every line fits, the title and bars say where the user is.
     @Test func atEightyColumns() throws {
         let children = Children()

@@ -178,6 +178,33 @@ import Testing
         #expect(status.text == "Process 4242 (my) app) exited")
     }
 
+    /// Every process of the hard cases (names with escapes, cut files, huge numbers) opens,
+    /// lays out at any width and draws without a trap, and no control character is left.
+    @Test func everyHardCaseLaysOutAndDraws() throws {
+        let sampler = try Sampler(root: Paths.fixture("hardcases"))
+        var state = ViewState(ScreenOptions())
+        state.setListHeight(200)
+        state.update(try sampler.sample(), now: 100, baseline: true)
+        _ = state.handle(.character("K"))
+        #expect(state.rows.count > 20)
+        for i in 0..<state.rows.count {
+            _ = state.handle(.home)
+            for _ in 0..<i { _ = state.handle(.down) }
+            _ = state.handle(.enter)
+            #expect(state.mode == .detail)
+            DetailRefresh.refresh(&state, reader: sampler.reader)
+            for width in [1, 20, 80, 200] {
+                state.setDetailPageSize(width: width, height: 10)
+                let view = try #require(state.detailView)
+                let lines = DetailPage.lines(view, state: state, width: width)
+                #expect(!lines.contains { $0.text.unicodeScalars.contains(where: DisplayText.isControl) })
+                _ = ScreenRenderer(theme: .color).render(state, width: width, height: 12)
+                _ = state.handle(.end)
+            }
+            _ = state.handle(.escape)
+        }
+    }
+
     @Test func thePageOnTheScreenAt80Columns() throws {
         let (state, _) = try openPage(.enter)
         let grid = ScreenRenderer(theme: .color).render(state, width: 80, height: 24)
