@@ -10,16 +10,16 @@ public enum HelpScreen {
             ("PgUp PgDn", "move a page"),
             ("Home End", "first / last process"),
             ("Left Right", "scroll the command line"),
+            ("Mouse", "click: select, sort; wheel"),
         ]),
         ("Finding", [
             ("F3 /", "search as you type"),
             ("F3 n", "next match"),
             ("F4 \\", "filter: a|b for either"),
             ("u", "one user's processes"),
-            ("H", "userland threads on/off"),
-            ("K", "kernel threads on/off"),
+            // One line for both, so the details line fits 24 rows.
+            ("H K", "user/kernel threads on/off"),
             ("F", "follow the selected process"),
-            // One line: the help fits 24 rows.
             ("Enter l e", "details; at files / env"),
         ]),
         ("Marking", [
@@ -39,6 +39,7 @@ public enum HelpScreen {
             ("I", "invert the sort order"),
         ]),
         ("Screen", [
+            ("F2", "setup: columns, options"),
             ("Z", "pause / resume refreshing"),
             ("Ctrl-L", "redraw"),
             ("F10 q", "quit"),

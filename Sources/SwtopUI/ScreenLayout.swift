@@ -51,6 +51,8 @@ public struct ScreenRenderer {
             HelpScreen.draw(into: &grid, top: 0, bottom: layout.statusRow, readonly: state.readonly)
         } else if state.mode == .detail, let view = state.detailView {
             DetailPage.draw(view, state: state, layout: layout, into: &grid)
+        } else if case .setup(let setup) = state.mode {
+            setup.draw(state, into: &grid, top: 0, bottom: layout.statusRow)
         } else {
             if let header = header(state) { header.draw(into: &grid, y: 0, maxHeight: layout.headerHeight) }
             if let view = state.limitsView, Self.showsLimits(state.mode) {
@@ -67,9 +69,7 @@ public struct ScreenRenderer {
 
     func drawList(_ state: ViewState, layout: ScreenLayout, into grid: inout ScreenGrid) {
         // The thread view adds TID after PID, as `--once --threads` does.
-        var shown = Column.defaults
-        if state.showUserThreads { shown.insert(.tid, at: 1) }
-        let columns = ProcessColumns(columns: shown, context: state.snapshot.map(Column.Context.init) ?? Column.Context()).fitting(width: grid.width)
+        let columns = listColumns(state, width: grid.width)
         columns.drawTitles(into: &grid, y: layout.titleRow, sortKey: state.sortKey)
         let rows = state.rows
         guard layout.listHeight > 0 else { return }
@@ -155,6 +155,7 @@ public struct ScreenRenderer {
             if view.exit != nil { read = ": exited" + (view.readAt.map { ", as last read at " + DetailPage.clockTime($0) } ?? "") }
             return ("Details of " + view.target.label + read + "  Esc q: back", .status)
         }
+        if case .setup = state.mode { return (SetupScreen.hint, .status) }
         if let view = state.limitsView, showsLimits(state.mode) {
             return ("Limits of " + view.target.label + ": Enter changes the selected one  Esc back", .status)
         }
