@@ -135,6 +135,24 @@ import Testing
         #expect(try page(state)[try #require(state.detailView?.scroll)] == "Open files (9)")
     }
 
+    @Test func theWheelScrollsAndTheBarsKeysClick() throws {
+        var (state, _) = try openPage(.enter)
+        _ = state.handle(MouseEvent(.wheelDown, x: 10, y: 10), on: .nothing)
+        #expect(state.detailView?.scroll == 3)
+        _ = state.handle(MouseEvent(.wheelUp, x: 10, y: 10), on: .nothing)
+        #expect(state.detailView?.scroll == 0)
+        let renderer = ScreenRenderer(theme: .color)
+        // "Esc Back  l Files e Environment  F10Quit": the e of the function bar.
+        let target = renderer.target(at: 18, 23, in: state, width: 80, height: 24)
+        #expect(target == .functionKey(.character("e")))
+        _ = state.handle(MouseEvent(.click, x: 18, y: 23), on: target)
+        #expect(try onScreen(state).contains("Environment (3)"))
+        let back = renderer.target(at: 1, 23, in: state, width: 80, height: 24)
+        _ = state.handle(MouseEvent(.click, x: 1, y: 23), on: back)
+        #expect(state.mode == .list)
+        #expect(state.selectedPID == 4242)
+    }
+
     @Test func escAndQGoBackWithTheSelectionKept() throws {
         for key in [Key.escape, .character("q")] {
             var (state, _) = try openPage(.enter)
