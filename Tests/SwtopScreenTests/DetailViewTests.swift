@@ -85,7 +85,9 @@ struct DetailViewTests {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let copy = dir + "/testee-copy"
-        try FileManager.default.copyItem(atPath: testeeBinary, toPath: copy)
+        // Copied by cp(1): a copy written here would leave its fd open in whatever another test
+        // thread forks meanwhile, and exec would fail with ETXTBSY.
+        try run("/bin/cp", [testeeBinary, copy], output: false)
         let children = Children()
         let testee = try children.startTestee(["ignore-term"], executable: copy)
         try FileManager.default.removeItem(atPath: copy)
