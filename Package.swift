@@ -123,12 +123,14 @@ let package = Package(
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
         .testTarget(name: "ProcessModelTests", dependencies: ["ProcessModel", "ProcFS", "Sampling", "OutputFormats", "TestSupport"]),
         // A child with known signal behaviour, for the process-control tests.
-        .executableTarget(name: "swtop-testee", dependencies: ["StartupMemory"], path: "Tests/Testee"),
+        .executableTarget(name: "swtop-testee", dependencies: ["StartupMemory", "CTestee"], path: "Tests/Testee"),
+        // vfork for swtop-testee (a header: Swift cannot call a function that returns twice).
+        .systemLibrary(name: "CTestee", path: "Tests/CTestee"),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "ProcFS"]),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "ProcFS", "TestSupport"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),
         .testTarget(name: "StartupMemoryTests", dependencies: ["StartupMemory", "TestSupport"]),
-        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS"]),
+        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS", "TestSupport"]),
         // Runs the built binary in tmux; needs `swift build` first (swift test does it).
         .testTarget(name: "SwtopScreenTests"),
     ]

@@ -30,9 +30,10 @@ mkdir -p "$out/logs" "$out/artifacts"
 declare -A entry=(
     [stat]=FuzzStat [statm]=FuzzStatm [status]=FuzzStatus [cmdline]=FuzzCmdline [limits]=FuzzLimits
     [schedstat]=FuzzSchedstat [system-stat]=FuzzSystemStat [meminfo]=FuzzMeminfo [loadavg]=FuzzLoadavg
-    [uptime]=FuzzUptime [lifecycle]=FuzzLifecycle [config]=FuzzConfig
+    [uptime]=FuzzUptime [lifecycle]=FuzzLifecycle [config]=FuzzConfig [sockets]=FuzzSockets
+    [detail-fields]=FuzzDetailFields
 )
-all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config"
+all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields"
 targets=${FUZZ_TARGETS:-$all}
 for t in $targets; do
     [[ -n ${entry[$t]:-} ]] || { echo "unknown target: $t (known: $all)" >&2; exit 2; }
@@ -40,7 +41,7 @@ done
 
 # Only the pure parsers: they need neither Glibc nor the CLinux shim.
 parsers=(ByteScanner ProcStat ProcStatm ProcStatus ProcCmdline ProcLimits ProcSchedstat
-    SystemStat Meminfo LoadAverage)
+    SystemStat Meminfo LoadAverage ProcNetSockets ProcessDetailFields)
 sources=()
 for p in "${parsers[@]}"; do sources+=("Sources/ProcFS/$p.swift"); done
 # The lifecycle monitor's parsers of what the kernel reports (pure too).
@@ -64,6 +65,8 @@ seed_target() {
     stat | statm | status | cmdline | limits) seed "$corpus" -path "*/[0-9]*/$t" ;;
     system-stat) seed "$corpus" -mindepth 2 -maxdepth 2 -name stat ;;
     meminfo | loadavg | uptime) seed "$corpus" -mindepth 2 -maxdepth 2 -name "$t" ;;
+    sockets) seed "$corpus" -path "*/[0-9]*/net/*" ;;
+    detail-fields) seed "$corpus" -path "*/[0-9]*/*" \( -name status -o -name stat -o -name wchan -o -name stack \) ;;
     lifecycle)
         # A proc connector exit datagram, kernel log lines, cgroup files of each shape.
         printf '\x4c\x00\x00\x00\x03\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x07\x00\x00\x00\x00\x00\x00\x00\x28\x00\x00\x00\x00\x00\x00\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x92\x10\x00\x00\x92\x10\x00\x00\x00\x07\x00\x00\x11\x00\x00\x00\x64\x00\x00\x00\x64\x00\x00\x00' >"$corpus/exit"

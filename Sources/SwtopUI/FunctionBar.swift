@@ -32,6 +32,8 @@ public struct FunctionBar: Sendable {
             return FunctionBar(items: [("Enter", "Choose"), ("Esc", "Cancel")])
         case .prompt(let prompt):
             return FunctionBar(items: [("Enter", "Set"), ("Esc", "Cancel")], prompt: prompt.label + prompt.text)
+        case .detail:
+            return FunctionBar(items: [("Esc", "Back"), ("l", "Files"), ("e", "Environment"), ("F10", "Quit")])
         case .limits:
             return FunctionBar(items: [("Enter", "Change"), ("Esc", "Back")])
         case .help:

@@ -17,9 +17,10 @@ public enum HelpScreen {
             ("F3 n", "next match"),
             ("F4 \\", "filter: a|b for either"),
             ("u", "one user's processes"),
-            ("H", "userland threads on/off"),
-            ("K", "kernel threads on/off"),
+            // One line for both, so the details line fits 24 rows.
+            ("H K", "user/kernel threads on/off"),
             ("F", "follow the selected process"),
+            ("Enter l e", "details; at files / env"),
         ]),
         ("Marking", [
             ("Space", "tag the selected process"),

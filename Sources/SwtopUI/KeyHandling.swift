@@ -24,6 +24,7 @@ extension ViewState {
         case .picker(let picker): return handlePickerKey(key, picker)
         case .prompt(let prompt): return handlePromptKey(key, prompt)
         case .limits: return handleLimitsKey(key)
+        case .detail: return handleDetailKey(key)
         case .setup(let setup): return handleSetupKey(key, setup)
         case .list: return apply(KeyMap.action(for: key))
         }
@@ -155,6 +156,7 @@ extension ViewState {
         case .niceRaise: renice(by: 1, name: "Nice +")
         case .setNice: openNicePrompt()
         case .limits: openLimits()
+        case .details(let section): openDetail(at: section)
         case .none: break
         }
         return []

@@ -36,6 +36,9 @@ public enum Action: Equatable, Sendable {
     case quit
     /// F9 k: the signal menu. F7 ]: nice - 1. F8 [: nice + 1. r: type a nice value. L: limits.
     case signalMenu, niceLower, niceRaise, setNice, limits
+    /// Enter: the detail page; l and e: opened at its open files or its environment, as htop's
+    /// lsof and environment screens.
+    case details(DetailSection)
     case none
 }
 
@@ -62,6 +65,7 @@ public enum KeyMap {
         case .function(8): return .niceRaise
         case .function(9): return .signalMenu
         case .function(10): return .quit
+        case .enter: return .details(.identity)
         case .character(let c): return action(forCharacter: c)
         default: return .none
         }
@@ -99,6 +103,8 @@ public enum KeyMap {
         case "[": return .niceRaise
         case "r": return .setNice
         case "L": return .limits
+        case "l": return .details(.openFiles)
+        case "e": return .details(.environment)
         default: return .none
         }
     }

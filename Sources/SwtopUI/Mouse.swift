@@ -65,7 +65,7 @@ extension ScreenRenderer {
             let top = picker.selected >= visible ? picker.selected - visible + 1 : 0
             let i = top + y - layout.listTop
             return i < picker.items.count ? .pickerItem(i) : .nothing
-        case .help, .limits, .prompt:
+        case .help, .limits, .prompt, .detail:
             return .nothing
         case .list, .search, .filter:
             if y == layout.titleRow {
@@ -126,7 +126,7 @@ extension ViewState {
                 return apply(column == sortKey ? .invertSort : .sortBy(column))
             default: break
             }
-        case .limits, .prompt:
+        case .limits, .prompt, .detail:
             break
         }
         return []
@@ -147,6 +147,8 @@ extension FunctionBar {
         case "Space": return .character(" ")
         case "Tab": return .tab
         default:
+            // A letter key (the detail page's l and e) is that letter typed.
+            if name.unicodeScalars.count == 1, let c = name.unicodeScalars.first { return .character(c) }
             guard name.hasPrefix("F"), let n = Int(name.dropFirst()), (1...12).contains(n) else { return nil }
             return .function(n)
         }

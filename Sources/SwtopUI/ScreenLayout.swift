@@ -49,6 +49,8 @@ public struct ScreenRenderer {
         let layout = layout(state, width: width, height: height)
         if state.mode == .help {
             HelpScreen.draw(into: &grid, top: 0, bottom: layout.statusRow, readonly: state.readonly)
+        } else if state.mode == .detail, let view = state.detailView {
+            DetailPage.draw(view, state: state, layout: layout, into: &grid)
         } else if case .setup(let setup) = state.mode {
             setup.draw(state, into: &grid, top: 0, bottom: layout.statusRow)
         } else {
@@ -148,6 +150,11 @@ public struct ScreenRenderer {
     /// A message when there is one; otherwise what the screen is showing.
     public static func statusText(_ state: ViewState) -> (text: String, role: Role) {
         if let message = state.message { return (message.text, message.isError ? .statusError : .statusMessage) }
+        if state.mode == .detail, let view = state.detailView {
+            var read = view.readAt.map { ", read at " + DetailPage.clockTime($0) } ?? ""
+            if view.exit != nil { read = ": exited" + (view.readAt.map { ", as last read at " + DetailPage.clockTime($0) } ?? "") }
+            return ("Details of " + view.target.label + read + "  Esc q: back", .status)
+        }
         if case .setup = state.mode { return (SetupScreen.hint, .status) }
         if let view = state.limitsView, showsLimits(state.mode) {
             return ("Limits of " + view.target.label + ": Enter changes the selected one  Esc back", .status)

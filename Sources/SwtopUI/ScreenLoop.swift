@@ -65,7 +65,9 @@ public struct ScreenLoop {
         var startedUp = false
         while true {
             let (width, height) = terminal.size
-            state.setListHeight(renderer.layout(state, width: width, height: height).listHeight)
+            let layout = renderer.layout(state, width: width, height: height)
+            state.setListHeight(layout.listHeight)
+            state.setDetailPageSize(width: width, height: max(1, layout.statusRow - 1))
             terminal.draw(renderer.render(state, width: width, height: height), clear: clear)
             clear = false
             // The screen's own start-up is over with its first picture: the first sample (which
@@ -100,6 +102,8 @@ public struct ScreenLoop {
                 // A shorter delay takes effect now, not after the old one.
                 if state.delayTenths != delayBefore, !replay { nextSample = min(nextSample, Clock.monotonic() + delay) }
                 for request in state.takeRequests() { actions.perform(request, on: &state) }
+                // A page just opened is read at once, not a refresh later.
+                if state.detailView?.files == nil { DetailRefresh.refresh(&state, reader: sampler.reader) }
                 if effects.contains(.redraw) { clear = true }
                 if effects.contains(.resample), !replay {
                     do {
@@ -129,6 +133,8 @@ public struct ScreenLoop {
                 nextSample = t + delay
                 // The limits view is read again with every refresh.
                 if let view = state.limitsView { actions.perform(.readLimits(view.target), on: &state) }
+                // So is the detail page, until its process exits.
+                DetailRefresh.refresh(&state, reader: sampler.reader)
             }
         }
     }

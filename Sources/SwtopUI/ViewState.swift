@@ -15,6 +15,8 @@ public struct ViewState {
         case prompt(Prompt)
         /// L: `limitsView` of one process.
         case limits
+        /// Enter, l, e: `detailView`, one process on a page of its own (DetailView.swift).
+        case detail
         /// F2: columns and display options.
         case setup(SetupScreen)
     }
@@ -73,6 +75,10 @@ public struct ViewState {
     public let grace: Double
     /// The process whose limits L shows, while it shows them (also under its prompt).
     public internal(set) var limitsView: LimitsView?
+    /// The process whose detail page is open.
+    public internal(set) var detailView: DetailView?
+    /// When each process in disk sleep was first seen in it (the detail page's "in D for").
+    public internal(set) var diskSleepSince: [ProcessKey: Double] = [:]
     /// Graceful stops in progress, by process: "TERM 7s", shown in its row.
     public internal(set) var stopMarkers: [ProcessKey: String] = [:]
     /// The last key was a quit refused because of stops in progress.
@@ -130,6 +136,7 @@ public struct ViewState {
             }
         }
         snapshot = next
+        trackDiskSleep(next.processes)
         expire()
         if !tagged.isEmpty {
             var alive = Set<ProcessKey>()

@@ -347,15 +347,18 @@ final class Children {
         return pid
     }
 
-    /// Starts `swtop-testee MODE ARGS...` (built next to swtop) and returns once it has said
-    /// "ready", so its signal handlers are in place.
-    func startTestee(_ arguments: [String]) throws -> Int32 {
+    /// Starts `swtop-testee MODE ARGS...` (built next to swtop, or a copy at `executable`) and
+    /// returns once it has said "ready", so its signal handlers are in place. `environment`
+    /// ("NAME=value") is added to its environment by env(1), which execs it: the same pid.
+    func startTestee(_ arguments: [String], executable: String = testeeBinary, environment: [String] = []) throws -> Int32 {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw HarnessError("pipe failed") }
         defer { close(fds[0]) }
         let pid: pid_t
         do {
-            pid = try spawn(testeeBinary, arguments, stdoutFD: fds[1], closeInChild: fds[0])
+            pid = environment.isEmpty
+                ? try spawn(executable, arguments, stdoutFD: fds[1], closeInChild: fds[0])
+                : try spawn("/usr/bin/env", environment + [executable] + arguments, stdoutFD: fds[1], closeInChild: fds[0])
         } catch {
             close(fds[1])
             throw error

@@ -15,12 +15,18 @@
 //                                         mapping before and after, whether the decided ranges
 //                                         cover each mapping, whether bytes were given back, and
 //                                         the first byte of each page afterwards; then exits
+//   swtop-testee detail DIR FILE PORTFILE  changes to DIR, opens FILE, listens on a TCP port of
+//                                         127.0.0.1 (any free one) and writes its number to
+//                                         PORTFILE; then sleeps (for the detail view's tests)
+//   swtop-testee vfork                    vforks a child that pauses: this process then waits in
+//                                         disk sleep (D) until the child is killed
 //
 // Each but give-back writes "ready\n" to stdout once its handlers are in place.
 #if canImport(Glibc)
 import Glibc
 #endif
 @_spi(Testing) import StartupMemory
+import CTestee
 
 nonisolated(unsafe) var hups: Int32 = 0
 nonisolated(unsafe) var terminated: Int32 = 0
@@ -118,6 +124,26 @@ case "give-back":
     let text = "\(readOnlyText); \(writableText); given \(given > 0); bytes \(ro[0]) \(ro[page]) \(rw[0]) \(rw[page]) sum \(sum)\n"
     _ = text.withCString { write(1, $0, strlen($0)) }
     exit(0)
+case "detail":
+    guard args.count >= 5, chdir(args[2]) == 0, open(args[3], O_RDONLY) >= 0 else { exit(66) }
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+    var size = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { p in
+        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { a in
+            bind(listener, a, size) == 0 && listen(listener, 4) == 0 && getsockname(listener, a, &size) == 0
+        }
+    }
+    guard listener >= 0, bound else { exit(71) }
+    writeCount(args[4], Int32(UInt16(bigEndian: address.sin_port)))
+    ready()
+    while true { pause() }
+case "vfork":
+    ready()
+    _ = swtop_testee_vfork_and_pause()
+    while true { pause() }
 default:
     exit(64)
 }
