@@ -41,6 +41,8 @@ public final class Sampler {
     /// With `live`, on the live /proc: lists only what can be new (see PIDListing).
     private var listing: PIDListing?
     private var bootTime: UInt64?
+    /// Shared Membership objects per cgroup, and container names read once.
+    private let cgroups: CgroupTable
 
     /// - Parameter keepFilesOpen: for repeated samples (the screen): keep one file of each
     ///   process open (`schedstat`) and re-read only what can have changed (see LiveRefresh), on
@@ -57,6 +59,10 @@ public final class Sampler {
         pageSizeKB = page > 0 ? UInt64(page) / 1024 : 4
         let ticks = sysconf(Int32(_SC_CLK_TCK))
         clockTicksPerSecond = ticks > 0 ? Double(ticks) : 100
+        let nameReader = reader
+        cgroups = CgroupTable { container in
+            container.runtime == "docker" ? nameReader.dockerName(id: container.id) : nil
+        }
         if keepFilesOpen {
             let budget = Self.raiseOpenFileLimit() - Self.fdsLeftFree
             live = LiveRefresh(reader: reader, fdBudget: max(0, budget)) { [unowned self] raw in self.entry(raw) }
@@ -99,6 +105,7 @@ public final class Sampler {
             entries.reserveCapacity(raws.count)
             for raw in raws { entries.append(entry(raw)) }
         }
+        ZombieChildren.count(&entries)
         // MemTotal can change (memory hot-plug, a balloon driver): MEM% is worked out each time.
         for i in entries.indices { entries[i].memPercent = memPercent(entries[i].rssKB, of: memTotal) }
         if system.cpus == 0 { system.cpus = 1 }
@@ -143,6 +150,7 @@ public final class Sampler {
     private func entry(_ raw: RawProcess) -> ProcessEntry {
         var e = ProcessEntry(raw: raw, pageSizeKB: pageSizeKB)
         if let uid = e.uid { e.user = users.name(of: uid) }
+        if let cgroup = raw.cgroup { e.membership = cgroups.membership(cgroup) }
         if let bootTime { e.startTime = Double(bootTime) + Double(e.startTicks) / clockTicksPerSecond }
         return e
     }

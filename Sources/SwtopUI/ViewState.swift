@@ -224,9 +224,19 @@ public struct ViewState {
         if scrollTop < end { for row in rows[scrollTop..<end] { shown.insert(row.entry.id) } }
         for key in tagged { shown.insert(key.id) }
         if let followKey { shown.insert(followKey.id) }
-        let readAll = sortKey == .nice || sortKey == .priority
-        return SampleOptions(files: .standard, threads: showUserThreads, shown: shown, readAll: readAll)
+        let readAll = Self.sortsReadingAll.contains(sortKey)
+        return SampleOptions(files: Self.screenFiles, threads: showUserThreads, shown: shown, readAll: readAll)
     }
+
+    /// What the screen reads: the cgroup for the filter and the service view; I/O and OOM score
+    /// for the rows on screen (see LiveRefresh).
+    static let screenFiles: ProcessFiles = ProcessFiles.standard.union([.cgroup, .io, .oom])
+
+    /// Sorts by a value another process (or time alone) changes, or that is read only for rows
+    /// on screen: every process is read at each refresh.
+    static let sortsReadingAll: Set<Column> = [
+        .nice, .priority, .ioReadRate, .ioWriteRate, .ioRate, .ioReadBytes, .ioWriteBytes, .oomScore, .oomScoreAdj,
+    ]
 
     public var selectedRow: ProcessListing.Row? {
         selectedIndex < rows.count ? rows[selectedIndex] : nil
