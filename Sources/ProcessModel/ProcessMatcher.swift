@@ -1,4 +1,5 @@
-/// Case-insensitive text matched against a process's name and command line: one matcher for
+/// Case-insensitive text matched against a process's name and command line (and its unit and
+/// container: id, name, runtime): one matcher for
 /// `-F`, the screen's filter (F4) and its search (F3), so they always agree on what matches.
 public struct ProcessMatcher: Sendable, Equatable {
     /// Lowercased; a process matches when any term does.
@@ -20,6 +21,7 @@ public struct ProcessMatcher: Sendable, Equatable {
         guard !terms.isEmpty else { return true }
         let name = p.name.lowercased()
         let command = p.joinedCmdline?.lowercased() ?? ""
-        return terms.contains { name.contains($0) || command.contains($0) }
+        let service = p.membership?.searchText ?? ""
+        return terms.contains { name.contains($0) || command.contains($0) || (!service.isEmpty && service.contains($0)) }
     }
 }

@@ -21,7 +21,8 @@ struct Screen {
             pids: try options.pidSet(), uid: try options.uid(), filterText: options.filter ?? "",
             sortKey: try options.sort() ?? .cpu, tree: options.tree, showUserThreads: threads,
             readonly: readonly, replaySource: sampler.isLive ? nil : options.procRoot,
-            delay: Double(delayTenths) / 10, grace: grace)
+            delay: Double(delayTenths) / 10, grace: grace, unit: options.unit, container: options.container,
+            byCgroup: options.groupBy != nil)
         // https://no-color.org: set and not empty.
         let noColorEnv = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
         let theme: Theme = noColor || noColorEnv ? .monochrome : .color
