@@ -122,8 +122,13 @@ public final class Sampler {
     /// Two samples `interval` seconds apart, the second with CPU% filled in. An interval of 0
     /// takes one sample.
     public func sample(_ options: SampleOptions, interval: Double) throws(ProcRootError) -> Snapshot {
-        let first = try sample(options)
-        guard interval > 0 else { return first }
+        guard interval > 0 else { return try sample(options) }
+        // The first sample only gives what the second is compared with: CPU time (stat) and the
+        // I/O counters. Reading status, cmdline, cgroup and the OOM score twice would double the
+        // cost of `--once` for nothing.
+        var baseline = options
+        baseline.files = options.files.intersection(.io)
+        let first = try sample(baseline)
         Clock.sleep(seconds: interval)
         var second = try sample(options)
         second.computeCPU(since: first)
