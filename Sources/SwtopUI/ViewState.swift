@@ -261,12 +261,16 @@ public struct ViewState {
         for key in tagged { shown.insert(key.id) }
         if let followKey { shown.insert(followKey.id) }
         let readAll = Self.sortsReadingAll.contains(sortKey)
-        return SampleOptions(files: Self.screenFiles, threads: showUserThreads, shown: shown, readAll: readAll)
+        // io and the OOM score only when a column on screen or the sort shows them.
+        var shownColumns = Column.defaults + [sortKey]
+        if byCgroup { shownColumns += [.container, .unit] }
+        let files = Self.screenFiles.union(Column.files(for: shownColumns))
+        return SampleOptions(files: files, threads: showUserThreads, shown: shown, readAll: readAll)
     }
 
-    /// What the screen reads: the cgroup for the filter and the service view; I/O and OOM score
-    /// for the rows on screen (see LiveRefresh).
-    static let screenFiles: ProcessFiles = ProcessFiles.standard.union([.cgroup, .io, .oom])
+    /// What the screen always reads: the cgroup too, for the filter and the service view (see
+    /// LiveRefresh for when). I/O and the OOM score are added when a column shows them.
+    static let screenFiles: ProcessFiles = ProcessFiles.standard.union(.cgroup)
 
     /// Sorts by a value another process (or time alone) changes, or that is read only for rows
     /// on screen: every process is read at each refresh.
