@@ -29,7 +29,10 @@ struct Once {
             let columns = Int(swtop_terminal_columns(1))
             var table = PlainTable(snapshot: snapshot, rows: rows, width: columns > 0 ? columns : nil, showTID: threads)
             // Grouped by cgroup: what each group is, before the command.
-            if options.groupBy != nil { table.columns.insert(contentsOf: [.container, .unit], at: table.columns.count - 1) }
+            if options.groupBy != nil {
+                table.columns.insert(contentsOf: [.container, .unit], at: table.columns.count - 1)
+                table.cgroupHeadings = true
+            }
             Output.write(Array(table.render().utf8))
         }
     }
