@@ -28,7 +28,7 @@ struct ProcessOptions: ParsableArguments {
     @Option(name: .customLong("group-by"), help: ArgumentHelp("Group processes by 'cgroup' (slice, unit, container) instead of listing them by pid or tree, as systemd-cgls; with --json each process gets its depth.", valueName: "cgroup"))
     var groupBy: String?
 
-    @Option(name: [.short, .customLong("sort-key")], help: ArgumentHelp("Sort by KEY, a column: \(Column.sortable.map(\.id).joined(separator: ", ")) (or its title). rss, vsz, mem, cpu and time sort largest first.", valueName: "KEY"))
+    @Option(name: [.short, .customLong("sort-key")], help: ArgumentHelp("Sort by KEY, a column: \(Column.sortable.map(\.id).joined(separator: ", ")) (or its title). rss, vsz, mem, cpu, time, zombie_children, the I/O and the OOM columns sort largest first.", valueName: "KEY"))
     var sortKey: String?
 
     func validate() throws {
