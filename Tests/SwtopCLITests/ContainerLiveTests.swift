@@ -16,22 +16,15 @@ import TestSupport
         return try #require(process(try jsonObject(r.stdout), Int(pid)))
     }
 
-    /// mkdir of a cgroup directory; its removal (after the processes in it are gone) is registered
-    /// in `cleanups`, which the test runs even when it fails.
-    func makeCgroup(_ path: String, _ cleanups: inout [() -> Void]) throws {
-        var made: [String] = []
+    /// mkdir of a cgroup directory and of its parents that are missing; each one made is added to
+    /// `made`, which the test removes, last made first, even when it fails.
+    func makeCgroup(_ path: String, _ made: inout [String]) throws {
         var prefix = ""
         for part in path.split(separator: "/") {
             prefix += "/" + part
             guard !FileManager.default.fileExists(atPath: prefix) else { continue }
             guard mkdir(prefix, 0o755) == 0 else { throw TestFailure("mkdir \(prefix): errno \(errno)") }
             made.append(prefix)
-        }
-        for dir in made.reversed() {
-            cleanups.append {
-                // rmdir fails while a process is still in it: wait for the killed child to go.
-                _ = waitUntil(10) { rmdir(dir) == 0 || errno == ENOENT }
-            }
         }
     }
 
@@ -48,16 +41,17 @@ import TestSupport
         // no Docker to disturb).
         let dockerDir = "/var/lib/docker/containers/\(id)"
         let ownsDockerDir = !FileManager.default.fileExists(atPath: "/var/lib/docker")
-        var cleanups: [() -> Void] = []
+        var made: [String] = []
         let children = Children()
         defer {
             children.stopAll()
-            for cleanup in cleanups.reversed() { cleanup() }
+            // Children first, then each cgroup made, deepest (last made) first; rmdir fails while
+            // a killed child is still leaving it.
+            for dir in made.reversed() { _ = waitUntil(10) { rmdir(dir) == 0 || errno == ENOENT } }
             if ownsDockerDir { try? FileManager.default.removeItem(atPath: "/var/lib/docker") }
         }
-        // Registered first, so they run last: the cgroups are removed after the children stop.
-        try makeCgroup(service, &cleanups)
-        try makeCgroup(scope, &cleanups)
+        try makeCgroup(service, &made)
+        try makeCgroup(scope, &made)
         if ownsDockerDir {
             try FileManager.default.createDirectory(atPath: dockerDir, withIntermediateDirectories: true)
             let config = try #require(fileBytes(Paths.packageRoot + "/Fixtures/docker/config.v2.json"))
