@@ -31,9 +31,9 @@ declare -A entry=(
     [stat]=FuzzStat [statm]=FuzzStatm [status]=FuzzStatus [cmdline]=FuzzCmdline [limits]=FuzzLimits
     [schedstat]=FuzzSchedstat [system-stat]=FuzzSystemStat [meminfo]=FuzzMeminfo [loadavg]=FuzzLoadavg
     [uptime]=FuzzUptime [lifecycle]=FuzzLifecycle [config]=FuzzConfig [sockets]=FuzzSockets
-    [detail-fields]=FuzzDetailFields
+    [detail-fields]=FuzzDetailFields [cgroup]=FuzzCgroup [io]=FuzzIO [docker-config]=FuzzDockerConfig
 )
-all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields"
+all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields cgroup io docker-config"
 targets=${FUZZ_TARGETS:-$all}
 for t in $targets; do
     [[ -n ${entry[$t]:-} ]] || { echo "unknown target: $t (known: $all)" >&2; exit 2; }
@@ -41,7 +41,7 @@ done
 
 # Only the pure parsers: they need neither Glibc nor the CLinux shim.
 parsers=(ByteScanner ProcStat ProcStatm ProcStatus ProcCmdline ProcLimits ProcSchedstat
-    SystemStat Meminfo LoadAverage ProcNetSockets ProcessDetailFields)
+    SystemStat Meminfo LoadAverage ProcNetSockets ProcessDetailFields ProcCgroup ProcIO DockerConfig)
 sources=()
 for p in "${parsers[@]}"; do sources+=("Sources/ProcFS/$p.swift"); done
 # The lifecycle monitor's parsers of what the kernel reports (pure too).
@@ -62,7 +62,9 @@ seed() {
 seed_target() {
     local t=$1 corpus=$2
     case $t in
-    stat | statm | status | cmdline | limits) seed "$corpus" -path "*/[0-9]*/$t" ;;
+    stat | statm | status | cmdline | limits | cgroup) seed "$corpus" -path "*/[0-9]*/$t" ;;
+    io) seed "$corpus" "(" -path "*/[0-9]*/io" -o -path "*/[0-9]*/oom_score*" ")" ;;
+    docker-config) cp Fixtures/docker/config.v2.json "$corpus/" ;;
     system-stat) seed "$corpus" -mindepth 2 -maxdepth 2 -name stat ;;
     meminfo | loadavg | uptime) seed "$corpus" -mindepth 2 -maxdepth 2 -name "$t" ;;
     sockets) seed "$corpus" -path "*/[0-9]*/net/*" ;;

@@ -104,6 +104,13 @@ public struct JSONWriter {
             beginArray()
             for s in list { string(s) }
             endArray()
+        case .object(let members):
+            beginObject()
+            for m in members {
+                key(m.name)
+                value(m.value)
+            }
+            endObject()
         }
     }
 

@@ -8,6 +8,9 @@ public struct PlainTable {
     public var width: Int?
     /// From the registry: htop's defaults, with TID after PID in the thread view.
     public var columns: [Column]
+    /// Grouped by cgroup (`--group-by cgroup`): a heading line before each group, its path, as
+    /// systemd-cgls heads each cgroup.
+    public var cgroupHeadings = false
 
     public init(snapshot: Snapshot, rows: [(entry: ProcessEntry, depth: Int?)], width: Int? = nil, showTID: Bool = false) {
         self.snapshot = snapshot
@@ -24,7 +27,14 @@ public struct PlainTable {
         out += "\n"
         out += cut(columns.map(\.paddedTitle).joined(separator: " ")) + "\n"
         let context = Column.Context(snapshot)
-        for row in rows { out += cut(line(row.entry, depth: row.depth, context: context)) + "\n" }
+        var group: String??
+        for row in rows {
+            if cgroupHeadings, group != .some(row.entry.cgroup) {
+                group = .some(row.entry.cgroup)
+                out += cut("── " + (row.entry.cgroup.map(DisplayText.escaped) ?? "(cgroup unknown)")) + "\n"
+            }
+            out += cut(line(row.entry, depth: row.depth, context: context)) + "\n"
+        }
         return out
     }
 

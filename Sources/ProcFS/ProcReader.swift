@@ -46,6 +46,12 @@ public struct ProcessFiles: OptionSet, Sendable {
     public static let status = ProcessFiles(rawValue: 1 << 1)
     public static let cmdline = ProcessFiles(rawValue: 1 << 2)
     public static let limits = ProcessFiles(rawValue: 1 << 3)
+    /// `cgroup`: the cgroup, systemd unit and container.
+    public static let cgroup = ProcessFiles(rawValue: 1 << 4)
+    /// `io`: storage bytes read and written (needs ptrace access).
+    public static let io = ProcessFiles(rawValue: 1 << 5)
+    /// `oom_score` and `oom_score_adj`.
+    public static let oom = ProcessFiles(rawValue: 1 << 6)
 
     public static let standard: ProcessFiles = [.statm, .status, .cmdline]
 }
@@ -63,6 +69,10 @@ public struct RawProcess: Sendable, Equatable {
     public var status: ProcStatus?
     public var cmdline: [[UInt8]]?
     public var limits: ProcLimits?
+    public var cgroup: ProcCgroup?
+    public var io: ProcIO?
+    public var oomScore: Int32?
+    public var oomScoreAdj: Int32?
 
     public init(stat: ProcStat, pid: Int32, tid: Int32? = nil, statm: ProcStatm? = nil, status: ProcStatus? = nil, cmdline: [[UInt8]]? = nil, limits: ProcLimits? = nil) {
         self.stat = stat
@@ -323,7 +333,38 @@ public final class ProcReader {
         if files.contains(.limits), case .success(let v) = withTaskFile(pid, "limits", { ProcLimits.parse($0) }) {
             raw.limits = v
         }
+        // A process's cgroup, I/O and OOM score: its threads share them (a thread row shows the
+        // process's, as swtop record keeps only the process's files).
+        if files.contains(.cgroup) { raw.cgroup = cgroup(pid) }
+        if files.contains(.io) { raw.io = io(pid) }
+        if files.contains(.oom) { (raw.oomScore, raw.oomScoreAdj) = oom(pid) }
         return raw
+    }
+
+    public func cgroup(_ pid: Int32) -> ProcCgroup? {
+        guard case .success(let v) = withTaskFile(pid, "cgroup", { ProcCgroup.parse($0) }) else { return nil }
+        return v
+    }
+
+    /// nil when unreadable: another user's process without root.
+    public func io(_ pid: Int32) -> ProcIO? {
+        guard case .success(let v) = withTaskFile(pid, "io", { ProcIO.parse($0) }) else { return nil }
+        return v
+    }
+
+    /// `oom_score` and `oom_score_adj`.
+    public func oom(_ pid: Int32) -> (score: Int32?, adjust: Int32?) {
+        guard case .success(let score) = withTaskFile(pid, "oom_score", { ProcInteger.parse($0) }) else { return (nil, nil) }
+        guard case .success(let adjust) = withTaskFile(pid, "oom_score_adj", { ProcInteger.parse($0) }) else { return (score, nil) }
+        return (score, adjust)
+    }
+
+    /// Docker's name of a container, from its config.v2.json (root only); nil elsewhere, and for
+    /// a recorded tree, whose containers are not this machine's.
+    public func dockerName(id: String) -> String? {
+        guard isLive, id.utf8.count == 64, id.utf8.allSatisfy(isHexDigit) else { return nil }
+        guard case .success(let v) = withFile("/var/lib/docker/containers/" + id + "/config.v2.json", { DockerConfig.name($0) }) else { return nil }
+        return v
     }
 
     public func systemStat() -> SystemStat? { parsed("stat", SystemStat.parse) }

@@ -11,7 +11,7 @@ public struct ProcRecorder {
     }
 
     static let systemFiles = ["stat", "meminfo", "loadavg", "uptime"]
-    static let processFiles = ["stat", "statm", "status", "cmdline", "limits"]
+    static let processFiles = ["stat", "statm", "status", "cmdline", "limits", "cgroup", "io", "oom_score", "oom_score_adj"]
     static let threadFiles = ["stat", "statm", "status"]
 
     public let reader: ProcReader

@@ -13,7 +13,16 @@ public struct ProcStatus: Sendable, Equatable {
     public var vmSizeKB: UInt64?
     public var vmRSSKB: UInt64?
 
+    /// The last `NSpid` value: the pid inside the process's own PID namespace.
+    public var nsPID: Int32?
+    /// How many `NSpid` values there are: 1 in the proc mount's own namespace, more inside
+    /// nested ones (a container).
+    public var nsLevels: Int = 0
+
     public var realUID: UInt32? { uids.first }
+
+    /// PID 1 of a PID namespace below the one /proc was mounted in: a container's main process.
+    public var isNamespaceInit: Bool { nsLevels > 1 && nsPID == 1 }
 
     /// Whether it has what `statm` would say, so that `statm` need not be read.
     public var hasMemory: Bool { vmSizeKB != nil && vmRSSKB != nil }
@@ -51,6 +60,15 @@ public struct ProcStatus: Sendable, Equatable {
             } else if bytesEqual(bytes, key, "Threads") {
                 result.threads = values.nextInt64().flatMap { Int32(exactly: $0) }
                 any = true
+            } else if bytesEqual(bytes, key, "NSpid") {
+                var levels = 0
+                var last: Int64?
+                while let v = values.nextInt64() {
+                    levels += 1
+                    last = v
+                }
+                result.nsLevels = levels
+                result.nsPID = last.flatMap { Int32(exactly: $0) }
             } else if bytesEqual(bytes, key, "VmSwap") {
                 result.vmSwap = values.nextUInt64()
             } else if bytesEqual(bytes, key, "VmSize") {

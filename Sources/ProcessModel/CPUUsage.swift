@@ -57,6 +57,7 @@ extension Snapshot {
             let most = 100 * Double(min(threads, max(1, system.cpus)))
             processes[i].cpuPercent = min(used / ticksPerInterval * 100, most)
         }
+        computeIORates(since: previous, pairs: pairs)
         if let old = previous.system.cpuTimes, let new = system.cpuTimes {
             system.cpuPercent = CPUUsage(from: old.total, to: new.total)?.total
             var usage: [CPUUsage] = []

@@ -66,6 +66,17 @@ public enum Format {
         return fixed(tib, decimals: tib < 10 ? 2 : 1) + "T"
     }
 
+    /// A size in bytes, in at most 6 characters: "512B", "812K", "54.1M".
+    public static func bytes(_ n: UInt64) -> String {
+        n < 1024 ? String(n) + "B" : kib(n / 1024)
+    }
+
+    /// Bytes a second: "0B/s", "812K/s", "54.1M/s".
+    public static func rate(_ bytesPerSecond: Double) -> String {
+        guard bytesPerSecond.isFinite, bytesPerSecond >= 0 else { return "-" }
+        return bytes(bytesPerSecond < 1.8e19 ? UInt64(bytesPerSecond.rounded()) : .max) + "/s"
+    }
+
     /// htop's TIME+ column: "3:07.25" under an hour, "12h05:33" under 100 hours, "523h" after.
     public static func cpuTime(ticks: UInt64, ticksPerSecond: Double) -> String {
         let hundredths = UInt64((Double(ticks) / ticksPerSecond * 100).rounded(.down))

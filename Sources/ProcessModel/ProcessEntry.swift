@@ -24,6 +24,16 @@ public struct ProcessEntry: @unchecked Sendable {
         /// NaN: unknown.
         var startTime: Double
         var limits: ProcLimits?
+        /// Shared by every process of one cgroup (see CgroupTable).
+        var membership: Membership?
+        /// UInt64.max: unknown (io unreadable or not read).
+        var ioReadBytes: UInt64
+        var ioWriteBytes: UInt64
+        /// Bytes a second over the interval; NaN: unknown.
+        var ioReadRate: Double
+        var ioWriteRate: Double
+        /// Seconds its oldest zombie child has gone unreaped; NaN: unknown or none.
+        var oldestZombieChildAge: Double
         var pid: Int32
         /// 0: not a thread row (no task has id 0).
         var tid: Int32
@@ -38,6 +48,13 @@ public struct ProcessEntry: @unchecked Sendable {
         var waitStatus: Int32
         /// UInt32.max, (uid_t)-1, which no process runs as: unknown.
         var uid: UInt32
+        /// Int32.min: unknown.
+        var oomScore: Int32
+        var oomScoreAdj: Int32
+        /// 0: unknown (no process has pid 0 in its namespace).
+        var nsPID: Int32
+        var zombieChildren: Int32
+        var isNamespaceInit: Bool
         var state: ProcessState
         var isKernelThread: Bool
     }
@@ -200,6 +217,92 @@ public struct ProcessEntry: @unchecked Sendable {
         set { unique().fields.limits = newValue }
     }
 
+    /// The cgroup, systemd unit and container; nil when `cgroup` was not read or unreadable.
+    public var membership: Membership? {
+        get { storage.fields.membership }
+        set { unique().fields.membership = newValue }
+    }
+    public var cgroup: String? { membership?.cgroup }
+    public var unit: String? { membership?.unit }
+    public var container: CgroupContainer? { membership?.container }
+
+    /// From `io`: storage bytes, cumulative; nil when unreadable (another user's process) or
+    /// not read (the screen reads it for the rows on screen, or every row when sorted by I/O).
+    public var ioReadBytes: UInt64? {
+        get { storage.fields.ioReadBytes == .max ? nil : storage.fields.ioReadBytes }
+        set { unique().fields.ioReadBytes = newValue ?? .max }
+    }
+    public var ioWriteBytes: UInt64? {
+        get { storage.fields.ioWriteBytes == .max ? nil : storage.fields.ioWriteBytes }
+        set { unique().fields.ioWriteBytes = newValue ?? .max }
+    }
+    /// Bytes a second since the previous sample; nil with one sample or when either is unknown.
+    public var ioReadRate: Double? {
+        get { storage.fields.ioReadRate.isNaN ? nil : storage.fields.ioReadRate }
+        set { unique().fields.ioReadRate = newValue ?? .nan }
+    }
+    public var ioWriteRate: Double? {
+        get { storage.fields.ioWriteRate.isNaN ? nil : storage.fields.ioWriteRate }
+        set { unique().fields.ioWriteRate = newValue ?? .nan }
+    }
+    /// Read and write together; nil when either is unknown.
+    public var ioRate: Double? {
+        guard let r = ioReadRate, let w = ioWriteRate else { return nil }
+        return r + w
+    }
+    public var oomScore: Int32? {
+        get { storage.fields.oomScore == .min ? nil : storage.fields.oomScore }
+        set { unique().fields.oomScore = newValue ?? .min }
+    }
+    public var oomScoreAdj: Int32? {
+        get { storage.fields.oomScoreAdj == .min ? nil : storage.fields.oomScoreAdj }
+        set { unique().fields.oomScoreAdj = newValue ?? .min }
+    }
+    /// The pid inside its own PID namespace (the last `NSpid` of status); nil when unknown.
+    public var nsPID: Int32? {
+        get { storage.fields.nsPID == 0 ? nil : storage.fields.nsPID }
+        set { unique().fields.nsPID = newValue ?? 0 }
+    }
+    /// PID 1 of a PID namespace other than the one /proc shows (a container's main process).
+    public var isNamespaceInit: Bool {
+        get { storage.fields.isNamespaceInit }
+        set { unique().fields.isNamespaceInit = newValue }
+    }
+    /// Its direct children in state Z (set by the sampler from the whole snapshot).
+    public var zombieChildren: Int32 {
+        get { storage.fields.zombieChildren }
+        set { if newValue != storage.fields.zombieChildren { unique().fields.zombieChildren = newValue } }
+    }
+    /// Seconds its oldest zombie child has been seen unreaped (see ZombieWatch); nil when it has
+    /// none or nobody watched.
+    public var oldestZombieChildAge: Double? {
+        get { storage.fields.oldestZombieChildAge.isNaN ? nil : storage.fields.oldestZombieChildAge }
+        set {
+            let v = newValue ?? .nan
+            if !(v.isNaN && storage.fields.oldestZombieChildAge.isNaN), v != storage.fields.oldestZombieChildAge {
+                unique().fields.oldestZombieChildAge = v
+            }
+        }
+    }
+
+    /// Keeps what is read only now and then (status's namespace pid, cgroup, OOM score) from an
+    /// earlier entry of the same process, where this one did not read it.
+    public mutating func keepOccasionalFields(of other: ProcessEntry) {
+        let theirs = other.storage.fields
+        let mine = storage.fields
+        guard (mine.membership == nil && theirs.membership != nil) || (mine.nsPID == 0 && theirs.nsPID != 0)
+            || (mine.oomScore == .min && theirs.oomScore != .min) || (mine.oomScoreAdj == .min && theirs.oomScoreAdj != .min)
+        else { return }
+        let box = unique()
+        if mine.membership == nil { box.fields.membership = theirs.membership }
+        if mine.nsPID == 0 {
+            box.fields.nsPID = theirs.nsPID
+            box.fields.isNamespaceInit = theirs.isNamespaceInit
+        }
+        if mine.oomScore == .min { box.fields.oomScore = theirs.oomScore }
+        if mine.oomScoreAdj == .min { box.fields.oomScoreAdj = theirs.oomScoreAdj }
+    }
+
     /// The id of this row in the tree: the tid for a thread row, else the pid.
     public var id: Int32 { tid ?? pid }
     /// The row this row hangs under in the tree: a secondary thread under its process.
@@ -240,10 +343,14 @@ public struct ProcessEntry: @unchecked Sendable {
             utimeTicks: stat.utime, stimeTicks: stat.stime, startTicks: stat.startTime,
             rssKB: raw.statm.map { $0.resident &* pageSizeKB } ?? raw.status?.vmRSSKB ?? .max,
             vszKB: raw.statm.map { $0.size &* pageSizeKB } ?? raw.status?.vmSizeKB ?? .max,
-            startTime: .nan, limits: raw.limits,
+            startTime: .nan, limits: raw.limits, membership: nil,
+            ioReadBytes: raw.io?.readBytes ?? .max, ioWriteBytes: raw.io?.writeBytes ?? .max,
+            ioReadRate: .nan, ioWriteRate: .nan, oldestZombieChildAge: .nan,
             pid: raw.pid, tid: raw.tid ?? 0, ppid: stat.ppid, pgid: stat.pgrp, sid: stat.session,
             ttyNr: stat.ttyNr, threads: stat.numThreads, priority: stat.priority, nice: stat.nice,
             waitStatus: stat.exitCode ?? -1, uid: raw.status?.realUID ?? .max,
+            oomScore: raw.oomScore ?? .min, oomScoreAdj: raw.oomScoreAdj ?? .min,
+            nsPID: raw.status?.nsPID ?? 0, zombieChildren: 0, isNamespaceInit: raw.status?.isNamespaceInit ?? false,
             state: ProcessState(letter: stat.state), isKernelThread: stat.isKernelThread))
     }
 }

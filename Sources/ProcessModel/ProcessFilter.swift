@@ -6,18 +6,40 @@ public struct ProcessFilter: Sendable, Equatable {
     public var uid: UInt32?
     /// Case-insensitive substrings of name or command line; a row matches if any term does.
     public var matcher: ProcessMatcher
+    /// Only processes of this systemd unit (`--unit`): see `inUnit`.
+    public var unit: String?
+    /// Only processes of this container (`--container`): see `inContainer`.
+    public var container: String?
 
-    public init(pids: Set<Int32>? = nil, uid: UInt32? = nil, text: String? = nil) {
+    public init(pids: Set<Int32>? = nil, uid: UInt32? = nil, text: String? = nil, unit: String? = nil, container: String? = nil) {
         self.pids = pids
         self.uid = uid
         self.matcher = ProcessMatcher(filter: text ?? "")
+        self.unit = unit
+        self.container = container
     }
 
-    public var isEmpty: Bool { pids == nil && uid == nil && matcher.isEmpty }
+    public var isEmpty: Bool { pids == nil && uid == nil && matcher.isEmpty && unit == nil && container == nil }
+
+    /// The unit itself (`nginx.service`, or `nginx` for `nginx.service`), or any unit or slice
+    /// the process's cgroup lies under (`user@1000.service`, `system.slice`).
+    public static func inUnit(_ p: ProcessEntry, _ unit: String) -> Bool {
+        guard let m = p.membership, !unit.isEmpty else { return false }
+        if m.unit == unit || m.unit == unit + ".service" { return true }
+        return m.cgroup.split(separator: "/").contains { $0 == unit || $0 == unit + ".service" }
+    }
+
+    /// An id prefix (as `docker ps` shows them, any case) or the container's name.
+    public static func inContainer(_ p: ProcessEntry, _ wanted: String) -> Bool {
+        guard let c = p.container, !wanted.isEmpty else { return false }
+        return c.id.hasPrefix(wanted.lowercased()) || c.id == wanted || c.name == wanted || c.name == "/" + wanted
+    }
 
     public func matches(_ p: ProcessEntry) -> Bool {
         if let pids, !pids.contains(p.pid), !(p.tid.map(pids.contains) ?? false) { return false }
         if let uid, p.uid != uid { return false }
+        if let unit, !Self.inUnit(p, unit) { return false }
+        if let container, !Self.inContainer(p, container) { return false }
         return matcher.matches(p)
     }
 

@@ -1,4 +1,5 @@
-/// Case-insensitive text matched against a process's name and command line: one matcher for
+/// Case-insensitive text matched against a process's name and command line (and its unit and
+/// container: id, name, runtime): one matcher for
 /// `-F`, the screen's filter (F4) and its search (F3), so they always agree on what matches.
 public struct ProcessMatcher: Sendable, Equatable {
     /// Lowercased; a process matches when any term does.
@@ -18,14 +19,16 @@ public struct ProcessMatcher: Sendable, Equatable {
 
     public func matches(_ p: ProcessEntry) -> Bool {
         guard !terms.isEmpty else { return true }
-        return matches(name: p.name, command: p.joinedCmdline)
+        return matches(name: p.name, command: p.joinedCmdline, service: p.membership?.searchText)
     }
 
-    /// The same test on a name and a command line (arguments joined by spaces).
-    public func matches(name: String, command: String?) -> Bool {
+    /// The same test on a name, a command line (arguments joined by spaces) and the text of a
+    /// unit or container.
+    public func matches(name: String, command: String?, service: String? = nil) -> Bool {
         guard !terms.isEmpty else { return true }
         let name = name.lowercased()
         let command = command?.lowercased() ?? ""
-        return terms.contains { name.contains($0) || command.contains($0) }
+        let service = service ?? ""
+        return terms.contains { name.contains($0) || command.contains($0) || (!service.isEmpty && service.contains($0)) }
     }
 }

@@ -30,6 +30,9 @@ import ProcessModel
 ///
 /// `status` (the uid) and `cmdline` are read when a process is new, when its name changed (it
 /// exec'd), and when it ran while on screen (a process may rewrite its command line).
+/// `cgroup` is read when a process is new and when it ran (only a running process is moved to
+/// another cgroup); `io`, `oom_score` and `oom_score_adj` for the rows on screen, and for all
+/// when `readAll` (the sort is by I/O or OOM score).
 final class LiveRefresh {
     /// One per process, beside its entry in `entries` (48 bytes).
     private struct Row {
@@ -214,7 +217,17 @@ final class LiveRefresh {
         if options.files.contains(.cmdline) { raw.cmdline = files.cmdline(reader) }
         // A zombie has no command line any more.
         if stat.state == UInt8(ascii: "Z") { raw.cmdline = [] }
+        if options.files.contains(.cgroup) { raw.cgroup = reader.cgroup(pid) }
+        readOnScreenFiles(&raw, shown: options.shown.contains(tid ?? pid), options)
         return (Row(files: files, ran: ran ?? .unread, tid: tid), build(raw))
+    }
+
+    /// `io` and the OOM score: read for the rows on screen, and for every row when the sort
+    /// needs them (`readAll`); two files a process that nothing off screen shows.
+    private func readOnScreenFiles(_ raw: inout RawProcess, shown: Bool, _ options: SampleOptions) {
+        guard shown || options.readAll else { return }
+        if options.files.contains(.io) { raw.io = reader.io(raw.pid) }
+        if options.files.contains(.oom) { (raw.oomScore, raw.oomScoreAdj) = reader.oom(raw.pid) }
     }
 
     private func update(_ row: inout Row, _ entry: inout ProcessEntry, force: Bool, shown: Bool, _ options: SampleOptions) -> Outcome {
@@ -242,8 +255,15 @@ final class LiveRefresh {
             if options.files.contains(.cmdline) { raw.cmdline = row.files.cmdline(reader) }
         }
         if options.files.contains(.statm), raw.status?.hasMemory != true { raw.statm = row.files.statm(reader) }
+        // A process can be moved to another cgroup (systemd-run --scope, a container's exec),
+        // but only while something runs: read again when it ran, kept otherwise.
+        // (A process of several threads has no schedstat read: its CPU time tells.)
+        let cpuMoved = (ran.map { $0 != row.ran } ?? false) || stat.utime != old.utimeTicks || stat.stime != old.stimeTicks
+        if options.files.contains(.cgroup), cpuMoved || renamed || old.membership == nil { raw.cgroup = reader.cgroup(row.files.pid) }
+        readOnScreenFiles(&raw, shown: shown, options)
         entry = build(raw)
         if !reread { entry.keepCommandLine(of: old) }
+        entry.keepOccasionalFields(of: old)
         if stat.state == UInt8(ascii: "Z") { entry.cmdline = [] }
         row.ran = ran ?? .unread
         return .read

@@ -43,6 +43,8 @@ public final class Sampler {
     /// /proc/stat's btime: start times are computed from it as ps computes them (the lifecycle
     /// monitor, which needs lifetimes of milliseconds, uses the clocks instead).
     private var bootTime: UInt64?
+    /// Shared Membership objects per cgroup, and container names read once.
+    private let cgroups: CgroupTable
 
     /// - Parameter keepFilesOpen: for repeated samples (the screen): keep one file of each
     ///   process open (`schedstat`) and re-read only what can have changed (see LiveRefresh), on
@@ -61,6 +63,10 @@ public final class Sampler {
         pageSizeKB = page > 0 ? UInt64(page) / 1024 : 4
         let ticks = sysconf(Int32(_SC_CLK_TCK))
         clockTicksPerSecond = ticks > 0 ? Double(ticks) : 100
+        let nameReader = reader
+        cgroups = CgroupTable { container in
+            container.runtime == "docker" ? nameReader.dockerName(id: container.id) : nil
+        }
         if keepFilesOpen {
             let budget = max(0, Self.raiseOpenFileLimit() - Self.fdsLeftFree)
             sharedFDs = Int(Double(budget) * min(max(shareFDs, 0), 1))
@@ -107,6 +113,7 @@ public final class Sampler {
             entries.reserveCapacity(raws.count)
             for raw in raws { entries.append(entry(raw)) }
         }
+        ZombieChildren.count(&entries)
         // MemTotal can change (memory hot-plug, a balloon driver): MEM% is worked out each time.
         for i in entries.indices { entries[i].memPercent = memPercent(entries[i].rssKB, of: memTotal) }
         if system.cpus == 0 { system.cpus = 1 }
@@ -123,8 +130,13 @@ public final class Sampler {
     /// Two samples `interval` seconds apart, the second with CPU% filled in. An interval of 0
     /// takes one sample.
     public func sample(_ options: SampleOptions, interval: Double) throws(ProcRootError) -> Snapshot {
-        let first = try sample(options)
-        guard interval > 0 else { return first }
+        guard interval > 0 else { return try sample(options) }
+        // The first sample only gives what the second is compared with: CPU time (stat) and the
+        // I/O counters. Reading status, cmdline, cgroup and the OOM score twice would double the
+        // cost of `--once` for nothing.
+        var baseline = options
+        baseline.files = options.files.intersection(.io)
+        let first = try sample(baseline)
         Clock.sleep(seconds: interval)
         var second = try sample(options)
         second.computeCPU(since: first)
@@ -153,6 +165,7 @@ public final class Sampler {
     public func entry(_ raw: RawProcess) -> ProcessEntry {
         var e = ProcessEntry(raw: raw, pageSizeKB: pageSizeKB)
         if let uid = e.uid { e.user = users.name(of: uid) }
+        if let cgroup = raw.cgroup { e.membership = cgroups.membership(cgroup) }
         if let bootTime { e.startTime = Double(bootTime) + Double(e.startTicks) / clockTicksPerSecond }
         return e
     }

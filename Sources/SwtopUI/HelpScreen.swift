@@ -32,6 +32,7 @@ public enum HelpScreen {
     public static let right: [Section] = [
         ("Arranging", [
             ("F5 t", "tree view on/off"),
+            ("G", "by service: slice, unit, container"),
             ("+ -", "expand / collapse branch"),
             ("= *", "toggle branch / all"),
             ("F6 < > , .", "choose the sort column"),

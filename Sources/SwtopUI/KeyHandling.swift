@@ -107,6 +107,11 @@ extension ViewState {
         case .startFilter: mode = .filter
         case .toggleTree:
             tree.toggle()
+            if tree { byCgroup = false }
+            rebuild()
+        case .toggleServiceView:
+            byCgroup.toggle()
+            if byCgroup { tree = false }
             rebuild()
         case .expandBranch: setBranch(collapsed: false)
         case .collapseBranch: setBranch(collapsed: true)

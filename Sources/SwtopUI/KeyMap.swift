@@ -23,6 +23,8 @@ public enum Action: Equatable, Sendable {
     case startSearch, searchNext
     case startFilter
     case toggleTree
+    /// G: group by slice, unit and container (cgroup), as systemd-cgls.
+    case toggleServiceView
     case expandBranch, collapseBranch, toggleBranch, toggleAllBranches
     case chooseSort
     case sortBy(Column)
@@ -78,6 +80,7 @@ public enum KeyMap {
         case "n": return .searchNext
         case "\\": return .startFilter
         case "t": return .toggleTree
+        case "G": return .toggleServiceView
         case "+": return .expandBranch
         case "-": return .collapseBranch
         case "=": return .toggleBranch

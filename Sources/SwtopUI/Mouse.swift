@@ -39,6 +39,11 @@ extension ScreenRenderer {
     public func listColumns(_ state: ViewState, width: Int) -> ProcessColumns {
         var shown = state.columns
         if state.showUserThreads, !shown.contains(.tid) { shown.insert(.tid, at: (shown.firstIndex(of: .pid) ?? -1) + 1) }
+        // The service view says what each group is.
+        if state.byCgroup {
+            let added = [Column.container, .unit].filter { !shown.contains($0) }
+            shown.insert(contentsOf: added, at: max(0, shown.count - 1))
+        }
         return ProcessColumns(columns: shown, context: state.snapshot.map(Column.Context.init) ?? Column.Context()).fitting(width: width)
     }
 

@@ -164,7 +164,11 @@ public struct ScreenRenderer {
         if state.paused { parts.append("PAUSED") }
         let title = state.sortKey.title
         parts.append("Sort: " + title + (state.inverted ? " (inverted)" : ""))
+        if let advice = state.selectedAdvice { return (advice, .statusError) }
         if state.tree { parts.append("Tree") }
+        if state.byCgroup { parts.append("By service") }
+        if let unit = state.unit { parts.append("Unit: " + DisplayText.escaped(unit)) }
+        if let container = state.container { parts.append("Container: " + DisplayText.escaped(container)) }
         if !state.filterText.isEmpty { parts.append("Filter: " + DisplayText.escaped(state.filterText)) }
         if state.uid != nil { parts.append("User: " + (state.userFilterName ?? state.uid.map(String.init) ?? "")) }
         if let pids = state.pids { parts.append("PIDs: " + pids.sorted().map(String.init).joined(separator: ",")) }

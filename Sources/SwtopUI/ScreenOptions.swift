@@ -24,8 +24,16 @@ public struct ScreenOptions: Sendable {
     public var color = true
     /// Said in the status line at start (a settings line that could not be read).
     public var startMessage: String?
+    /// `--unit` and `--container`.
+    public var unit: String?
+    public var container: String?
+    /// `--group-by cgroup`: start in the service view (G).
+    public var byCgroup: Bool
 
-    public init(pids: Set<Int32>? = nil, uid: UInt32? = nil, filterText: String = "", sortKey: Column = .cpu, tree: Bool = false, showUserThreads: Bool = false, readonly: Bool = false, replaySource: String? = nil, delay: Double = 1.5, grace: Double = 10) {
+    public init(pids: Set<Int32>? = nil, uid: UInt32? = nil, filterText: String = "", sortKey: Column = .cpu, tree: Bool = false, showUserThreads: Bool = false, readonly: Bool = false, replaySource: String? = nil, delay: Double = 1.5, grace: Double = 10, unit: String? = nil, container: String? = nil, byCgroup: Bool = false) {
+        self.unit = unit
+        self.container = container
+        self.byCgroup = byCgroup
         self.pids = pids
         self.uid = uid
         self.filterText = filterText

@@ -41,6 +41,13 @@ public struct ViewState {
     public var sortKey: Column
     public var inverted = false
     public var tree: Bool
+    /// G: grouped by cgroup (slice, unit, container) rather than by parent.
+    public var byCgroup: Bool
+    /// `--unit` and `--container`.
+    public var unit: String?
+    public var container: String?
+    /// How long each zombie has waited, for the "does not reap" mark.
+    var zombieWatch = ZombieWatch()
     public var collapsed: Set<Int32> = []
     public var showUserThreads: Bool
     /// Hidden by default, as in htop (K shows them).
@@ -101,6 +108,9 @@ public struct ViewState {
         filterText = options.filterText
         sortKey = options.sortKey
         tree = options.tree
+        byCgroup = options.byCgroup
+        unit = options.unit
+        container = options.container
         showUserThreads = options.showUserThreads
         readonly = options.readonly
         replaySource = options.replaySource
@@ -120,6 +130,8 @@ public struct ViewState {
     /// so nothing in it counts as new or exited.
     public mutating func update(_ next: Snapshot, now: Double, baseline: Bool = false) {
         self.now = now
+        var next = next
+        zombieWatch.update(&next.processes, now: now)
         if baseline || snapshot == nil {
             firstSeen.removeAll()
             ghosts.removeAll()
@@ -173,7 +185,9 @@ public struct ViewState {
 
     /// The listing the rows come from: the options' filters plus the screen's own.
     public var listing: ProcessListing {
-        ProcessListing(filter: ProcessFilter(pids: pids, uid: uid, text: filterText), sortKey: sortKey, inverted: inverted, tree: tree, collapsed: collapsed)
+        ProcessListing(
+            filter: ProcessFilter(pids: pids, uid: uid, text: filterText, unit: unit, container: container),
+            sortKey: sortKey, inverted: inverted, tree: tree && !byCgroup, collapsed: collapsed, byCgroup: byCgroup)
     }
 
     /// Rebuilds the rows and puts the selection back on its process.
@@ -187,7 +201,7 @@ public struct ViewState {
         }
         if !showKernelThreads { processes.removeAll { $0.isKernelThread } }
         rows = listing.rows(of: processes)
-        branches = TreeBranches.prefixes(rows, collapsed: collapsed)
+        branches = byCgroup ? Self.groupIndents(rows) : TreeBranches.prefixes(rows, collapsed: collapsed)
         // Until the user picks a process, the bar stays on the first row (as in htop), rather
         // than following whichever process happened to be first at start-up.
         let target = followKey ?? (selectionChosen ? selectedKey : nil)
@@ -211,6 +225,28 @@ public struct ViewState {
         // at the top, so a process that rises to the top is seen) and scrolls only as far as
         // needed to keep the selection on screen, as in htop.
         clampScroll()
+    }
+
+    /// The service view's prefixes: two spaces a level of the cgroup below the first (a unit
+    /// under system.slice is indented once), as systemd-cgls indents; then "[main]" before PID 1
+    /// of a container's namespace, "[not reaping]" before a process that holds zombies.
+    static func groupIndents(_ rows: [ProcessListing.Row]) -> [String] {
+        rows.map { row in
+            var prefix = String(repeating: "  ", count: max(0, (row.depth ?? 0) - 1))
+            switch ReapingCheck.judge(row.entry).mark {
+            case .namespaceInit: prefix += "[main] "
+            case .notReaping: prefix += row.entry.isNamespaceInit ? "[main, not reaping] " : "[not reaping] "
+            case .none: break
+            }
+            return prefix
+        }
+    }
+
+    /// What to say about the selected process when it does not reap its zombie children (see
+    /// ReapingCheck); nil otherwise.
+    public var selectedAdvice: String? {
+        guard let row = selectedRow, row.entry.zombieChildren > 0 else { return nil }
+        return ReapingCheck.judge(row.entry).advice.map { String(row.entry.pid) + " (" + DisplayText.escaped(row.entry.name) + "): " + $0 }
     }
 
     /// The row of the nearest ancestor of a process that is listed but not shown (in the tree
@@ -248,9 +284,23 @@ public struct ViewState {
         if scrollTop < end { for row in rows[scrollTop..<end] { shown.insert(row.entry.id) } }
         for key in tagged { shown.insert(key.id) }
         if let followKey { shown.insert(followKey.id) }
-        let readAll = sortKey == .nice || sortKey == .priority
-        return SampleOptions(files: .standard, threads: showUserThreads, shown: shown, readAll: readAll)
+        let readAll = Self.sortsReadingAll.contains(sortKey)
+        // io and the OOM score only when a column on screen or the sort shows them.
+        var shownColumns = Column.defaults + [sortKey]
+        if byCgroup { shownColumns += [.container, .unit] }
+        let files = Self.screenFiles.union(Column.files(for: shownColumns))
+        return SampleOptions(files: files, threads: showUserThreads, shown: shown, readAll: readAll)
     }
+
+    /// What the screen always reads: the cgroup too, for the filter and the service view (see
+    /// LiveRefresh for when). I/O and the OOM score are added when a column shows them.
+    static let screenFiles: ProcessFiles = ProcessFiles.standard.union(.cgroup)
+
+    /// Sorts by a value another process (or time alone) changes, or that is read only for rows
+    /// on screen: every process is read at each refresh.
+    static let sortsReadingAll: Set<Column> = [
+        .nice, .priority, .ioReadRate, .ioWriteRate, .ioRate, .ioReadBytes, .ioWriteBytes, .oomScore, .oomScoreAdj,
+    ]
 
     public var selectedRow: ProcessListing.Row? {
         selectedIndex < rows.count ? rows[selectedIndex] : nil

@@ -18,13 +18,21 @@ struct Once {
         // Only the files the printed columns need (the JSON prints every column).
         var files = Column.files(for: json ? Column.all : Column.defaults)
         if limits { files.insert(.limits) }
+        if options.needsCgroup { files.insert(.cgroup) }
+        // The text filter matches units and containers too.
+        if options.filter != nil { files.insert(.cgroup) }
         let snapshot = try sampler.sample(SampleOptions(files: files, threads: threads), interval: sampler.isLive ? interval : 0)
         let rows = try options.listing().rows(of: snapshot.processes).map { (entry: $0.entry, depth: $0.depth) }
         if json {
             Output.write(SnapshotJSON(snapshot: snapshot, rows: rows, includeLimits: limits).render())
         } else {
             let columns = Int(swtop_terminal_columns(1))
-            let table = PlainTable(snapshot: snapshot, rows: rows, width: columns > 0 ? columns : nil, showTID: threads)
+            var table = PlainTable(snapshot: snapshot, rows: rows, width: columns > 0 ? columns : nil, showTID: threads)
+            // Grouped by cgroup: what each group is, before the command.
+            if options.groupBy != nil {
+                table.columns.insert(contentsOf: [.container, .unit], at: table.columns.count - 1)
+                table.cgroupHeadings = true
+            }
             Output.write(Array(table.render().utf8))
         }
     }

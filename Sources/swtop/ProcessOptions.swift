@@ -19,14 +19,32 @@ struct ProcessOptions: ParsableArguments {
     @Flag(name: [.short, .customLong("tree")], help: "Show the process tree (parents before their children).")
     var tree = false
 
-    @Option(name: [.short, .customLong("sort-key")], help: ArgumentHelp("Sort by KEY, a column: \(Column.sortable.map(\.id).joined(separator: ", ")) (or its title). rss, vsz, mem, cpu and time sort largest first.", valueName: "KEY"))
+    @Option(help: ArgumentHelp("Show only processes of this systemd unit ('nginx' means nginx.service), or of any unit or slice under it (user@1000.service, system.slice).", valueName: "UNIT"))
+    var unit: String?
+
+    @Option(help: ArgumentHelp("Show only processes of this container: a prefix of its id (as docker ps shows it) or its name.", valueName: "ID|NAME"))
+    var container: String?
+
+    @Option(name: .customLong("group-by"), help: ArgumentHelp("Group processes by 'cgroup' (slice, unit, container) instead of listing them by pid or tree, as systemd-cgls; with --json each process gets its depth.", valueName: "cgroup"))
+    var groupBy: String?
+
+    @Option(name: [.short, .customLong("sort-key")], help: ArgumentHelp("Sort by KEY, a column: \(Column.sortable.map(\.id).joined(separator: ", ")) (or its title). rss, vsz, mem, cpu, time, zombie_children, the I/O and the OOM columns sort largest first.", valueName: "KEY"))
     var sortKey: String?
 
     func validate() throws {
         _ = try pidSet()
         _ = try uid()
         _ = try sort()
+        if let groupBy, groupBy != "cgroup" {
+            throw ValidationError("invalid --group-by '\(groupBy)': expected 'cgroup'")
+        }
+        if groupBy != nil, tree { throw ValidationError("--group-by and --tree cannot be used together") }
+        if unit?.isEmpty == true { throw ValidationError("empty --unit") }
+        if container?.isEmpty == true { throw ValidationError("empty --container") }
     }
+
+    /// Whether the listing needs each process's cgroup.
+    var needsCgroup: Bool { unit != nil || container != nil || groupBy != nil }
 
     func pidSet() throws -> Set<Int32>? {
         guard !pids.isEmpty else { return nil }
@@ -58,6 +76,8 @@ struct ProcessOptions: ParsableArguments {
     }
 
     func listing() throws -> ProcessListing {
-        ProcessListing(filter: ProcessFilter(pids: try pidSet(), uid: try uid(), text: filter), sortKey: try sort(), tree: tree)
+        ProcessListing(
+            filter: ProcessFilter(pids: try pidSet(), uid: try uid(), text: filter, unit: unit, container: container),
+            sortKey: try sort(), tree: tree, byCgroup: groupBy != nil)
     }
 }

@@ -54,6 +54,9 @@ struct Screen {
         screenOptions.readonly = readonly
         screenOptions.replaySource = sampler.isLive ? nil : options.procRoot
         screenOptions.grace = grace
+        screenOptions.unit = options.unit
+        screenOptions.container = options.container
+        screenOptions.byCgroup = options.groupBy != nil
         screenOptions.startMessage = config?.report
         let theme: Theme = settings.color ? .color : .monochrome
         let final: ScreenSettings

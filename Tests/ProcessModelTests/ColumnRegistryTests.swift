@@ -17,6 +17,8 @@ import Testing
             "pid", "tid", "ppid", "pgid", "sid", "tty", "uid", "user", "name", "cmdline", "kernel_thread",
             "state", "state_name", "threads", "priority", "nice", "rss_kb", "vsz_kb", "mem_percent",
             "cpu_percent", "cpu_time_s", "start_time",
+            "cgroup", "unit", "container", "ns_pid", "pid_namespace_init", "zombie_children",
+            "io_read_bps", "io_write_bps", "io_read_bytes", "io_write_bytes", "oom_score", "oom_score_adj",
         ])
     }
 

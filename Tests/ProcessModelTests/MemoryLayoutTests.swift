@@ -6,9 +6,12 @@ import Testing
 /// peak RSS. These sizes are what the README's memory figures were measured with.
 @Suite struct MemoryLayoutTests {
     @Test func perProcessSizes() {
-        // 151 bytes of fields with a zombie's wait status: 1 byte free before it grows.
-        #expect(MemoryLayout<ProcessEntry.Fields>.size == 151)
-        #expect(MemoryLayout<ProcessEntry.Fields>.stride == 152)
+        // 147 bytes of fields since the unused last-CPU field went; issue 10 added 65 (the
+        // membership pointer, I/O bytes and rates, the oldest zombie child's age, OOM score and
+        // adjustment, namespace pid, zombie children, namespace init), issue 9 a zombie's wait
+        // status (4).
+        #expect(MemoryLayout<ProcessEntry.Fields>.size == 216)
+        #expect(MemoryLayout<ProcessEntry.Fields>.stride == 216)
         #expect(MemoryLayout<ProcessEntry>.stride == 24)
         #expect(MemoryLayout<ProcessListing.Row>.stride == 40)
         #expect(MemoryLayout<ProcessTree.Row>.stride == 16)

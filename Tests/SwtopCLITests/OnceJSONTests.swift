@@ -55,7 +55,7 @@ func process(_ doc: [String: Any], _ pid: Int) -> [String: Any]? {
 
     @Test func processContract() throws {
         let p = try #require(process(try replayJSON(), 1))
-        #expect(Set(p.keys) == ["pid", "ppid", "pgid", "sid", "tty", "uid", "user", "name", "cmdline", "state", "state_name", "kernel_thread", "threads", "priority", "nice", "rss_kb", "vsz_kb", "mem_percent", "cpu_percent", "cpu_time_s", "start_time"])
+        #expect(Set(p.keys) == ["pid", "ppid", "pgid", "sid", "tty", "uid", "user", "name", "cmdline", "state", "state_name", "kernel_thread", "threads", "priority", "nice", "rss_kb", "vsz_kb", "mem_percent", "cpu_percent", "cpu_time_s", "start_time", "cgroup", "unit", "container", "ns_pid", "pid_namespace_init", "zombie_children", "io_read_bps", "io_write_bps", "io_read_bytes", "io_write_bytes", "oom_score", "oom_score_adj"])
         #expect(p["ppid"] as? Int == 0)
         #expect(p["pgid"] as? Int == 1)
         #expect(p["sid"] as? Int == 1)

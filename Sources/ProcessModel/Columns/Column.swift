@@ -140,6 +140,19 @@ public enum JSONValue: Sendable, Equatable {
     case number(Double, decimals: Int)
     case string(String)
     case strings([String])
+    /// An object, its members in order.
+    case object([JSONMember])
+}
+
+/// One member of a JSON object value.
+public struct JSONMember: Sendable, Equatable {
+    public var name: String
+    public var value: JSONValue
+
+    public init(_ name: String, _ value: JSONValue) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// -1, 0 or 1.

@@ -7,6 +7,8 @@ extension Column {
     public static let all: [Column] = [
         .pid, .tid, .ppid, .pgid, .sid, .tty, .uid, .user, .name, .command, .state, .threads,
         .priority, .nice, .rss, .vsz, .mem, .cpu, .time, .start,
+        .cgroup, .unit, .container, .nsPID, .zombieChildren, .ioReadRate, .ioWriteRate, .ioRate,
+        .ioReadBytes, .ioWriteBytes, .oomScore, .oomScoreAdj,
     ]
 
     /// htop's default columns, for the screen and `--once`'s table.

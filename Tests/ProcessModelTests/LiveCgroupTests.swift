@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ProcFS
+@testable import ProcessModel
+@testable import Sampling
+
+extension LiveSampling {
+    /// The screen reads a process's cgroup when it first sees it and again after it ran, not at
+    /// every refresh (issue 10, point 6): a sleeper moved to another cgroup keeps the row's old
+    /// cgroup until it runs, and shows the new one at the refresh after it ran.
+    @Suite struct LiveCgroupTests {
+        static let hierarchy = "/sys/fs/cgroup/systemd"
+
+        @Test(.enabled(if: isRoot && FileManager.default.isWritableFile(atPath: hierarchy + "/cgroup.procs"), "needs root and a writable name=systemd hierarchy"))
+        func cgroupReadAgainOnlyAfterItRan() throws {
+            let cgroup = Self.hierarchy + "/swtop-live-\(getpid()).service"
+            guard mkdir(cgroup, 0o755) == 0 else { throw TestFailure("mkdir \(cgroup): errno \(errno)") }
+            let children = Children()
+            defer {
+                children.stopAll()
+                _ = waitUntil(10) { rmdir(cgroup) == 0 || errno == ENOENT }
+            }
+            let pid = try children.sleeper(named: "cgroup-sleeper").processIdentifier
+            #expect(waitUntil {
+                fileBytes("/proc/\(pid)/comm") == Array("cgroup-sleeper\n".utf8)
+                    && String(decoding: fileBytes("/proc/\(pid)/wchan") ?? [], as: UTF8.self).contains("nanosleep")
+            })
+            let sampler = try Sampler(keepFilesOpen: true)
+            let options = SampleOptions(files: ProcessFiles.standard.union(.cgroup), shown: [pid])
+            let first = try #require(try sampler.sample(options).processes.first { $0.pid == pid })
+            let before = try #require(first.cgroup)
+            #expect(before != "/swtop-live-\(getpid()).service")
+
+            let schedstat = fileBytes("/proc/\(pid)/schedstat")
+            try String(pid).write(toFile: cgroup + "/cgroup.procs", atomically: false, encoding: .utf8)
+            let kept = try #require(try sampler.sample(options).processes.first { $0.pid == pid })
+            // Moved, but it did not run (its scheduler account is as it was): the row keeps its cgroup.
+            if fileBytes("/proc/\(pid)/schedstat") == schedstat {
+                #expect(kept.cgroup == before)
+            }
+
+            // It runs (stopped and continued), and the next refresh reads its cgroup again.
+            kill(pid, SIGSTOP)
+            #expect(waitUntil { fileBytes("/proc/\(pid)/stat").map { String(decoding: $0, as: UTF8.self).contains(") T ") } ?? false })
+            kill(pid, SIGCONT)
+            #expect(waitUntil { fileBytes("/proc/\(pid)/schedstat") != schedstat })
+            let after = try #require(try sampler.sample(options).processes.first { $0.pid == pid })
+            #expect(after.cgroup == "/swtop-live-\(getpid()).service")
+            #expect(after.unit == "swtop-live-\(getpid()).service")
+        }
+    }
+}
