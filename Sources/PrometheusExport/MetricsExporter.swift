@@ -13,12 +13,16 @@ public struct ExportSettings: Sendable {
     public var perProcess: Bool
     public var top: Int
     public var topBy: TopBy
+    /// Seconds a group must have been seen for before its end is reported (its
+    /// swtop_group_num_procs kept at 0): a one-off command's group just disappears.
+    public var establishedAfter: Double
 
-    public init(groupBy: GroupBy = .automatic, perProcess: Bool = false, top: Int = 10, topBy: TopBy = .cpu) {
+    public init(groupBy: GroupBy = .automatic, perProcess: Bool = false, top: Int = 10, topBy: TopBy = .cpu, establishedAfter: Double = 300) {
         self.groupBy = groupBy
         self.perProcess = perProcess
         self.top = top
         self.topBy = topBy
+        self.establishedAfter = establishedAfter
     }
 }
 
@@ -32,6 +36,10 @@ public final class MetricsExporter {
     public var grouping: Grouping
     private let reader: ProcessReader
     private let cpu = CPUCounters()
+    /// When each group present now was first seen (reading time).
+    private var firstSeen: [String: Double] = [:]
+    /// Groups seen for `establishedAfter`: reported with 0 processes once they have none.
+    private var established: Set<String> = []
 
     public init(root: String = "/proc", settings: ExportSettings) throws(ProcRootError) {
         self.settings = settings
@@ -56,7 +64,19 @@ public final class MetricsExporter {
             figures[group, default: GroupFigures()].add(process)
         }
         let names = figures.keys.sorted()
+        var seen: [String: Double] = [:]
+        for name in names {
+            let first = firstSeen[name] ?? reading.time
+            seen[name] = first
+            if reading.time - first >= settings.establishedAfter { established.insert(name) }
+        }
+        firstSeen = seen
         var out = Exposition()
+
+        out.family("swtop_group_num_procs", .gauge, help: "Processes in the group; 0 for a group that had lived for a while (5 minutes) and has none left, while the exporter runs.")
+        for name in Set(names).union(established).sorted() {
+            out.sample("swtop_group_num_procs", ["group": name], Double(figures[name]?.count ?? 0))
+        }
 
         out.family("swtop_group_processes", .gauge, help: "Processes in the group, by scheduler state (running, sleeping, disk_sleep, zombie, stopped, tracing_stop, idle, ...).")
         for name in names {
@@ -152,6 +172,7 @@ public final class MetricsExporter {
 
 /// One group's sums.
 struct GroupFigures {
+    var count = 0
     var states: [String: Int] = [:]
     var resident: UInt64 = 0
     var virtual: UInt64 = 0
@@ -160,6 +181,7 @@ struct GroupFigures {
     var oldestStart: Double?
 
     mutating func add(_ process: ProcessFigures) {
+        count += 1
         states[Self.label(process.state), default: 0] += 1
         resident &+= process.residentBytes
         virtual &+= process.virtualBytes
