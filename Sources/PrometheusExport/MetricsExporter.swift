@@ -40,6 +40,8 @@ public final class MetricsExporter {
     private var firstSeen: [String: Double] = [:]
     /// Groups seen for `establishedAfter`: reported with 0 processes once they have none.
     private var established: Set<String> = []
+    /// Readings of /proc since the exporter started: one per exposition.
+    public private(set) var readings = 0
 
     public init(root: String = "/proc", settings: ExportSettings) throws(ProcRootError) {
         self.settings = settings
@@ -55,6 +57,7 @@ public final class MetricsExporter {
 
     /// The exposition of one reading (and the CPU counters moved on by it).
     public func exposition(of reading: ProcessReading) -> [UInt8] {
+        readings += 1
         let processes = reading.processes
         let groups = processes.map { grouping.group(of: $0) }
         let used = cpu.update(processes, groups: groups)
@@ -108,6 +111,8 @@ public final class MetricsExporter {
         // swtop_restarts_total{group} (the names the rules in Monitoring/ use).
         if settings.perProcess { writeTop(&out, processes, groups: groups, used: used) }
 
+        out.family("swtop_readings_total", .counter, help: "Readings of /proc since the exporter started, one per exposition (scrapes that arrive together share one).")
+        out.sample("swtop_readings_total", Double(readings))
         out.family("swtop_scrape_processes", .gauge, help: "Processes read from /proc for this exposition.")
         out.sample("swtop_scrape_processes", Double(processes.count))
         out.family("swtop_scrape_duration_seconds", .gauge, help: "Wall time of the /proc reading behind this exposition.")
