@@ -113,8 +113,8 @@ let package = Package(
         // /proc -> Prometheus metrics of process groups: the exposition, built once for stdout,
         // the textfile and the HTTP endpoint.
         .target(name: "PrometheusExport", dependencies: ["ProcFS", "ProcessModel"]),
-        // `swtop export`'s options, shared with swtop-exporter.
-        .target(name: "ExportOptions", dependencies: ["PrometheusExport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // `swtop export`'s options (shared with swtop-exporter) and what it does.
+        .target(name: "ExportOptions", dependencies: ["PrometheusExport", "ProcFS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The HTTP endpoint of `swtop export --listen`.
         .executableTarget(
             name: "swtop-exporter",

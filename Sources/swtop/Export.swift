@@ -1,10 +1,5 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 import ExportOptions
-import ProcFS
-import PrometheusExport
 
 /// `swtop export`: the process groups as Prometheus metrics, on stdout, into a textfile for
 /// node_exporter, or over HTTP (`--listen`, served by swtop-exporter, a separate program so that
@@ -44,40 +39,12 @@ struct Export: ParsableCommand {
 
     func run() throws {
         try Self.reportingFailures {
-            if let listen { try execExporter(listen: listen) }
-            let exporter: MetricsExporter
-            do { exporter = try MetricsExporter(root: procRoot, settings: exportOptions.settings) } catch { throw Failure(String(describing: error)) }
-            guard let textfile else {
-                do { Output.write(try exporter.exposition()) } catch { throw Failure(String(describing: error)) }
-                return
-            }
-            let writer = TextfileWriter(path: textfile)
-            // Each write is due `every` after the previous one was due, so the period does not
-            // drift by the time a reading takes.
-            var due = Clock.monotonic()
-            while true {
-                let bytes: [UInt8]
-                do { bytes = try exporter.exposition() } catch { throw Failure(String(describing: error)) }
-                if let code = writer.write(bytes) { throw Failure("cannot write \(textfile): \(errnoText(code))") }
-                due += every
-                let now = Clock.monotonic()
-                if due < now { due = now }
-                Clock.sleep(seconds: due - now)
+            do {
+                if let listen { try ExportRun.execExporter(listen: listen, procRoot: procRoot, options: exportOptions) }
+                try ExportRun.run(procRoot: procRoot, options: exportOptions, textfile: textfile, every: every)
+            } catch {
+                throw Failure(String(describing: error))
             }
         }
-    }
-
-    /// Replaces this process with swtop-exporter from swtop's own directory.
-    private func execExporter(listen: String) throws -> Never {
-        var exe = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink("/proc/self/exe", &exe, exe.count - 1)
-        guard n > 0 else { throw Failure("cannot find swtop's own path (/proc/self/exe): \(errnoText(errno))") }
-        let own = String(decoding: exe[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let path = String(own[..<(own.lastIndex(of: "/") ?? own.startIndex)]) + "/swtop-exporter"
-        let arguments = [path, "--listen", listen, "--proc-root", procRoot] + exportOptions.arguments
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-        argv.append(nil)
-        execv(path, argv)
-        throw Failure("cannot run \(path): \(errnoText(errno))")
     }
 }
