@@ -90,18 +90,17 @@ wait "${scrapers[@]}"
 s1=$(ticks "$swtop_pid"); a1=$(ticks "$anchor_pid")
 
 report() {
-  local name=$1 used=$2 pid=$3
+  local name=$1 used=$2 pid=$3 label=$4
   local count; count=$(cat "$scratch/$name.count")
   local wall; wall=$(sort -n "$scratch/$name.times" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
   local hwm; hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
-  printf '%-28s %8d %12.4f %12.3f %10.1f\n' "$name" "$count" "$(awk -v t="$used" -v c="$count" 'BEGIN { print t / 100 / c }')" "$wall" "$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')"
+  printf '%-28s %8d %12.4f %12.3f %10.1f\n' "$label" "$count" "$(awk -v t="$used" -v c="$count" 'BEGIN { print t / 100 / c }')" "$wall" "$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')"
 }
 echo "scraped every second for ${SECS}s; load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-28s %8s %12s %12s %10s\n' exporter scrapes "CPU-s/scrape" "median wall s" "peak RSS MB"
-report swtop $((s1 - s0)) "$swtop_pid"
-report prometheus-process-exporter $((a1 - a0)) "$anchor_pid"
-cp "$scratch/swtop.count" "$scratch/sc"; cp "$scratch/anchor.count" "$scratch/ac"
-awk -v st="$((s1 - s0))" -v sc="$(cat "$scratch/sc")" -v at="$((a1 - a0))" -v ac="$(cat "$scratch/ac")" \
+report swtop $((s1 - s0)) "$swtop_pid" swtop-exporter
+report anchor $((a1 - a0)) "$anchor_pid" prometheus-process-exporter
+awk -v st="$((s1 - s0))" -v sc="$(cat "$scratch/swtop.count")" -v at="$((a1 - a0))" -v ac="$(cat "$scratch/anchor.count")" \
   -v sh="$(awk '/VmHWM/ { print $2 }' "/proc/$swtop_pid/status")" -v ah="$(awk '/VmHWM/ { print $2 }' "/proc/$anchor_pid/status")" \
   'BEGIN {
     cpu = (st / sc) / (at / ac); rss = sh / ah

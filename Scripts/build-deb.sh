@@ -11,6 +11,11 @@ lock=()
 [ -e /tmp/swtop-build.lock ] && lock=(flock /tmp/swtop-build.lock)
 
 if [ -z "${SWTOP_DEB_SKIP_BUILD:-}" ]; then
+  # SwiftPM may take a binary linked with other flags (a build without --static-swift-stdlib)
+  # for up to date: removed, they are linked again (nothing is compiled again).
+  # So may its cached build description (.build/release.yaml, written by a release build
+  # without the flag): it is made again.
+  rm -f .build/release/swtop .build/release/swtop-exporter .build/release.yaml
   "${lock[@]}" swift build -c release --static-swift-stdlib --product swtop
   "${lock[@]}" swift build -c release --static-swift-stdlib --product swtop-exporter
 fi
@@ -19,7 +24,9 @@ for b in swtop swtop-exporter; do [ -x "$bin/$b" ] || { echo "build-deb: no $bin
 
 # The man pages: the plugin builds the package (debug, as swift test does: nothing to build
 # again after the tests) and runs each executable's --experimental-dump-help.
-"${lock[@]}" swift package --allow-writing-to-package-directory generate-manual >/dev/null
+# --configuration debug: the plugin's default, release, would build over the release binaries
+# without --static-swift-stdlib.
+"${lock[@]}" swift package --allow-writing-to-package-directory generate-manual --configuration debug >/dev/null
 manuals=.build/plugins/GenerateManual/outputs
 man_swtop=$(find "$manuals" -name swtop.1 | head -n 1)
 man_exporter=$(find "$manuals" -name swtop-exporter.1 | head -n 1)
@@ -51,14 +58,23 @@ install -D -m 0644 Packaging/swtop-exporter.service "$pkg/lib/systemd/system/swt
 install -D -m 0644 Packaging/swtop-exporter.default "$pkg/etc/default/swtop-exporter"
 install -D -m 0644 README.md "$pkg/usr/share/doc/swtop/README.md"
 
+dynamic=$(readelf -d "$pkg/usr/bin/swtop" "$pkg/usr/bin/swtop-exporter")
 # The packages of the shared libraries the binaries load (glibc, ncurses; libstdc++ where the
 # release link could not make it static).
 depends=$(
-  for lib in $(readelf -d "$pkg/usr/bin/swtop" "$pkg/usr/bin/swtop-exporter" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort -u); do
+  for lib in $(echo "$dynamic" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort -u); do
     path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
-    [ -n "$path" ] && dpkg -S "$(readlink -f "$path")" 2>/dev/null | cut -d: -f1 | head -n 1
+    [ -n "$path" ] || continue
+    # Debian's merged /usr: the package may own the path by /lib or by /usr/lib.
+    { dpkg -S "$path" 2>/dev/null || dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "/usr$path" 2>/dev/null || true; } | cut -d: -f1 | head -n 1
   done | sort -u | paste -sd, | sed 's/,/, /g'
 )
+# Only glibc and ncurses are expected: a libswift*.so here means the Swift runtime was not
+# linked statically.
+if echo "$dynamic" | grep 'Shared library: \[libswift' >/dev/null; then
+  echo "build-deb: the binaries load the Swift runtime as shared libraries (build with --static-swift-stdlib)" >&2
+  exit 1
+fi
 glibc=$(dpkg-query -W -f='${Version}' libc6 | sed 's/-.*//')
 depends=$(echo "$depends" | sed "s/\blibc6\b/libc6 (>= $glibc)/")
 
