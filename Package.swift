@@ -96,12 +96,15 @@ let package = Package(
         // The engine that reads snapshots: one-shot (two threads) and live (kept files).
         .target(name: "Sampling", dependencies: ["ProcFS", "ProcessModel"]),
         // What --once and the commands print: JSON, the plain table, the limits table.
-        .target(name: "OutputFormats", dependencies: ["ProcFS", "ProcessModel"]),
+        .target(name: "OutputFormats", dependencies: ["ProcFS", "ProcessModel", "Lifecycle"]),
         // Linux calls Swift cannot reach from Glibc (ioctl, pidfd, prlimit); a header only.
         .systemLibrary(name: "CLinux"),
         // Acting on a process: pidfd signals, graceful stop, renice, rlimits. The only code that
         // signals or changes a process.
         .target(name: "ProcessControl", dependencies: ["ProcFS", "CLinux"]),
+        // What happens to processes: how each ended (exit code, signal, core, OOM kill), zombies,
+        // orphans, crash loops; from the proc connector, pidfds and zombies' stat.
+        .target(name: "Lifecycle", dependencies: ["ProcFS", "ProcessModel", "ProcessControl", "CLinux"]),
         // ncursesw, the C library: module map and shim header only.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         // The interactive screen: view state, key map and layout in plain Swift rendering into a
@@ -131,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "swtop",
             dependencies: [
-                "ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "CLinux", "SwtopUI",
+                "ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "CLinux", "SwtopUI", "Lifecycle",
                 "PrometheusExport", "ExportOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -143,6 +146,7 @@ let package = Package(
         .testTarget(name: "ProcessModelTests", dependencies: ["ProcessModel", "ProcFS", "Sampling", "OutputFormats", "TestSupport"]),
         // A child with known signal behaviour, for the process-control tests.
         .executableTarget(name: "swtop-testee", dependencies: ["StartupMemory"], path: "Tests/Testee"),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "ProcFS"]),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "ProcFS", "TestSupport"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),
         .testTarget(name: "StartupMemoryTests", dependencies: ["StartupMemory", "TestSupport"]),

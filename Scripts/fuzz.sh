@@ -30,9 +30,9 @@ mkdir -p "$out/logs" "$out/artifacts"
 declare -A entry=(
     [stat]=FuzzStat [statm]=FuzzStatm [status]=FuzzStatus [cmdline]=FuzzCmdline [limits]=FuzzLimits
     [schedstat]=FuzzSchedstat [system-stat]=FuzzSystemStat [meminfo]=FuzzMeminfo [loadavg]=FuzzLoadavg
-    [uptime]=FuzzUptime
+    [uptime]=FuzzUptime [lifecycle]=FuzzLifecycle [config]=FuzzConfig
 )
-all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime"
+all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config"
 targets=${FUZZ_TARGETS:-$all}
 for t in $targets; do
     [[ -n ${entry[$t]:-} ]] || { echo "unknown target: $t (known: $all)" >&2; exit 2; }
@@ -43,7 +43,11 @@ parsers=(ByteScanner ProcStat ProcStatm ProcStatus ProcCmdline ProcLimits ProcSc
     SystemStat Meminfo LoadAverage)
 sources=()
 for p in "${parsers[@]}"; do sources+=("Sources/ProcFS/$p.swift"); done
+# The lifecycle monitor's parsers of what the kernel reports (pure too).
+for p in ConnectorMessage OOMLine MemoryCgroup; do sources+=("Sources/Lifecycle/$p.swift"); done
 sources+=(Fuzz/Sink.swift)
+# The settings file's parser is pure Swift too, in SwtopUI.
+config_sources=(Sources/SwtopUI/Config/ConfigFile.swift Fuzz/Sink.swift)
 
 # Copies the files that match find's arguments into the corpus, one name per path.
 seed() {
@@ -60,6 +64,19 @@ seed_target() {
     stat | statm | status | cmdline | limits) seed "$corpus" -path "*/[0-9]*/$t" ;;
     system-stat) seed "$corpus" -mindepth 2 -maxdepth 2 -name stat ;;
     meminfo | loadavg | uptime) seed "$corpus" -mindepth 2 -maxdepth 2 -name "$t" ;;
+    lifecycle)
+        # A proc connector exit datagram, kernel log lines, cgroup files of each shape.
+        printf '\x4c\x00\x00\x00\x03\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x07\x00\x00\x00\x00\x00\x00\x00\x28\x00\x00\x00\x00\x00\x00\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x92\x10\x00\x00\x92\x10\x00\x00\x00\x07\x00\x00\x11\x00\x00\x00\x64\x00\x00\x00\x64\x00\x00\x00' >"$corpus/exit"
+        printf 'Memory cgroup out of memory: Killed process 4242 (python3) total-vm:1kB\n' >"$corpus/killed"
+        printf 'oom-kill:constraint=CONSTRAINT_MEMCG,task=python3,pid=4242,uid=0\n' >"$corpus/oom-kill"
+        printf '12:memory:/t\n9:name=systemd:/system.slice/x.service\n0::/system.slice/x.service\n' >"$corpus/hybrid"
+        printf '0::/user.slice/user-1000.slice/session-3.scope\n' >"$corpus/v2"
+        ;;
+    config)
+        # What swtop writes, and a file a person edited.
+        printf '# swtop settings\ncolumns=pid,user,cpu,command\nsort_key=cpu\nsort_inverted=0\ntree_view=1\nhide_kernel_threads=1\nhide_userland_threads=0\nhighlight_changes=1\nhighlight_seconds=3\ndelay=15\ncolor=1\n' >"$corpus/saved"
+        printf '# mine\r\n  delay = 5\r\n\ncolumns=rss, pid\ncolour=1\nbad line\ntree_view=yes' >"$corpus/edited"
+        ;;
     schedstat)
         # No recorded schedstat in the fixtures: the three shapes the kernel writes.
         printf '123456789 2345678 42\n' >"$corpus/running"
@@ -72,13 +89,14 @@ seed_target() {
 # Build (skipped when the binary is newer than every source it is made of).
 for t in $targets; do
     bin=$out/$t
-    if [[ -x $bin && -z $(find "${sources[@]}" "Fuzz/${entry[$t]}.swift" -newer "$bin") ]]; then
+    if [[ $t == config ]]; then srcs=("${config_sources[@]}"); else srcs=("${sources[@]}"); fi
+    if [[ -x $bin && -z $(find "${srcs[@]}" "Fuzz/${entry[$t]}.swift" -newer "$bin") ]]; then
         continue
     fi
     echo "building $t" >&2
     flock /tmp/swtop-build.lock swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
         -swift-version 6 -use-ld=lld -module-name ProcFSFuzz \
-        "${sources[@]}" "Fuzz/${entry[$t]}.swift" -o "$bin"
+        "${srcs[@]}" "Fuzz/${entry[$t]}.swift" -o "$bin"
 done
 
 corpora=$(mktemp -d "${TMPDIR:-/tmp}/swtop-fuzz.XXXXXX")

@@ -5,10 +5,73 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
+#include <string.h>
 #include <unistd.h>
+
+#include <linux/cn_proc.h>
+#include <linux/connector.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
+
+/// A socket subscribed to the kernel's proc connector (fork, exec, exit of every task), non-
+/// blocking, with a receive buffer of `buffer_bytes` where root may force one; -errno on failure.
+/// Needs CAP_NET_ADMIN; in a non-initial PID or user namespace the kernel ignores the
+/// subscription without an error, which the caller must detect.
+static inline int swtop_proc_connector_open(int buffer_bytes) {
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_CONNECTOR);
+    if (fd < 0) return -errno;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer_bytes, sizeof buffer_bytes) != 0)
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
+    struct sockaddr_nl address = {0};
+    address.nl_family = AF_NETLINK;
+    address.nl_groups = CN_IDX_PROC;
+    address.nl_pid = 0;
+    if (bind(fd, (struct sockaddr *)&address, sizeof address) != 0) {
+        int code = errno;
+        close(fd);
+        return -code;
+    }
+    struct {
+        struct nlmsghdr header;
+        struct cn_msg message;
+        enum proc_cn_mcast_op op;
+    } __attribute__((packed)) request;
+    memset(&request, 0, sizeof request);
+    request.header.nlmsg_len = sizeof request;
+    request.header.nlmsg_type = NLMSG_DONE;
+    request.header.nlmsg_pid = (unsigned)getpid();
+    request.message.id.idx = CN_IDX_PROC;
+    request.message.id.val = CN_VAL_PROC;
+    request.message.len = sizeof(enum proc_cn_mcast_op);
+    request.op = PROC_CN_MCAST_LISTEN;
+    if (send(fd, &request, sizeof request, 0) != (ssize_t)sizeof request) {
+        int code = errno;
+        close(fd);
+        return -code;
+    }
+    return fd;
+}
+
+/// struct pidfd_info of Linux 6.16 (72 bytes; 6.15's is the first 64), which Debian 12's headers
+/// lack. The kernel fills what it knows of the fields asked for in `mask`.
+struct swtop_pidfd_info {
+    unsigned long long mask;
+    unsigned long long cgroupid;
+    unsigned int pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+    int exit_code;
+    unsigned int coredump_mask;
+    unsigned int spare;
+};
+
+/// PIDFD_GET_INFO = _IOWR(0xFF, 11, struct pidfd_info): 0 with `info` filled, or -errno.
+/// ENOTTY or EINVAL: a kernel before 6.15.
+static inline int swtop_pidfd_get_info(int pidfd, struct swtop_pidfd_info *info) {
+    return ioctl(pidfd, _IOWR(0xFF, 11, struct swtop_pidfd_info), info) == 0 ? 0 : -errno;
+}
 
 // The same numbers on every architecture (the unified syscall table).
 #ifndef SYS_pidfd_send_signal

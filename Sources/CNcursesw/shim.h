@@ -32,4 +32,26 @@ static inline int swtop_can_address_cursor(void) {
     return cup != NULL && cup != (char *)-1;
 }
 
+// The mouse events swtop asks for: left button and wheel, never REPORT_MOUSE_POSITION (motion
+// would flood getch). Wheel up is button 4 pressed, wheel down button 5 (mouse version 2).
+static inline mmask_t swtop_mouse_events(void) {
+    mmask_t m = BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+    m |= BUTTON5_PRESSED;
+#endif
+    return m;
+}
+
+// 1: a click (left button released or clicked), 2: wheel up, 3: wheel down, 0: anything else.
+static inline int swtop_mouse_kind(mmask_t b) {
+    if (b & (BUTTON1_RELEASED | BUTTON1_CLICKED)) return 1;
+    if (b & BUTTON4_PRESSED) return 2;
+#ifdef BUTTON5_PRESSED
+    if (b & BUTTON5_PRESSED) return 3;
+#endif
+    return 0;
+}
+
+static inline int swtop_key_mouse(void) { return KEY_MOUSE; }
+
 #endif

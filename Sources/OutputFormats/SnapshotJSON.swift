@@ -1,3 +1,4 @@
+import Lifecycle
 import ProcFS
 import ProcessModel
 
@@ -82,6 +83,8 @@ public struct SnapshotJSON {
                 w.value(value)
             }
         }
+        // How a zombie ended, from its wait status ("unknown" where it cannot be read).
+        if p.state == .zombie { EventJSON.writeOutcome(&w, Outcome.ofZombie(p)) }
         if let depth { w.field("depth", depth) }
         if includeLimits { writeLimits(&w, p) }
         w.endObject()

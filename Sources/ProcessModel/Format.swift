@@ -120,4 +120,13 @@ extension Format {
         }
         return String(Int(local.tm_year) + 1900)
     }
+
+    /// A time of day in local time, "12:03:04".
+    public static func clock(_ epochSeconds: Double) -> String {
+        guard epochSeconds.isFinite, abs(epochSeconds) < 1e15 else { return "--:--:--" }
+        var t = time_t(epochSeconds.rounded(.down))
+        var local = tm()
+        guard localtime_r(&t, &local) != nil else { return "--:--:--" }
+        return pad(Int(local.tm_hour), 2) + ":" + pad(Int(local.tm_min), 2) + ":" + pad(Int(local.tm_sec), 2)
+    }
 }

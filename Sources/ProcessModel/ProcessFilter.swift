@@ -21,6 +21,13 @@ public struct ProcessFilter: Sendable, Equatable {
         return matcher.matches(p)
     }
 
+    /// The same test on what is kept of a process after it ended.
+    public func matches(pid: Int32, uid: UInt32?, name: String, command: String?) -> Bool {
+        if let pids, !pids.contains(pid) { return false }
+        if let uid = self.uid, uid != uid { return false }
+        return matcher.matches(name: name, command: command)
+    }
+
     public func apply(_ processes: [ProcessEntry]) -> [ProcessEntry] {
         isEmpty ? processes : processes.filter(matches)
     }

@@ -18,8 +18,14 @@ public struct ProcessMatcher: Sendable, Equatable {
 
     public func matches(_ p: ProcessEntry) -> Bool {
         guard !terms.isEmpty else { return true }
-        let name = p.name.lowercased()
-        let command = p.joinedCmdline?.lowercased() ?? ""
+        return matches(name: p.name, command: p.joinedCmdline)
+    }
+
+    /// The same test on a name and a command line (arguments joined by spaces).
+    public func matches(name: String, command: String?) -> Bool {
+        guard !terms.isEmpty else { return true }
+        let name = name.lowercased()
+        let command = command?.lowercased() ?? ""
         return terms.contains { name.contains($0) || command.contains($0) }
     }
 }

@@ -40,13 +40,18 @@ public final class Sampler {
     private var live: LiveRefresh?
     /// With `live`, on the live /proc: lists only what can be new (see PIDListing).
     private var listing: PIDListing?
-    private var bootTime: UInt64?
+    /// Seconds since the epoch at boot: to the microsecond on the live /proc (the clocks' difference;
+    /// /proc/stat's btime is cut to the second, which would make a process 10 ms old look a
+    /// second old), btime for a recorded tree.
+    private var bootTime: Double?
 
     /// - Parameter keepFilesOpen: for repeated samples (the screen): keep one file of each
     ///   process open (`schedstat`) and re-read only what can have changed (see LiveRefresh), on
     ///   one thread. Raises the soft RLIMIT_NOFILE to the hard limit for the kept files; processes
     ///   beyond it are read the same lazy way, by path.
-    public init(root: String = "/proc", keepFilesOpen: Bool = false) throws(ProcRootError) {
+    /// - Parameter shareFDs: with `keepFilesOpen`, leave this share of the fd budget (0 to 1) to
+    ///   the lifecycle monitor's pidfds (`sharedFDs`).
+    public init(root: String = "/proc", keepFilesOpen: Bool = false, shareFDs: Double = 0) throws(ProcRootError) {
         reader = try ProcReader(root: root)
         // Any directory can be opened: a proc tree (live or recorded) has the system's stat.
         if case .failure = reader.read("stat") {
@@ -58,11 +63,15 @@ public final class Sampler {
         let ticks = sysconf(Int32(_SC_CLK_TCK))
         clockTicksPerSecond = ticks > 0 ? Double(ticks) : 100
         if keepFilesOpen {
-            let budget = Self.raiseOpenFileLimit() - Self.fdsLeftFree
-            live = LiveRefresh(reader: reader, fdBudget: max(0, budget)) { [unowned self] raw in self.entry(raw) }
+            let budget = max(0, Self.raiseOpenFileLimit() - Self.fdsLeftFree)
+            sharedFDs = Int(Double(budget) * min(max(shareFDs, 0), 1))
+            live = LiveRefresh(reader: reader, fdBudget: budget - sharedFDs) { [unowned self] raw in self.entry(raw) }
             if isLive { listing = PIDListing(reader: reader) }
         }
     }
+
+    /// The fds left to others (see `shareFDs`).
+    public private(set) var sharedFDs = 0
 
     /// The pids whose `stat` and `statm` the last live refresh read (the rest were kept); empty
     /// for a one-shot sampler.
@@ -86,7 +95,7 @@ public final class Sampler {
             load = reader.loadAverage()
         }
         var system = readSystem(load: load)
-        bootTime = system.cpuTimes?.bootTime
+        bootTime = isLive ? Clock.now() - Clock.sinceBoot() : system.cpuTimes?.bootTime.map { Double($0) }
         let memTotal = system.memory?.memTotal ?? 0
 
         var entries: [ProcessEntry]
@@ -140,10 +149,12 @@ public final class Sampler {
         return Int(min(limit.rlim_cur, 1 << 20))
     }
 
-    private func entry(_ raw: RawProcess) -> ProcessEntry {
+    /// An entry of a process read outside a sample (the lifecycle monitor reads new processes as
+    /// the kernel reports them), named and timed as a sample's are.
+    public func entry(_ raw: RawProcess) -> ProcessEntry {
         var e = ProcessEntry(raw: raw, pageSizeKB: pageSizeKB)
         if let uid = e.uid { e.user = users.name(of: uid) }
-        if let bootTime { e.startTime = Double(bootTime) + Double(e.startTicks) / clockTicksPerSecond }
+        if let bootTime { e.startTime = bootTime + Double(e.startTicks) / clockTicksPerSecond }
         return e
     }
 

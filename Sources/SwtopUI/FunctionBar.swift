@@ -19,7 +19,7 @@ public struct FunctionBar: Sendable {
         case .list:
             let control = !state.readonly
             return FunctionBar(items: [
-                ("F1", "Help"), ("F2", ""), ("F3", "Search"), ("F4", "Filter"), ("F5", state.tree ? "List" : "Tree"),
+                ("F1", "Help"), ("F2", "Setup"), ("F3", "Search"), ("F4", "Filter"), ("F5", state.tree ? "List" : "Tree"),
                 ("F6", "SortBy"), ("F7", control ? "Nice -" : ""), ("F8", control ? "Nice +" : ""),
                 ("F9", control ? "Kill" : ""), ("F10", "Quit"),
             ])
@@ -36,20 +36,38 @@ public struct FunctionBar: Sendable {
             return FunctionBar(items: [("Enter", "Change"), ("Esc", "Back")])
         case .help:
             return FunctionBar(items: [("Any key", "Back")])
+        case .setup(let setup):
+            let columns = setup.panel == .columns
+            return FunctionBar(items: [
+                ("Space", "Toggle"), ("F7", columns ? "MoveUp" : ""), ("F8", columns ? "MoveDn" : ""), ("Tab", "Panel"), ("F10", "Done"),
+            ])
         }
+    }
+
+    /// Where each item is drawn: its key's name and the columns of its key and label.
+    func spans() -> [(key: String, keyText: String, label: String, start: Int, end: Int)] {
+        var out: [(key: String, keyText: String, label: String, start: Int, end: Int)] = []
+        var x = 0
+        for item in items {
+            // "F1Help" as htop; a named key gets a space: "Esc Done".
+            let isFunctionKey = item.key.hasPrefix("F") && item.key.count <= 3
+            let keyText = isFunctionKey ? item.key : item.key + " "
+            // Six columns as htop; a named key's label of six or more gets two spaces before the next key.
+            let room = isFunctionKey || item.label.count < 6 ? 6 : item.label.count + 2
+            let label = item.label + String(repeating: " ", count: max(0, room - item.label.count))
+            let end = x + CellWidth.of(keyText) + CellWidth.of(label)
+            out.append((item.key, keyText, label, x, end))
+            x = end
+        }
+        return out
     }
 
     public func draw(into grid: inout ScreenGrid, y: Int) {
         grid.fill(y: y, role: .functionLabel)
         var x = 0
-        for item in items {
-            // "F1Help" as htop; a named key gets a space: "Esc Done".
-            let isFunctionKey = item.key.hasPrefix("F") && item.key.count <= 3
-            x = grid.put(isFunctionKey ? item.key : item.key + " ", x: x, y: y, role: .functionKey)
-            // Six columns as htop; a named key's label of six or more gets two spaces before the next key.
-            let room = isFunctionKey || item.label.count < 6 ? 6 : item.label.count + 2
-            let label = item.label + String(repeating: " ", count: max(0, room - item.label.count))
-            x = grid.put(label, x: x, y: y, role: .functionLabel)
+        for item in spans() {
+            x = grid.put(item.keyText, x: x, y: y, role: .functionKey)
+            x = grid.put(item.label, x: x, y: y, role: .functionLabel)
         }
         if let prompt {
             x = grid.put(" ", x: x, y: y, role: .functionLabel)

@@ -10,6 +10,7 @@ public enum HelpScreen {
             ("PgUp PgDn", "move a page"),
             ("Home End", "first / last process"),
             ("Left Right", "scroll the command line"),
+            ("Mouse", "click: select, sort; wheel"),
         ]),
         ("Finding", [
             ("F3 /", "search as you type"),
@@ -37,6 +38,7 @@ public enum HelpScreen {
             ("I", "invert the sort order"),
         ]),
         ("Screen", [
+            ("F2", "setup: columns, options"),
             ("Z", "pause / resume refreshing"),
             ("Ctrl-L", "redraw"),
             ("F10 q", "quit"),

@@ -24,6 +24,7 @@ extension ViewState {
         case .picker(let picker): return handlePickerKey(key, picker)
         case .prompt(let prompt): return handlePromptKey(key, prompt)
         case .limits: return handleLimitsKey(key)
+        case .setup(let setup): return handleSetupKey(key, setup)
         case .list: return apply(KeyMap.action(for: key))
         }
     }
@@ -96,6 +97,7 @@ extension ViewState {
         case .scrollLeft: scrollLeft = max(0, scrollLeft - 8)
         case .scrollRight: scrollLeft = min(scrollLeft + 8, 4096)
         case .help: mode = .help
+        case .setup: openSetup()
         case .startSearch:
             searchText = ""
             searchFailed = false
@@ -110,8 +112,8 @@ extension ViewState {
         case .toggleBranch: setBranch(collapsed: nil)
         case .toggleAllBranches: toggleAllBranches()
         case .chooseSort:
-            let current = Self.sortColumns.firstIndex { $0 == sortKey } ?? 0
-            mode = .picker(Picker(kind: .sort, title: "Sort by", items: Self.sortColumns.map(\.title), selected: current))
+            let current = sortColumns.firstIndex { $0 == sortKey } ?? 0
+            mode = .picker(Picker(kind: .sort, title: "Sort by", items: sortColumns.map(\.title), selected: current))
         case .sortBy(let key):
             sortKey = key
             inverted = false

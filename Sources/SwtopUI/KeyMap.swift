@@ -9,6 +9,8 @@ public enum Key: Equatable, Hashable, Sendable {
     /// Ctrl plus a letter, lowercase ("l" for Ctrl-L).
     case control(Unicode.Scalar)
     case resize
+    /// A click or the wheel (Mouse.swift).
+    case mouse(MouseEvent)
 }
 
 /// What a key asks for. Input handling only maps keys to actions; ViewState applies them and
@@ -16,6 +18,8 @@ public enum Key: Equatable, Hashable, Sendable {
 public enum Action: Equatable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, home, end, scrollLeft, scrollRight
     case help
+    /// F2: columns and display options (SetupScreen).
+    case setup
     case startSearch, searchNext
     case startFilter
     case toggleTree
@@ -49,6 +53,7 @@ public enum KeyMap {
         case .right: return .scrollRight
         case .control("l"): return .redraw
         case .function(1): return .help
+        case .function(2): return .setup
         case .function(3): return .startSearch
         case .function(4): return .startFilter
         case .function(5): return .toggleTree

@@ -45,7 +45,7 @@ extension ViewState {
         guard p.selected >= 0, p.selected < p.items.count else { return }
         switch p.kind {
         case .sort:
-            let columns = Self.sortColumns
+            let columns = sortColumns
             guard p.selected < columns.count else { return }
             sortKey = columns[p.selected]
             inverted = false
@@ -65,7 +65,10 @@ extension ViewState {
 
 
     /// Columns offered by F6, in order: the columns on screen, as in htop, then the others.
-    public static let sortColumns: [Column] = Column.defaults + Column.sortable.filter { !Column.defaults.contains($0) }
+    public var sortColumns: [Column] {
+        let shown = columns.filter { $0.sort != nil }
+        return shown + Column.sortable.filter { !shown.contains($0) }
+    }
 
     func userPicker() -> Picker {
         var byName: [String: UInt32] = [:]

@@ -33,6 +33,11 @@ public struct ProcessColumns: Sendable {
             if fixedWidth(kept) + commandRoom <= width { break }
             kept.removeAll { $0 == drop }
         }
+        // Columns added in F2 beyond htop's go next, the rightmost first (htop's own stay as
+        // they were: a narrow terminal keeps CPU% and a short command).
+        while fixedWidth(kept) + commandRoom > width, let i = kept.lastIndex(where: { !Column.defaults.contains($0) && $0 != .tid }) {
+            kept.remove(at: i)
+        }
         return ProcessColumns(columns: kept, context: context)
     }
 

@@ -49,6 +49,8 @@ public struct ScreenRenderer {
         let layout = layout(state, width: width, height: height)
         if state.mode == .help {
             HelpScreen.draw(into: &grid, top: 0, bottom: layout.statusRow, readonly: state.readonly)
+        } else if case .setup(let setup) = state.mode {
+            setup.draw(state, into: &grid, top: 0, bottom: layout.statusRow)
         } else {
             if let header = header(state) { header.draw(into: &grid, y: 0, maxHeight: layout.headerHeight) }
             if let view = state.limitsView, Self.showsLimits(state.mode) {
@@ -65,9 +67,7 @@ public struct ScreenRenderer {
 
     func drawList(_ state: ViewState, layout: ScreenLayout, into grid: inout ScreenGrid) {
         // The thread view adds TID after PID, as `--once --threads` does.
-        var shown = Column.defaults
-        if state.showUserThreads { shown.insert(.tid, at: 1) }
-        let columns = ProcessColumns(columns: shown, context: state.snapshot.map(Column.Context.init) ?? Column.Context()).fitting(width: grid.width)
+        let columns = listColumns(state, width: grid.width)
         columns.drawTitles(into: &grid, y: layout.titleRow, sortKey: state.sortKey)
         let rows = state.rows
         guard layout.listHeight > 0 else { return }
@@ -148,6 +148,7 @@ public struct ScreenRenderer {
     /// A message when there is one; otherwise what the screen is showing.
     public static func statusText(_ state: ViewState) -> (text: String, role: Role) {
         if let message = state.message { return (message.text, message.isError ? .statusError : .statusMessage) }
+        if case .setup = state.mode { return (SetupScreen.hint, .status) }
         if let view = state.limitsView, showsLimits(state.mode) {
             return ("Limits of " + view.target.label + ": Enter changes the selected one  Esc back", .status)
         }

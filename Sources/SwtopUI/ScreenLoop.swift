@@ -23,7 +23,8 @@ public struct ScreenLoop {
         self.userName = userName
     }
 
-    public func run(sampler: Sampler) throws(ScreenError) {
+    /// Returns the settings as the screen has them at quit (F2, sort, tree), for the settings file.
+    public func run(sampler: Sampler) throws(ScreenError) -> ScreenSettings {
         var state = ViewState(options)
         state.setUserFilterName(userName)
         let replay = options.replaySource != nil
@@ -48,11 +49,18 @@ public struct ScreenLoop {
             throw ScreenError(error.description)
         }
         state.update(previous, now: Clock.monotonic(), baseline: true)
+        if let text = options.startMessage {
+            state.say(text, error: true)
+            // Long enough to be read: it is said once.
+            state.message?.until = Clock.monotonic() + 15
+        }
 
-        let renderer = ScreenRenderer(theme: theme)
+        var renderer = ScreenRenderer(theme: theme)
+        var colorShown = state.color
+        var delay: Double { Double(state.delayTenths) / 10 }
         let actions = ProcessActions(grace: options.grace)
         // The first CPU% needs a second sample: take it soon rather than a full delay later.
-        var nextSample = replay ? Double.infinity : Clock.monotonic() + min(options.delay, 1.0)
+        var nextSample = replay ? Double.infinity : Clock.monotonic() + min(delay, 1.0)
         var clear = true
         var startedUp = false
         while true {
@@ -75,8 +83,22 @@ public struct ScreenLoop {
             if actions.isBusy { wait = min(wait, 0.2) }
             wait = min(max(wait, 0), 1.0)
             if let key = terminal.readKey(timeoutMs: Int((wait * 1000).rounded(.up))) {
-                let effects = state.handle(key)
-                if effects.contains(.quit) { return }
+                let delayBefore = state.delayTenths
+                let effects: Effects
+                if case .mouse(let event) = key {
+                    effects = state.handle(event, on: renderer.target(at: event.x, event.y, in: state, width: width, height: height))
+                } else {
+                    effects = state.handle(key)
+                }
+                if effects.contains(.quit) { return state.settings }
+                if state.color != colorShown {
+                    colorShown = state.color
+                    renderer.theme = colorShown ? .color : .monochrome
+                    terminal.apply(theme: renderer.theme)
+                    clear = true
+                }
+                // A shorter delay takes effect now, not after the old one.
+                if state.delayTenths != delayBefore, !replay { nextSample = min(nextSample, Clock.monotonic() + delay) }
                 for request in state.takeRequests() { actions.perform(request, on: &state) }
                 if effects.contains(.redraw) { clear = true }
                 if effects.contains(.resample), !replay {
@@ -88,7 +110,7 @@ public struct ScreenLoop {
                     // Other rows than before: nothing in it is new or exited, and CPU% waits
                     // for the next sample, taken soon.
                     state.update(previous, now: Clock.monotonic(), baseline: true)
-                    nextSample = Clock.monotonic() + min(options.delay, 0.5)
+                    nextSample = Clock.monotonic() + min(delay, 0.5)
                 }
             }
             let t = Clock.monotonic()
@@ -104,7 +126,7 @@ public struct ScreenLoop {
                 next.computeCPU(since: previous)
                 previous = next
                 state.update(next, now: Clock.monotonic())
-                nextSample = t + options.delay
+                nextSample = t + delay
                 // The limits view is read again with every refresh.
                 if let view = state.limitsView { actions.perform(.readLimits(view.target), on: &state) }
             }

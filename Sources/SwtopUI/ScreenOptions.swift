@@ -15,6 +15,15 @@ public struct ScreenOptions: Sendable {
     public var delay: Double
     /// The graceful stop's seconds between SIGTERM and SIGKILL.
     public var grace: Double
+    /// The rest of what F2 sets (the settings file's or the defaults).
+    public var columns: [Column] = Column.defaults
+    public var inverted = false
+    public var showKernelThreads = false
+    public var highlightChanges = true
+    public var highlightSeconds = 3
+    public var color = true
+    /// Said in the status line at start (a settings line that could not be read).
+    public var startMessage: String?
 
     public init(pids: Set<Int32>? = nil, uid: UInt32? = nil, filterText: String = "", sortKey: Column = .cpu, tree: Bool = false, showUserThreads: Bool = false, readonly: Bool = false, replaySource: String? = nil, delay: Double = 1.5, grace: Double = 10) {
         self.pids = pids
@@ -27,5 +36,16 @@ public struct ScreenOptions: Sendable {
         self.replaySource = replaySource
         self.delay = delay
         self.grace = grace
+    }
+
+    /// The options with `settings` in place of the defaults.
+    public init(settings: ScreenSettings) {
+        self.init(sortKey: settings.sortKey, tree: settings.tree, showUserThreads: !settings.hideUserlandThreads, delay: Double(settings.delayTenths) / 10)
+        columns = settings.columns
+        inverted = settings.inverted
+        showKernelThreads = !settings.hideKernelThreads
+        highlightChanges = settings.highlightChanges
+        highlightSeconds = settings.highlightSeconds
+        color = settings.color
     }
 }

@@ -42,10 +42,26 @@ public final class Terminal {
         curs_set(0)
         set_escdelay(25)
         attributes = Array(repeating: swtop_a_normal(), count: Role.allCases.count)
+        // Clicks and the wheel, as htop: no motion reports, and no click-resolution delay
+        // (a press and its release come as two events; a click is acted on at release).
+        mousemask(swtop_mouse_events(), nil)
+        mouseinterval(0)
+        apply(theme: theme)
+    }
+
+    private var colorsStarted = false
+    private var defaultColors = false
+
+    /// Sets the attribute of every role for a theme (F2 turns colours on and off while running).
+    public func apply(theme: Theme) {
         let colors = !theme.isMonochrome && has_colors()
         if colors {
-            start_color()
-            let defaults = use_default_colors() == OK
+            if !colorsStarted {
+                start_color()
+                defaultColors = use_default_colors() == OK
+                colorsStarted = true
+            }
+            let defaults = defaultColors
             let many = swtop_colors() >= 16
             for role in Role.allCases {
                 let style = theme.style(role)
@@ -157,6 +173,13 @@ public final class Terminal {
         case KEY_DC: return .delete
         case KEY_ENTER: return .enter
         case KEY_RESIZE: return .resize
+        case swtop_key_mouse():
+            var event = MEVENT()
+            guard getmouse(&event) == OK, event.x >= 0, event.y >= 0 else { return nil }
+            let kinds: [MouseEvent.Kind?] = [nil, .click, .wheelUp, .wheelDown]
+            let k = Int(swtop_mouse_kind(event.bstate))
+            guard k < kinds.count, let kind = kinds[k] else { return nil }
+            return .mouse(MouseEvent(kind, x: Int(event.x), y: Int(event.y)))
         default:
             for n in 1...12 where code == swtop_key_f(Int32(n)) { return .function(n) }
             return nil

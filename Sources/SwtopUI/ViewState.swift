@@ -15,6 +15,8 @@ public struct ViewState {
         case prompt(Prompt)
         /// L: `limitsView` of one process.
         case limits
+        /// F2: columns and display options.
+        case setup(SetupScreen)
     }
 
     public struct Message: Equatable, Sendable {
@@ -57,6 +59,14 @@ public struct ViewState {
     public var listHeight = 20
     /// How long new processes stay highlighted and exited ones stay on screen.
     public var highlightSeconds = 3.0
+    /// Off: no highlight, and an exited process leaves the list at once.
+    public var highlightChanges = true
+    /// The process list's columns, in order (F2).
+    public var columns: [Column] = Column.defaults
+    /// Tenths of a second between refreshes (F2 changes it while the screen runs).
+    public var delayTenths = 15
+    /// Colours on, or the monochrome theme (F2; -C and NO_COLOR start with it off).
+    public var color = true
     /// How long a status message stays.
     public var messageSeconds = 4.0
     /// Seconds between SIGTERM and SIGKILL of the signal menu's graceful stop.
@@ -89,6 +99,13 @@ public struct ViewState {
         readonly = options.readonly
         replaySource = options.replaySource
         grace = options.grace
+        columns = options.columns
+        inverted = options.inverted
+        showKernelThreads = options.showKernelThreads
+        highlightChanges = options.highlightChanges
+        highlightSeconds = Double(options.highlightSeconds)
+        delayTenths = max(1, Int((options.delay * 10).rounded()))
+        color = options.color
     }
 
     // MARK: - Data
@@ -136,14 +153,14 @@ public struct ViewState {
     @discardableResult
     mutating func expire() -> Bool {
         let before = ghosts.count
-        let limit = highlightSeconds
+        let limit = highlightChanges ? highlightSeconds : 0
         let t = now
         ghosts = ghosts.filter { t - $0.value.exitedAt < limit }
         firstSeen = firstSeen.filter { t - $0.value < limit }
         return ghosts.count != before
     }
 
-    public func isNew(_ key: ProcessKey) -> Bool { firstSeen[key].map { now - $0 < highlightSeconds } ?? false }
+    public func isNew(_ key: ProcessKey) -> Bool { highlightChanges && (firstSeen[key].map { now - $0 < highlightSeconds } ?? false) }
     public func hasExited(_ key: ProcessKey) -> Bool { ghosts[key] != nil }
     public func isTagged(_ key: ProcessKey) -> Bool { tagged.contains(key) }
 

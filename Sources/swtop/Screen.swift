@@ -8,27 +8,63 @@ import SwtopUI
 /// `swtop` without --once: the interactive screen.
 struct Screen {
     var options: ProcessOptions
-    var delayTenths: Int
+    /// nil: the settings file's delay.
+    var delayTenths: Int?
     var noColor: Bool
     var readonly: Bool
     var threads: Bool
     var grace: Double
+    var noConfig: Bool
 
     func run() throws {
         // A ProcRootError becomes its one line on stderr in Swtop.reportingFailures.
         let sampler = try Sampler(root: options.procRoot, keepFilesOpen: true)
-        let screenOptions = ScreenOptions(
-            pids: try options.pidSet(), uid: try options.uid(), filterText: options.filter ?? "",
-            sortKey: try options.sort() ?? .cpu, tree: options.tree, showUserThreads: threads,
-            readonly: readonly, replaySource: sampler.isLive ? nil : options.procRoot,
-            delay: Double(delayTenths) / 10, grace: grace)
+        let config = noConfig ? nil : ConfigStore.defaultPath().map { LoadedConfig(store: ConfigStore(path: $0)) }
+        let fileSettings = config?.settings ?? ScreenSettings()
+        // The command line wins for this run; quitting saves the file's value for what it set.
+        var settings = fileSettings
+        var overridden: ScreenSettings.Overrides = []
+        if let key = try options.sort() {
+            settings.sortKey = key
+            settings.inverted = false
+            overridden.insert(.sort)
+        }
+        if options.tree {
+            settings.tree = true
+            overridden.insert(.tree)
+        }
+        if let delayTenths {
+            settings.delayTenths = delayTenths
+            overridden.insert(.delay)
+        }
+        if threads {
+            settings.hideUserlandThreads = false
+            overridden.insert(.threads)
+        }
         // https://no-color.org: set and not empty.
         let noColorEnv = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
-        let theme: Theme = noColor || noColorEnv ? .monochrome : .color
+        if noColor || noColorEnv {
+            settings.color = false
+            overridden.insert(.color)
+        }
+        var screenOptions = ScreenOptions(settings: settings)
+        screenOptions.pids = try options.pidSet()
+        screenOptions.uid = try options.uid()
+        screenOptions.filterText = options.filter ?? ""
+        screenOptions.readonly = readonly
+        screenOptions.replaySource = sampler.isLive ? nil : options.procRoot
+        screenOptions.grace = grace
+        screenOptions.startMessage = config?.report
+        let theme: Theme = settings.color ? .color : .monochrome
+        let final: ScreenSettings
         do {
-            try ScreenLoop(options: screenOptions, theme: theme, userName: options.user).run(sampler: sampler)
+            final = try ScreenLoop(options: screenOptions, theme: theme, userName: options.user).run(sampler: sampler)
         } catch {
             throw Failure(error.description)
+        }
+        // After the screen ended: a message now reaches the shell, not a screen about to be erased.
+        if let config, let problem = config.save(ScreenSettings.saved(final: final, file: fileSettings, commandLine: settings, overridden: overridden)) {
+            Output.error(problem)
         }
     }
 }

@@ -14,7 +14,7 @@ struct Swtop: ParsableCommand {
             Without --once, swtop starts the interactive screen. With --once it prints one \
             snapshot and exits: a plain table, or the "swtop/1" JSON document with --json.
             """,
-        subcommands: [Record.self, Stop.self, SignalCommand.self, ReniceCommand.self, LimitsCommand.self, Export.self]
+        subcommands: [Events.self, Record.self, Stop.self, SignalCommand.self, ReniceCommand.self, LimitsCommand.self, Export.self]
     )
 
     @OptionGroup var options: ProcessOptions
@@ -35,13 +35,16 @@ struct Swtop: ParsableCommand {
     var interval: Double = 0.5
 
     @Option(name: [.short, .customLong("delay")], help: ArgumentHelp("The screen's refresh delay in tenths of a second, as in htop.", valueName: "TENTHS"))
-    var delay: Int = 15
+    var delay: Int?
 
     @Flag(name: [.customShort("C"), .customLong("no-color")], help: "Use no colours on the screen (also when NO_COLOR is set).")
     var noColor = false
 
     @Flag(help: "Do not allow processes to be changed from the screen.")
     var readonly = false
+
+    @Flag(name: .customLong("no-config"), help: "Neither read nor write the settings file ($XDG_CONFIG_HOME/swtop/swtoprc).")
+    var noConfig = false
 
     // Not --grace: `swtop stop` has a --grace of its own, and ArgumentParser gives a parent's
     // option the value when both have the name (`swtop stop PID --grace 1` would get 10 s).
@@ -57,7 +60,7 @@ struct Swtop: ParsableCommand {
     }
 
     func validate() throws {
-        guard (1...36_000).contains(delay) else {
+        if let delay, !(1...36_000).contains(delay) {
             throw ValidationError("invalid --delay '\(delay)': expected tenths of a second from 1 to 36000")
         }
         guard interval.isFinite, interval >= 0, interval <= 3600 else {
@@ -75,7 +78,7 @@ struct Swtop: ParsableCommand {
         }
         try Self.reportingFailures {
             guard once else {
-                try Screen(options: options, delayTenths: delay, noColor: noColor, readonly: readonly, threads: threads, grace: screenGrace).run()
+                try Screen(options: options, delayTenths: delay, noColor: noColor, readonly: readonly, threads: threads, grace: screenGrace, noConfig: noConfig).run()
                 return
             }
             try Once(options: options, json: json, limits: limits, threads: threads, interval: interval).run()

@@ -5,7 +5,7 @@ import Testing
 /// Serialized: the machine has two cores, and each test runs a refreshing screen.
 @Suite(.serialized, .enabled(if: !tmuxMissing, "tmux is not installed: the screen tests need it"))
 struct ScreenTests {
-    static let functionBar = "F1Help  F2      F3SearchF4FilterF5Tree  F6SortByF7Nice -F8Nice +F9Kill  F10Quit"
+    static let functionBar = "F1Help  F2Setup F3SearchF4FilterF5Tree  F6SortByF7Nice -F8Nice +F9Kill  F10Quit"
     static let titles = "    PID USER      PRI  NI   VIRT    RES S  THR  CPU%  MEM%     TIME+ Command"
 
     @Test func startUpShowsHeaderListAndFunctionBar() throws {
@@ -240,7 +240,7 @@ struct ScreenTests {
     @Test func readOnlyRefusesProcessControlInTheStatusLine() throws {
         let ro = try ScreenSession(arguments: "--readonly")
         let screen = try ro.waitFor("the screen") { $0.functionBar.hasPrefix("F1Help") }
-        #expect(screen.functionBar == "F1Help  F2      F3SearchF4FilterF5Tree  F6SortByF7      F8      F9      F10Quit")
+        #expect(screen.functionBar == "F1Help  F2Setup F3SearchF4FilterF5Tree  F6SortByF7      F8      F9      F10Quit")
         try ro.send("F9")
         try ro.waitFor("the read-only message") { $0.statusLine == "Kill: swtop is read-only (--readonly)" }
         try ro.send("F7")

@@ -113,21 +113,31 @@ final class ScreenSession {
     let name = "swtop"
     var binary: String { swtopBinary }
 
-    init(arguments: String = "", width: Int = 120, height: Int = 40, environment: String = "") throws {
+    /// XDG_CONFIG_HOME of the swtop under test: a fresh directory unless the test names one, so
+    /// no test reads or writes the user's settings file, nor another test's.
+    let configHome: String
+    private let ownsConfigHome: Bool
+
+    init(arguments: String = "", width: Int = 120, height: Int = 40, environment: String = "", configHome: String? = nil) throws {
         guard let tmuxPath else { throw HarnessError("tmux is not installed") }
         guard FileManager.default.isExecutableFile(atPath: swtopBinary) else {
             throw HarnessError("\(swtopBinary) is missing: run `swift build` first")
         }
         socket = "swtop-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        ownsConfigHome = configHome == nil
+        self.configHome = try configHome ?? makeScratchDirectory()
         let script = """
-            unset NO_COLOR; printf 'before-swtop\\n'; \(environment) \(swtopBinary) \(arguments); \
+            unset NO_COLOR; export XDG_CONFIG_HOME='\(self.configHome)'; printf 'before-swtop\\n'; \(environment) \(swtopBinary) \(arguments); \
             echo "swtop-exit=$?"; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; \
             echo; sleep 600
             """
         try run(tmuxPath, ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), script], output: false)
     }
 
-    deinit { _ = try? run(tmuxPath ?? "/usr/bin/tmux", ["-L", socket, "kill-server"], output: false) }
+    deinit {
+        _ = try? run(tmuxPath ?? "/usr/bin/tmux", ["-L", socket, "kill-server"], output: false)
+        if ownsConfigHome { removeScratchDirectory(configHome) }
+    }
 
     func tmux(_ arguments: [String]) throws -> String {
         try run(tmuxPath ?? "/usr/bin/tmux", ["-L", socket] + arguments)
@@ -193,6 +203,20 @@ final class ScreenSession {
         guard let shell = Int32(panePID) else { return nil }
         return childPIDs(of: shell).first
     }
+}
+
+/// A new empty directory under /tmp.
+func makeScratchDirectory() throws -> String {
+    var template = Array("/tmp/swtop-screen-test-XXXXXX".utf8CString)
+    guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { throw HarnessError("mkdtemp failed") }
+    return String(cString: made)
+}
+
+/// Removes a scratch directory, made writable first (a test may have made it read-only).
+func removeScratchDirectory(_ path: String) {
+    guard path.hasPrefix("/tmp/swtop-") else { return }
+    _ = try? run("/bin/chmod", ["-R", "u+rwx", path], output: false)
+    try? FileManager.default.removeItem(atPath: path)
 }
 
 struct HarnessError: Error, CustomStringConvertible {

@@ -35,7 +35,7 @@ import Testing
         #expect(grid.text[6] == "      1 root       20   0 10000K  2048K S    1   0.5   0.1   0:03.12 /sbin/init")
         #expect(grid.text[7] == "     42 alice      20   0 10000K  2048K S    1   0.0   0.0   0:00.00 sleep 1000")
         #expect(grid.text[22] == "Sort: PID  Shown: 3")
-        #expect(grid.text[23] == "F1Help  F2      F3SearchF4FilterF5Tree  F6SortByF7Nice -F8Nice +F9Kill  F10Quit")
+        #expect(grid.text[23] == "F1Help  F2Setup F3SearchF4FilterF5Tree  F6SortByF7Nice -F8Nice +F9Kill  F10Quit")
         // The disk-sleep count is highlighted because it is not zero.
         let line = grid.line(1)
         let i = try #require(line.lastIndex(of: "1"))
@@ -54,7 +54,7 @@ import Testing
             "",
             "",
             "Sort: PID  Shown: 3",
-            "F1Help  F2      F3SearchF4FilterF5Tree",
+            "F1Help  F2Setup F3SearchF4FilterF5Tree",
         ])
     }
 

@@ -1,0 +1,79 @@
+/// Something that happened to a process, as `swtop events` streams it and the screen lists it.
+public struct LifecycleEvent: Sendable {
+    public enum Kind: Sendable {
+        /// It ended.
+        case exit(ExitRecord)
+        /// It has ended and its parent has not reaped it for `unreaped` seconds. `outcome` is
+        /// from its wait status (unknown where it cannot be read).
+        case zombie(outcome: Outcome, parentName: String?, unreaped: Double)
+        /// Its parent exited; the kernel gave it to `process.ppid` (1 or a subreaper).
+        case orphan(formerParent: Int32, formerParentName: String?)
+        /// The same command, restarted by the same parent, ended abnormally `restarts` times
+        /// within `window` seconds. `process` is the latest run.
+        case crashLoop(CrashLoop)
+    }
+
+    /// Seconds since the epoch.
+    public var time: Double
+    /// The process it is about (for an exit: the one that ended).
+    public var process: ProcessFacts
+    public var kind: Kind
+
+    public init(time: Double, process: ProcessFacts, kind: Kind) {
+        self.time = time
+        self.process = process
+        self.kind = kind
+    }
+
+    /// The JSON name of the kind: exit, zombie, orphan, crash_loop.
+    public var name: String {
+        switch kind {
+        case .exit: return "exit"
+        case .zombie: return "zombie"
+        case .orphan: return "orphan"
+        case .crashLoop: return "crash_loop"
+        }
+    }
+
+    /// One line in words, without time and process: "killed by SIGKILL after 3.2 s (OOM kill)",
+    /// "zombie of 1234 python3 for 2m 10s", "orphaned: 1234 exited",
+    /// "crash loop: 5 restarts in 60 s, last exited 1".
+    public var words: String {
+        switch kind {
+        case .exit(let record):
+            var text = record.outcome == .oomKilled ? "killed by SIGKILL" : record.outcome.words
+            if let lifetime = record.lifetime { text += " after " + Self.duration(lifetime) }
+            if record.outcome == .oomKilled { text += " (OOM kill)" }
+            if let stop = record.stoppedBySwtop {
+                text += stop == .graceful ? " (stopped by swtop: exited after SIGTERM)" : " (stopped by swtop: needed SIGKILL)"
+            }
+            return text
+        case .zombie(let outcome, let parentName, let unreaped):
+            var text = "zombie of \(process.ppid)"
+            if let parentName { text += " " + parentName }
+            text += " for " + Self.duration(unreaped)
+            if outcome != .unknown { text += " (" + outcome.words + ")" }
+            return text
+        case .orphan(let former, let formerName):
+            return "orphaned: \(former)\(formerName.map { " " + $0 } ?? "") exited, now a child of \(process.ppid)"
+        case .crashLoop(let loop):
+            return "crash loop: \(loop.restarts) restarts in \(Int(loop.window)) s, last \(loop.lastOutcome.words)"
+        }
+    }
+
+    /// "0.004 s", "3.2 s", "2m 10s", "3h 5m", "2d 4h".
+    public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "?" }
+        if seconds < 1 { return "\(Int((seconds * 1000).rounded())) ms" }
+        if seconds < 60 { return fixed1(seconds) + " s" }
+        let s = Int(seconds)
+        if s < 3600 { return "\(s / 60)m \(s % 60)s" }
+        if s < 86400 { return "\(s / 3600)h \(s % 3600 / 60)m" }
+        return "\(s / 86400)d \(s % 86400 / 3600)h"
+    }
+
+    static func fixed1(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}

@@ -1,0 +1,90 @@
+import Lifecycle
+import ProcessModel
+
+/// One event of `swtop events --json` as a JSON Lines object (schema "swtop-event/1"; the
+/// README lists every field).
+public enum EventJSON {
+    public static let schema = "swtop-event/1"
+
+    public static func render(_ event: LifecycleEvent) -> [UInt8] {
+        var w = JSONWriter(capacity: 512)
+        let p = event.process
+        w.beginObject()
+        w.field("schema", schema)
+        w.field("time", Format.rfc3339(event.time, fractionDigits: 3))
+        w.field("event", event.name)
+        w.field("pid", p.pid)
+        w.field("name", p.name)
+        w.key("cmdline")
+        w.beginArray()
+        for arg in p.cmdline { w.string(arg) }
+        w.endArray()
+        w.field("ppid", p.ppid)
+        w.field("uid", p.uid)
+        w.field("user", p.user)
+        switch event.kind {
+        case .exit(let record):
+            writeOutcome(&w, record.outcome)
+            w.field("start_time", p.startTime.map { Format.rfc3339($0, fractionDigits: 3) })
+            w.field("lifetime_s", record.lifetime, decimals: 3)
+            w.field("source", record.source.rawValue)
+            w.field("parent_name", record.parentName)
+            w.field("stopped_by_swtop", record.stoppedBySwtop?.rawValue)
+        case .zombie(let outcome, let parentName, let unreaped):
+            writeOutcome(&w, outcome)
+            w.field("parent_name", parentName)
+            w.field("unreaped_s", unreaped, decimals: 3)
+        case .orphan(let former, let formerName):
+            w.field("former_ppid", former)
+            w.field("former_parent_name", formerName)
+        case .crashLoop(let loop):
+            w.field("restarts", loop.restarts)
+            w.field("window_s", loop.window, decimals: 0)
+            w.field("last_outcome", loop.lastOutcome.name)
+            w.field("last_exit_code", loop.lastOutcome.exitCode)
+            w.field("last_signal", loop.lastOutcome.signalName)
+            w.key("pids")
+            w.beginArray()
+            for pid in loop.pids { w.number(pid) }
+            w.endArray()
+        }
+        w.endObject()
+        return w.bytes + [UInt8(ascii: "\n")]
+    }
+
+    /// `outcome`, `exit_code` (for `exited`, else null) and `signal` (for the three signal
+    /// outcomes, else null).
+    public static func writeOutcome(_ w: inout JSONWriter, _ outcome: Outcome) {
+        w.field("outcome", outcome.name)
+        w.field("exit_code", outcome.exitCode)
+        w.field("signal", outcome.signalName)
+    }
+
+    /// The first line: which sources are in use, and why a missing one is missing.
+    public static func header(sources: [String], notes: [String]) -> [UInt8] {
+        var w = JSONWriter(capacity: 256)
+        w.beginObject()
+        w.field("schema", schema)
+        w.field("event", "start")
+        w.key("sources")
+        w.beginArray()
+        for s in sources { w.string(s) }
+        w.endArray()
+        w.key("notes")
+        w.beginArray()
+        for n in notes { w.string(n) }
+        w.endArray()
+        w.endObject()
+        return w.bytes + [UInt8(ascii: "\n")]
+    }
+}
+
+/// One event of `swtop events` as a line in words:
+/// `12:03:04 4242 worker: killed by SIGKILL after 3.2 s (OOM kill)`.
+public enum EventLine {
+    public static func render(_ event: LifecycleEvent) -> String {
+        let p = event.process
+        let name = p.name.isEmpty ? "?" : DisplayText.escaped(p.name)
+        return "\(Format.clock(event.time)) \(p.pid) \(name): \(DisplayText.escaped(event.words))"
+    }
+}

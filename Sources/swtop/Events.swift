@@ -1,0 +1,135 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import Lifecycle
+import OutputFormats
+import ProcFS
+import ProcessModel
+import Sampling
+
+/// `swtop events [--json] [--for SECONDS]`: what happens to processes, as it happens.
+struct Events: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Stream what happens to processes: exits (code, signal, core dump, OOM kill), zombies, orphans, crash loops.",
+        discussion: """
+            One line per event until interrupted (Ctrl-C exits 0) or for --for SECONDS; with \
+            --json, JSON Lines (schema "swtop-event/1", see the README), flushed as they happen. \
+            The first line says which sources are in use: as root the kernel's proc connector \
+            reports every exit, even of a process that lived a millisecond; without root, exits \
+            are seen through pidfds (Linux 6.15+) and zombies, for processes that lived through a \
+            refresh. -p, -u and -F filter as elsewhere.
+            """)
+
+    @ParentCommand var swtop: Swtop
+
+    @Flag(help: "Print JSON Lines, one object per event.")
+    var json = false
+
+    @Option(name: .customLong("for"), help: ArgumentHelp("Stop after this many seconds (exit status 0).", valueName: "SECONDS"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("Report a zombie once its parent has left it unreaped this long.", valueName: "SECONDS"))
+    var zombieAfter: Double = 5
+
+    @Option(help: ArgumentHelp("Seconds between reads of /proc (for new processes, zombies and orphans; without root also for exits).", valueName: "SECONDS"))
+    var refresh: Double = 1
+
+    func validate() throws {
+        try swtop.requireLiveProcesses("events")
+        if let duration, !(duration.isFinite && duration > 0 && duration <= 31_536_000) {
+            throw ValidationError("invalid --for '\(duration)': expected seconds, more than 0")
+        }
+        guard zombieAfter.isFinite, zombieAfter >= 0, zombieAfter <= 86_400 else {
+            throw ValidationError("invalid --zombie-after '\(zombieAfter)': expected seconds from 0 to 86400")
+        }
+        guard refresh.isFinite, refresh >= 0.1, refresh <= 3600 else {
+            throw ValidationError("invalid --refresh '\(refresh)': expected seconds from 0.1 to 3600")
+        }
+    }
+
+    func run() throws {
+        try Self.reportingFailures {
+            let options = swtop.options
+            let filter = ProcessFilter(pids: try options.pidSet(), uid: try options.uid(), text: options.filter)
+            // Without the proc connector, exits are seen through a pidfd per process: half the
+            // fds for them.
+            let sampler = try Sampler(root: options.procRoot, keepFilesOpen: true, shareFDs: LifecycleMonitor.connectorUsable ? 0 : 0.5)
+            let sample = SampleOptions(files: [.status, .cmdline])
+            // Subscribed before the first reading, so no exit falls between the two.
+            let monitor = LifecycleMonitor(
+                reader: sampler.reader, options: LifecycleMonitor.Options(zombieAfter: zombieAfter, pidfdBudget: sampler.sharedFDs),
+                build: sampler.entry)
+            let first = try sampler.sample(sample)
+            let asJSON = json || swtop.json
+            if asJSON {
+                Output.write(EventJSON.header(sources: monitor.sources, notes: monitor.notes))
+            } else {
+                Output.line("swtop events: watching with " + monitor.sources.joined(separator: ", ")
+                    + monitor.notes.map { "; " + $0 }.joined())
+            }
+            _ = monitor.update(with: first)
+            Interrupt.install()
+
+            let start = Clock.monotonic()
+            var lastScan = start
+            var lostReported = 0
+            while !Interrupt.received, Output.stdoutError == nil {
+                let now = Clock.monotonic()
+                if let duration, now - start >= duration { break }
+                var wake = lastScan + refresh
+                if let duration { wake = min(wake, start + duration) }
+                Self.wait(for: monitor.pollFDs, seconds: wake - now)
+                var events = monitor.pollSources()
+                let after = Clock.monotonic()
+                // With the proc connector every exit is reported as it happens: /proc is read
+                // again only when exits may have left zombies or orphans, and now and then.
+                if after - lastScan >= refresh, !monitor.isEventDriven || monitor.wantsSnapshot || after - lastScan >= 30 {
+                    events += monitor.update(with: try sampler.sample(sample))
+                    lastScan = after
+                }
+                if monitor.lostEvents > lostReported {
+                    let lost = monitor.lostEvents - lostReported
+                    lostReported = monitor.lostEvents
+                    Output.error("\(lost) events lost: the proc connector's buffer overflowed")
+                }
+                for event in events where Self.matches(event, filter) {
+                    Output.write(asJSON ? EventJSON.render(event) : Array((EventLine.render(event) + "\n").utf8))
+                }
+            }
+        }
+    }
+
+    static func matches(_ event: LifecycleEvent, _ filter: ProcessFilter) -> Bool {
+        let p = event.process
+        return filter.isEmpty || filter.matches(pid: p.pid, uid: p.uid, name: p.name, command: p.cmdline.joined(separator: " "))
+    }
+
+    /// Waits until one of `fds` is readable, `seconds` pass, or a signal arrives.
+    static func wait(for fds: [Int32], seconds: Double) {
+        var polls = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        let ms = Int32(max(0, min(seconds, 3600)) * 1000)
+        _ = polls.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), ms) }
+    }
+}
+
+/// Ctrl-C (and SIGTERM, SIGHUP) end `swtop events` with status 0, after the line being written.
+enum Interrupt {
+    nonisolated(unsafe) static var received = false
+
+    static func install() {
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { _ in Interrupt.received = true }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0  // no SA_RESTART: poll returns at once
+            sigaction(signal, &action, nil)
+        }
+        // A parent may have started swtop with them blocked; they must still end it.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+    }
+}
