@@ -115,7 +115,7 @@ let package = Package(
         .target(name: "StartupMemory"),
         // /proc -> Prometheus metrics of process groups: the exposition, built once for stdout,
         // the textfile and the HTTP endpoint.
-        .target(name: "PrometheusExport", dependencies: ["ProcFS", "ProcessModel"]),
+        .target(name: "PrometheusExport", dependencies: ["ProcFS", "ProcessModel", "Sampling", "Lifecycle"]),
         // `swtop export`'s options (shared with swtop-exporter) and what it does.
         .target(name: "ExportOptions", dependencies: ["PrometheusExport", "ProcFS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The HTTP endpoint of `swtop export --listen`.

@@ -16,7 +16,10 @@ public enum ExportRun {
     /// One exposition on stdout, or with `textfile` the file rewritten every `every` seconds.
     public static func run(procRoot: String, options: ExportOptions, textfile: String?, every: Double) throws(ExportFailure) {
         let exporter: MetricsExporter
-        do { exporter = try MetricsExporter(root: procRoot, settings: options.settings) } catch { throw ExportFailure(error.description) }
+        var settings = options.settings
+        // A textfile is rewritten for as long as it runs: how processes end can be followed.
+        settings.lifecycle = textfile != nil
+        do { exporter = try MetricsExporter(root: procRoot, settings: settings) } catch { throw ExportFailure(error.description) }
         guard let textfile else {
             let bytes: [UInt8]
             do { bytes = try exporter.exposition() } catch { throw ExportFailure(error.description) }

@@ -33,13 +33,18 @@ public struct Grouping {
 
     public func group(of process: ProcessFigures) -> String {
         if process.isKernelThread { return Self.kernelGroup }
+        return group(pid: process.pid, name: process.name, uid: process.uid)
+    }
+
+    /// The group of a userland process.
+    public func group(pid: Int32, name: String, uid: UInt32?) -> String {
         switch by {
-        case .automatic: return unitOf(process.pid) ?? containerOf(process.pid) ?? process.name
-        case .unit: return unitOf(process.pid) ?? process.name
-        case .container: return containerOf(process.pid) ?? process.name
-        case .name: return process.name
+        case .automatic: return unitOf(pid) ?? containerOf(pid) ?? name
+        case .unit: return unitOf(pid) ?? name
+        case .container: return containerOf(pid) ?? name
+        case .name: return name
         case .user:
-            guard let uid = process.uid else { return "unknown" }
+            guard let uid else { return "unknown" }
             return users.name(of: uid) ?? String(uid)
         }
     }

@@ -16,8 +16,12 @@ public struct ExportSettings: Sendable {
     /// Seconds a group must have been seen for before its end is reported (its
     /// swtop_group_num_procs kept at 0): a one-off command's group just disappears.
     public var establishedAfter: Double
+    /// Follow how processes end (exits by outcome, OOM kills, crash loops): for an exporter
+    /// that runs (the textfile's and the endpoint's); one exposition has no history.
+    public var lifecycle: Bool
 
-    public init(groupBy: GroupBy = .automatic, perProcess: Bool = false, top: Int = 10, topBy: TopBy = .cpu, establishedAfter: Double = 300) {
+    public init(groupBy: GroupBy = .automatic, perProcess: Bool = false, top: Int = 10, topBy: TopBy = .cpu, establishedAfter: Double = 300, lifecycle: Bool = false) {
+        self.lifecycle = lifecycle
         self.groupBy = groupBy
         self.perProcess = perProcess
         self.top = top
@@ -35,6 +39,8 @@ public final class MetricsExporter {
     public let settings: ExportSettings
     public var grouping: Grouping
     private let reader: ProcessReader
+    private let tracking: LifecycleTracking?
+    private var ends = LifecycleCounters()
     private let cpu = CPUCounters()
     /// When each group present now was first seen (reading time).
     private var firstSeen: [String: Double] = [:]
@@ -47,16 +53,24 @@ public final class MetricsExporter {
         self.settings = settings
         grouping = Grouping(by: settings.groupBy)
         reader = try ProcessReader(root: root)
+        tracking = settings.lifecycle ? try LifecycleTracking(root: root) : nil
     }
 
     /// Reads /proc once and writes the exposition.
     public func exposition() throws(ProcRootError) -> [UInt8] {
+        if let tracking {
+            let (reading, events) = try tracking.read()
+            let grouping = self.grouping
+            // An end the kernel reported before anything of the process could be read has no name.
+            ends.take(events) { $0.name.isEmpty ? "[unknown]" : grouping.group(pid: $0.pid, name: $0.name, uid: $0.uid) }
+            return exposition(of: reading, now: reading.time)
+        }
         let reading = try reader.read(uids: grouping.needsUID)
         return exposition(of: reading)
     }
 
     /// The exposition of one reading (and the CPU counters moved on by it).
-    public func exposition(of reading: ProcessReading) -> [UInt8] {
+    public func exposition(of reading: ProcessReading, now: Double? = nil) -> [UInt8] {
         readings += 1
         let processes = reading.processes
         let groups = processes.map { grouping.group(of: $0) }
@@ -105,10 +119,7 @@ public final class MetricsExporter {
         }
 
         writeZombies(&out, processes)
-        // HOOK (issue 9, Sources/Lifecycle): exits by outcome, OOM kills, crash loops and
-        // restarts per group go here, from the lifecycle model: swtop_exits_total{group,outcome},
-        // swtop_oom_kills_total{group}, swtop_crash_looping{group,command},
-        // swtop_restarts_total{group} (the names the rules in Monitoring/ use).
+        if let tracking, let now { writeLifecycle(&out, tracking, now: now) }
         if settings.perProcess { writeTop(&out, processes, groups: groups, used: used) }
 
         out.family("swtop_readings_total", .counter, help: "Readings of /proc since the exporter started, one per exposition (scrapes that arrive together share one).")
@@ -143,6 +154,25 @@ public final class MetricsExporter {
         for process in processes where held[process.pid] != nil { names[process.pid] = process.name }
         for (parent, count) in held.sorted(by: { $0.key < $1.key }) {
             out.sample("swtop_zombie_children", ["parent_pid": String(parent), "parent": names[parent] ?? ""], Double(count))
+        }
+    }
+
+    /// From the lifecycle model: how processes ended since the exporter started, per group,
+    /// and the crash loops going on.
+    private func writeLifecycle(_ out: inout Exposition, _ tracking: LifecycleTracking, now: Double) {
+        out.family("swtop_exits_total", .counter, help: "Processes of the group that ended while the exporter ran, by outcome (exited, killed, core_dumped, oom_killed, unknown).")
+        for group in ends.exits.keys.sorted() {
+            for (outcome, count) in (ends.exits[group] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                out.sample("swtop_exits_total", ["group": group, "outcome": outcome], Double(count))
+            }
+        }
+        out.family("swtop_oom_kills_total", .counter, help: "Processes of the group the kernel's OOM killer ended while the exporter ran.")
+        for (group, count) in ends.oomKills.sorted(by: { $0.key < $1.key }) {
+            out.sample("swtop_oom_kills_total", ["group": group], Double(count))
+        }
+        out.family("swtop_crash_looping", .gauge, help: "1 while a command keeps ending abnormally and being restarted by the same parent (3 times within 60 s).")
+        for loop in tracking.monitor.crashLoopsNow(now: now).sorted(by: { $0.command < $1.command }) {
+            out.sample("swtop_crash_looping", ["group": ends.loopGroups[loop.command] ?? "", "command": loop.command], 1)
         }
     }
 

@@ -42,7 +42,12 @@ struct SwtopExporter: ParsableCommand {
         guard let address = ListenAddress(listen) else { throw ExitCode(64) }
         let exporter: MetricsExporter
         do {
-            exporter = try MetricsExporter(root: procRoot, settings: exportOptions.settings)
+            var settings = exportOptions.settings
+            settings.lifecycle = true
+            exporter = try MetricsExporter(root: procRoot, settings: settings)
+            // A first reading before the first scrape: the lifecycle monitor watches the
+            // processes from here on, so an end before that scrape is counted.
+            _ = try exporter.exposition()
         } catch {
             fail(String(describing: error))
         }

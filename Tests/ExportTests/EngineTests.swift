@@ -22,6 +22,24 @@ let nodeExporter = "/usr/bin/prometheus-node-exporter"
             #expect(check.status == 0, "\(arguments): \(check.stderr)")
             #expect(check.stdout.isEmpty && check.stderr.isEmpty, "\(arguments): promtool said: \(check.stdoutText) \(check.stderr)")
         }
+        // The endpoint's, with the lifecycle families (exits, OOM kills, crash loops) and an exit
+        // seen: a child of the test's ends between two scrapes.
+        let port = try freePort()
+        let server = try Server(exporterPath, ["--listen", "127.0.0.1:\(port)", "--per-process"], label: "exporter")
+        defer { server.stop() }
+        try server.waitReady(port: port, path: "/metrics")
+        let children = Children()
+        let child = try children.sleeper(named: "swtopfleetcheck")
+        _ = try httpGet(port: port, "/metrics")
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        var body = ""
+        #expect(waitUntil { body = (try? httpGet(port: port, "/metrics").body) ?? ""; return body.contains(#"swtop_exits_total{group="swtopfleetcheck",outcome="killed"} 1"#) })
+        let input = Paths.temporaryDirectory("promtool") + "/endpoint.prom"
+        try body.write(toFile: input, atomically: true, encoding: .utf8)
+        let check = try run("/bin/sh", ["-c", "\(promtool) check metrics < '\(input)'"])
+        #expect(check.status == 0 && check.stdout.isEmpty && check.stderr.isEmpty, "endpoint: promtool said: \(check.stdoutText) \(check.stderr)")
+        #expect(body.contains("# TYPE swtop_exits_total counter") && body.contains("# TYPE swtop_crash_looping gauge"))
     }
 
     @Test(.enabled(if: isInstalled(promtool), "promtool is not installed (Debian package prometheus)"))
@@ -124,10 +142,19 @@ let nodeExporter = "/usr/bin/prometheus-node-exporter"
         let three = waitUntil(60) { query(#"swtop_group_num_procs{group="swtopfleetprom"}"#) == "3" }
         #expect(three, "Prometheus never saw 3 swtopfleetprom processes: \(query(#"swtop_group_num_procs{group="swtopfleetprom"}"#) ?? "nothing"); exporter: \(exporter.output)")
         #expect(query(#"sum(swtop_group_processes{group="swtopfleetprom",state="sleeping"})"#) == "3")
-        // One of them killed: Prometheus sees two.
+        // One of them killed: Prometheus sees two, and an exit with outcome killed.
         kill(sleepers[0].processIdentifier, SIGKILL)
         sleepers[0].waitUntilExit()
         #expect(waitUntil(60) { query(#"swtop_group_num_procs{group="swtopfleetprom"}"#) == "2" })
+        #expect(waitUntil(60) { query(#"swtop_exits_total{group="swtopfleetprom",outcome="killed"}"#) == "1" },
+            "exits: \(query(#"sum by (outcome) (swtop_exits_total{group="swtopfleetprom"})"#) ?? "none")")
+        // A child that exits 3 (a shell named swtopfleetexit, once the exporter has seen it).
+        let shell = children.linkPath("swtopfleetexit")
+        try? FileManager.default.removeItem(atPath: shell)
+        try FileManager.default.createSymbolicLink(atPath: shell, withDestinationPath: "/bin/sh")
+        try children.start(shell, ["-c", "sleep 3; exit 3"])
+        #expect(waitUntil(60) { query(#"swtop_exits_total{group="swtopfleetexit",outcome="exited"}"#) == "1" },
+            "exits: \(query(#"sum by (outcome) (swtop_exits_total{group="swtopfleetexit"})"#) ?? "none")")
         #expect(query(#"up{job="swtop"}"#) == "1")
     }
 }
