@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "swtop-exporter",
             dependencies: [
-                "ProcFS", "PrometheusExport", "ExportOptions",
+                "ProcFS", "PrometheusExport", "ExportOptions", "StartupMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

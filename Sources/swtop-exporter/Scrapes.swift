@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import PrometheusExport
+import StartupMemory
 
 /// Runs scrapes so that /proc is read at most once per scrape: a scrape that arrives while a
 /// reading is under way shares its exposition instead of starting another.
@@ -13,6 +14,7 @@ final class Scrapes: @unchecked Sendable {
     let loop: EventLoop
     private var waiting: [EventLoopPromise<[UInt8]>] = []
     private var reading = false
+    private var scrapes = 0
 
     init(exporter: MetricsExporter, pool: NIOThreadPool, loop: EventLoop) {
         self.exporter = exporter
@@ -31,6 +33,10 @@ final class Scrapes: @unchecked Sendable {
                 .whenComplete { [self] result in
                     loop.preconditionInEventLoop()
                     reading = false
+                    scrapes += 1
+                    // After the first scrape too: its first run of the serving code brought
+                    // pages of start-up's back (fault-around maps 64 KB around each page).
+                    if scrapes == 1 { StartupPages.giveBack() }
                     let served = waiting
                     waiting = []
                     for promise in served { promise.completeWith(result) }

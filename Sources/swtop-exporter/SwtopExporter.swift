@@ -8,6 +8,7 @@ import NIOHTTP1
 import NIOPosix
 import ProcFS
 import PrometheusExport
+import StartupMemory
 
 /// `swtop-exporter --listen ADDR:PORT`: serves GET /metrics. `swtop export --listen` runs it.
 /// A program of its own so that swtop does not carry SwiftNIO (start-up time and memory).
@@ -77,6 +78,10 @@ struct SwtopExporter: ParsableCommand {
         }
         let bound = channel.localAddress.map { "\($0.ipAddress ?? address.host):\($0.port ?? address.port)" } ?? listen
         writeError("swtop-exporter: serving http://\(bound)/metrics\n")
+        // The code only start-up ran (argument parsing, the runtime's registration, the
+        // server's set-up) is given back, as the screen does: it would stay in the RSS of a
+        // program that runs for months.
+        StartupPages.giveBack()
         try channel.closeFuture.wait()
     }
 
