@@ -78,10 +78,14 @@ let package = Package(
     name: "swtop",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "swtop", targets: ["swtop"])
+        .executable(name: "swtop", targets: ["swtop"]),
+        // `swtop export --listen` runs it: the HTTP server (SwiftNIO) stays out of swtop.
+        .executable(name: "swtop-exporter", targets: ["swtop-exporter"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.7.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.7.0"),
+        // swtop-exporter's HTTP server only (NIOHTTP1; it does not import Foundation).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Bytes of /proc files -> typed values, and the one reader that touches the file system.
@@ -109,11 +113,29 @@ let package = Package(
         .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "StartupMemory", "CNcursesw"]),
         // swtop's own memory: gives back the pages only start-up used (README, Performance).
         .target(name: "StartupMemory"),
+        // /proc -> Prometheus metrics of process groups: the exposition, built once for stdout,
+        // the textfile and the HTTP endpoint.
+        .target(name: "PrometheusExport", dependencies: ["ProcFS", "ProcessModel", "Sampling", "Lifecycle"]),
+        // `swtop export`'s options (shared with swtop-exporter) and what it does.
+        .target(name: "ExportOptions", dependencies: ["PrometheusExport", "ProcFS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The HTTP endpoint of `swtop export --listen`.
+        .executableTarget(
+            name: "swtop-exporter",
+            dependencies: [
+                "ProcFS", "PrometheusExport", "ExportOptions", "StartupMemory",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            linkerSettings: releaseLinkerSettings
+        ),
         // The executable: argument parsing and wiring.
         .executableTarget(
             name: "swtop",
             dependencies: [
                 "ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "CLinux", "SwtopUI", "Lifecycle",
+                "PrometheusExport", "ExportOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: releaseLinkerSettings
@@ -133,5 +155,7 @@ let package = Package(
         .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS", "TestSupport"]),
         // Runs the built binary in tmux; needs `swift build` first (swift test does it).
         .testTarget(name: "SwtopScreenTests"),
+        // The exposition, promtool, node_exporter and Prometheus against swtop export.
+        .testTarget(name: "ExportTests", dependencies: ["PrometheusExport", "ProcFS", "TestSupport", "swtop", "swtop-exporter"]),
     ]
 )

@@ -278,6 +278,20 @@ public final class ProcReader {
         UnsafeBufferPointer(start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: count)
     }
 
+    /// How many files a process has open: the size the kernel gives `PID/fd` (Linux 6.2 and
+    /// later: one stat call instead of listing the directory), else its entries counted. nil
+    /// when it cannot be known: the process is gone, is not ours (it needs ptrace access), or
+    /// the root is a recorded tree without fd directories.
+    public func openFileCount(_ pid: Int32) -> Int? {
+        guard taskPath(pid, tid: nil, "fd") else { return nil }
+        var info = stat()
+        guard fstatat(rootFD, path, &info, 0) == 0 else { return nil }
+        if info.st_size > 0 { return Int(info.st_size) }
+        // 0: an older kernel, or truly no files open; the listing tells them apart.
+        guard isLive else { return nil }
+        return SystemCalls.entryCount(ofDirectoryAt: rootFD, relative: "\(pid)/fd", buffer: listingBuffer)
+    }
+
     /// Opens a file relative to the root, to keep (see KeptProcess).
     func open(_ relative: String) -> Result<Int32, ReadFailure> {
         let fd = relative.withCString { SystemCalls.openFile(at: rootFD, $0) }

@@ -92,6 +92,31 @@ enum SystemCalls {
         return result
     }
 
+    /// How many entries a directory has besides `.` and `..`; nil when it cannot be listed.
+    static func entryCount(ofDirectoryAt dirFD: Int32, relative: String, buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        let fd = retrying { openat(dirFD, relative, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard fd >= 0 else { return nil }
+        defer { Glibc.close(fd) }
+        guard let base = buffer.baseAddress else { return nil }
+        var count = 0
+        while true {
+            let n = retrying { swtop_getdents64(fd, base, UInt(buffer.count)) }
+            if n < 0 { return nil }
+            if n == 0 { return count }
+            var offset = 0
+            while offset + 19 < n {
+                let length = Int(base.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
+                guard length > 19, offset + length <= n else { break }
+                let name = base + offset + 19
+                let dot = name.load(as: UInt8.self) == 0x2E
+                let isDots = dot && (name.load(fromByteOffset: 1, as: UInt8.self) == 0
+                    || (name.load(fromByteOffset: 1, as: UInt8.self) == 0x2E && length > 21 && name.load(fromByteOffset: 2, as: UInt8.self) == 0))
+                if !isDots { count += 1 }
+                offset += length
+            }
+        }
+    }
+
     /// A NUL-terminated name of digits only, as a positive Int32; nil otherwise.
     private static func decimal(_ name: UnsafeRawBufferPointer) -> Int32? {
         var value: Int32 = 0

@@ -29,7 +29,7 @@ struct Once {
             let columns = Int(swtop_terminal_columns(1))
             var table = PlainTable(snapshot: snapshot, rows: rows, width: columns > 0 ? columns : nil, showTID: threads)
             // Grouped by cgroup: what each group is, before the command.
-            if options.groupBy != nil {
+            if try options.cgroupGrouping() {
                 table.columns.insert(contentsOf: [.container, .unit], at: table.columns.count - 1)
                 table.cgroupHeadings = true
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ProcFS
 import ProcessModel
+import PrometheusExport
 
 /// The options that choose and arrange processes, shared by `--once` and the screen.
 struct ProcessOptions: ParsableArguments {
@@ -25,7 +26,10 @@ struct ProcessOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Show only processes of this container: a prefix of its id (as docker ps shows it) or its name.", valueName: "ID|NAME"))
     var container: String?
 
-    @Option(name: .customLong("group-by"), help: ArgumentHelp("Group processes by 'cgroup' (slice, unit, container) instead of listing them by pid or tree, as systemd-cgls; with --json each process gets its depth.", valueName: "cgroup"))
+    // `swtop export` has a --group-by of its own (auto, unit, container, name, user); ArgumentParser
+    // gives this one the value when it follows the subcommand, so both kinds are taken here and
+    // each command checks its own (see `cgroupGrouping`, Export).
+    @Option(name: .customLong("group-by"), help: ArgumentHelp("Group processes by 'cgroup' (slice, unit, container) instead of listing them by pid or tree, as systemd-cgls; with --json each process gets its depth. (For `swtop export`: auto, unit, container, name or user.)", valueName: "cgroup"))
     var groupBy: String?
 
     @Option(name: [.short, .customLong("sort-key")], help: ArgumentHelp("Sort by KEY, a column: \(Column.sortable.map(\.id).joined(separator: ", ")) (or its title). rss, vsz, mem, cpu, time, zombie_children, the I/O and the OOM columns sort largest first.", valueName: "KEY"))
@@ -35,8 +39,8 @@ struct ProcessOptions: ParsableArguments {
         _ = try pidSet()
         _ = try uid()
         _ = try sort()
-        if let groupBy, groupBy != "cgroup" {
-            throw ValidationError("invalid --group-by '\(groupBy)': expected 'cgroup'")
+        if let groupBy, groupBy != "cgroup", GroupBy(rawValue: groupBy) == nil {
+            throw ValidationError("invalid --group-by '\(groupBy)': expected 'cgroup' (or, for swtop export, one of \(GroupBy.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if groupBy != nil, tree { throw ValidationError("--group-by and --tree cannot be used together") }
         if unit?.isEmpty == true { throw ValidationError("empty --unit") }
@@ -45,6 +49,15 @@ struct ProcessOptions: ParsableArguments {
 
     /// Whether the listing needs each process's cgroup.
     var needsCgroup: Bool { unit != nil || container != nil || groupBy != nil }
+
+    /// `--group-by cgroup`, for --once and the screen (export's groupings are refused there).
+    func cgroupGrouping() throws -> Bool {
+        guard let groupBy else { return false }
+        guard groupBy == "cgroup" else {
+            throw ValidationError("invalid --group-by '\(groupBy)': expected 'cgroup' (\(GroupBy.allCases.map(\.rawValue).joined(separator: ", ")) group `swtop export`)")
+        }
+        return true
+    }
 
     func pidSet() throws -> Set<Int32>? {
         guard !pids.isEmpty else { return nil }
@@ -78,6 +91,6 @@ struct ProcessOptions: ParsableArguments {
     func listing() throws -> ProcessListing {
         ProcessListing(
             filter: ProcessFilter(pids: try pidSet(), uid: try uid(), text: filter, unit: unit, container: container),
-            sortKey: try sort(), tree: tree, byCgroup: groupBy != nil)
+            sortKey: try sort(), tree: tree, byCgroup: try cgroupGrouping())
     }
 }

@@ -56,7 +56,7 @@ struct Screen {
         screenOptions.grace = grace
         screenOptions.unit = options.unit
         screenOptions.container = options.container
-        screenOptions.byCgroup = options.groupBy != nil
+        screenOptions.byCgroup = try options.cgroupGrouping()
         screenOptions.startMessage = config?.report
         let theme: Theme = settings.color ? .color : .monochrome
         let final: ScreenSettings
