@@ -40,6 +40,10 @@ public struct ProcessDetailFiles: Sendable, Equatable {
     /// The process's network namespace's tables, read when it has a socket open.
     public var sockets: SocketTable
     public var environment: Result<[[UInt8]], ReadFailure>
+    /// Storage bytes read and written (`io`; another user's needs root).
+    public var io: Result<ProcIO, ReadFailure>
+    public var oomScore: Result<Int32, ReadFailure>
+    public var oomScoreAdj: Result<Int32, ReadFailure>
 
     public init(pid: Int32, stat: ProcStat) {
         self.pid = pid
@@ -55,6 +59,9 @@ public struct ProcessDetailFiles: Sendable, Equatable {
         openFileCount = 0
         sockets = SocketTable()
         environment = .failure(.gone)
+        io = .failure(.gone)
+        oomScore = .failure(.gone)
+        oomScoreAdj = .failure(.gone)
     }
 }
 
@@ -92,6 +99,9 @@ extension ProcReader {
             if hasSocket { d.sockets = sockets(pid) }
         }
         d.environment = withTaskFile(pid, "environ") { ProcCmdline.parse($0) }
+        d.io = parsedFile(pid, "io") { ProcIO.parse($0) }
+        d.oomScore = parsedFile(pid, "oom_score") { ProcInteger.parse($0) }
+        d.oomScoreAdj = parsedFile(pid, "oom_score_adj") { ProcInteger.parse($0) }
         // A pid reused while the files were read would mix two processes on one page.
         guard currentStat(pid, startTicks: startTicks) != nil else { return .gone }
         return .read(d)

@@ -1,6 +1,6 @@
 import ProcFS
 
-/// CPU seconds per group that never go backwards while the exporter runs.
+/// CPU seconds and storage bytes per group that never go backwards while the exporter runs.
 ///
 /// A group's CPU is not the sum of its processes' CPU now: that sum drops when a process
 /// exits, and Prometheus would take the drop for a counter reset. Instead each process's CPU
@@ -12,6 +12,10 @@ public final class CPUCounters {
     public struct Ticks: Sendable, Equatable {
         public var user: UInt64 = 0
         public var system: UInt64 = 0
+        /// Storage bytes read and written (`io`), counted the same way; a process whose `io`
+        /// cannot be read (another user's, without root) adds none.
+        public var readBytes: UInt64 = 0
+        public var writtenBytes: UInt64 = 0
     }
 
     private var last: [ProcessKey: Ticks] = [:]
@@ -28,15 +32,20 @@ public final class CPUCounters {
         var used: [UInt64] = []
         used.reserveCapacity(processes.count)
         for (process, group) in zip(processes, groups) {
-            let now = Ticks(user: process.userTicks, system: process.systemTicks)
+            let now = Ticks(
+                user: process.userTicks, system: process.systemTicks, readBytes: process.ioReadBytes ?? 0,
+                writtenBytes: process.ioWriteBytes ?? 0)
             let before = last[process.key] ?? Ticks()
             // Never negative, whatever a kernel or a replayed tree says.
+            func since(_ a: UInt64, _ b: UInt64) -> UInt64 { a >= b ? a - b : 0 }
             let delta = Ticks(
-                user: now.user >= before.user ? now.user - before.user : 0,
-                system: now.system >= before.system ? now.system - before.system : 0)
+                user: since(now.user, before.user), system: since(now.system, before.system),
+                readBytes: since(now.readBytes, before.readBytes), writtenBytes: since(now.writtenBytes, before.writtenBytes))
             var total = present[group] ?? totals[group] ?? Ticks()
             total.user &+= delta.user
             total.system &+= delta.system
+            total.readBytes &+= delta.readBytes
+            total.writtenBytes &+= delta.writtenBytes
             present[group] = total
             seen[process.key] = now
             used.append(delta.user &+ delta.system)

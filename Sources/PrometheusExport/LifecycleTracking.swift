@@ -23,7 +23,7 @@ final class LifecycleTracking {
     /// One snapshot: the processes' figures and what the lifecycle monitor made of it.
     func read(cgroups: Bool) throws(ProcRootError) -> (reading: ProcessReading, events: [LifecycleEvent]) {
         let started = Clock.monotonic()
-        let snapshot = try sampler.sample(SampleOptions(files: cgroups ? [.status, .cmdline, .cgroup] : [.status, .cmdline]))
+        let snapshot = try sampler.sample(SampleOptions(files: cgroups ? [.status, .cmdline, .cgroup, .io] : [.status, .cmdline, .io]))
         let events = monitor.update(with: snapshot)
         first = false
         let ticks = snapshot.clockTicksPerSecond
@@ -36,7 +36,7 @@ final class LifecycleTracking {
                 residentBytes: (entry.rssKB ?? 0) &* 1024, virtualBytes: (entry.vszKB ?? 0) &* 1024, threads: entry.threads,
                 openFiles: entry.isKernelThread ? nil : sampler.reader.openFileCount(entry.pid),
                 startTime: entry.startTime, uid: entry.uid, unit: entry.membership?.unit,
-                container: entry.membership?.containerLabel))
+                container: entry.membership?.containerLabel, ioReadBytes: entry.ioReadBytes, ioWriteBytes: entry.ioWriteBytes))
         }
         let reading = ProcessReading(processes: processes, time: snapshot.time, duration: Clock.monotonic() - started, ticksPerSecond: ticks)
         return (reading, events)

@@ -117,6 +117,14 @@ public final class MetricsExporter {
             out.sample("swtop_group_cpu_seconds_total", ["group": name, "mode": "user"], Double(ticks.user) / reading.ticksPerSecond)
             out.sample("swtop_group_cpu_seconds_total", ["group": name, "mode": "system"], Double(ticks.system) / reading.ticksPerSecond)
         }
+        out.family("swtop_group_io_read_bytes_total", .counter, help: "Bytes the group's processes read from storage while the exporter ran (and before, by those it found running); processes whose io file is unreadable (other users', without root) add none.")
+        for name in names {
+            out.sample("swtop_group_io_read_bytes_total", ["group": name], Double(cpu.totals[name]?.readBytes ?? 0))
+        }
+        out.family("swtop_group_io_write_bytes_total", .counter, help: "Bytes the group's processes caused to be written to storage, counted as swtop_group_io_read_bytes_total.")
+        for name in names {
+            out.sample("swtop_group_io_write_bytes_total", ["group": name], Double(cpu.totals[name]?.writtenBytes ?? 0))
+        }
         groupGauge(&out, "swtop_group_resident_memory_bytes", help: "Resident memory of the group's processes (the sum of their RSS).", names, figures) { Double($0.resident) }
         groupGauge(&out, "swtop_group_virtual_memory_bytes", help: "Virtual memory of the group's processes (the sum of their sizes).", names, figures) { Double($0.virtual) }
         groupGauge(&out, "swtop_group_threads", help: "Threads of the group's processes.", names, figures) { Double($0.threads) }
@@ -180,8 +188,13 @@ public final class MetricsExporter {
             out.sample("swtop_oom_kills_total", ["group": group], Double(count))
         }
         out.family("swtop_crash_looping", .gauge, help: "1 while a command keeps ending abnormally and being restarted by the same parent (3 times within 60 s).")
-        for loop in tracking.monitor.crashLoopsNow(now: now).sorted(by: { $0.command < $1.command }) {
+        let loops = tracking.monitor.crashLoopsNow(now: now).sorted(by: { $0.command < $1.command })
+        for loop in loops {
             out.sample("swtop_crash_looping", ["group": ends.loopGroups[loop.command] ?? "", "command": loop.command], 1)
+        }
+        out.family("swtop_crash_loop_restarts", .gauge, help: "Abnormal ends, each followed by a restart, of a crash-looping command within the last 60 s.")
+        for loop in loops {
+            out.sample("swtop_crash_loop_restarts", ["group": ends.loopGroups[loop.command] ?? "", "command": loop.command], Double(loop.restarts))
         }
     }
 

@@ -30,6 +30,9 @@ public struct ProcessFigures: Sendable {
     /// only when grouping by them.
     public var unit: String? = nil
     public var container: String? = nil
+    /// Storage bytes read and written since it started (`io`); nil when unreadable.
+    public var ioReadBytes: UInt64? = nil
+    public var ioWriteBytes: UInt64? = nil
 
     public var pid: Int32 { key.id }
     public var cpuSeconds: Double { Double(userTicks &+ systemTicks) / ticksPerSecond }
@@ -74,7 +77,7 @@ public final class ProcessReader {
         let pids = try reader.pids()
         var processes: [ProcessFigures] = []
         processes.reserveCapacity(pids.count)
-        var files: ProcessFiles = uids ? [.status] : []
+        var files: ProcessFiles = uids ? [.status, .io] : [.io]
         if readCgroups { files.insert(.cgroup) }
         for pid in pids {
             // A process that exits meanwhile is ordinary: it is simply not in this reading.
@@ -93,6 +96,8 @@ public final class ProcessReader {
                 openFiles: stat.isKernelThread ? nil : reader.openFileCount(pid),
                 startTime: bootTime.map { Double($0) + Double(stat.startTime) / ticksPerSecond },
                 uid: raw.status?.realUID))
+            processes[processes.count - 1].ioReadBytes = raw.io?.readBytes
+            processes[processes.count - 1].ioWriteBytes = raw.io?.writeBytes
             if let parsed = raw.cgroup {
                 let membership = cgroups.membership(parsed)
                 processes[processes.count - 1].unit = membership.unit

@@ -341,10 +341,22 @@ public enum DetailPage {
         ioAndOOM(c, &page)
     }
 
-    /// The place for I/O totals and the OOM score: filled when those columns exist in swtop's
-    /// registry (another change adds them). Not read or made up here until then.
+    /// Storage I/O since it started, and where it stands with the OOM killer.
     static func ioAndOOM(_ c: Context, _ page: inout Builder) {
-        page.field("I/O, OOM", "not in this version (no I/O or OOM score columns yet)", role: .dim)
+        switch c.files.io {
+        case .success(let io):
+            page.field("Disk I/O", Format.bytes(io.readBytes) + " read, " + Format.bytes(io.writeBytes) + " written (since it started)")
+        case .failure(let e):
+            page.field("Disk I/O", c.unreadable(e), role: .dim)
+        }
+        switch (c.files.oomScore, c.files.oomScoreAdj) {
+        case (.success(let score), .success(let adjust)):
+            page.field("OOM score", "\(score) (adjustment \(adjust)); the kernel kills the highest first")
+        case (.success(let score), .failure):
+            page.field("OOM score", "\(score)")
+        case (.failure(let e), _):
+            page.field("OOM score", c.unreadable(e), role: .dim)
+        }
     }
 
     static func isNear(_ used: UInt64, _ soft: ProcLimits.Value) -> Bool {

@@ -73,7 +73,8 @@ import Testing
             "  Open files    9 of 10 open (soft limit; hard 4096)",
             // RLIMIT_NPROC counts the real user's threads: 4000's one and 4242's three.
             "  Near limits   Max processes: 4 of 4 processes (100%)",
-            "  I/O, OOM      not in this version (no I/O or OOM score columns yet)",
+            "  Disk I/O      1024K read, 3072K written (since it started)",
+            "  OOM score     667 (adjustment 500); the kernel kills the highest first",
             "",
             "Open files (9)",
             "     0  /dev/null",
@@ -227,7 +228,7 @@ import Testing
         let (state, _) = try openPage(.enter)
         let grid = ScreenRenderer(theme: .color).render(state, width: 80, height: 24)
         let text = grid.text
-        #expect(text[0] == "Process 4242 (my) app)  Identity  lines 1-21 of 49")
+        #expect(text[0] == "Process 4242 (my) app)  Identity  lines 1-21 of 50")
         #expect(text[1] == "Identity")
         #expect(text[2] == "  PID           4242   threads 3")
         #expect(text[22].hasPrefix("Details of 4242 (my) app), read at "))
