@@ -106,7 +106,7 @@ let package = Package(
         // The interactive screen: view state, key map and layout in plain Swift rendering into a
         // text grid; Terminal.swift alone puts the grid on ncurses.
         // Process control from the screen goes through ProcessControl only.
-        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "StartupMemory", "CNcursesw"]),
+        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "Lifecycle", "StartupMemory", "CNcursesw"]),
         // swtop's own memory: gives back the pages only start-up used (README, Performance).
         .target(name: "StartupMemory"),
         // The executable: argument parsing and wiring.
@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "ProcFS", "TestSupport"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),
         .testTarget(name: "StartupMemoryTests", dependencies: ["StartupMemory", "TestSupport"]),
-        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS"]),
+        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS", "Lifecycle"]),
         // Runs the built binary in tmux; needs `swift build` first (swift test does it).
         .testTarget(name: "SwtopScreenTests"),
     ]

@@ -39,6 +39,7 @@ public enum HelpScreen {
         ]),
         ("Screen", [
             ("F2", "setup: columns, options"),
+            ("E", "events: exits, zombies, loops"),
             ("Z", "pause / resume refreshing"),
             ("Ctrl-L", "redraw"),
             ("F10 q", "quit"),

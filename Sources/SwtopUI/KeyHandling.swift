@@ -25,6 +25,7 @@ extension ViewState {
         case .prompt(let prompt): return handlePromptKey(key, prompt)
         case .limits: return handleLimitsKey(key)
         case .setup(let setup): return handleSetupKey(key, setup)
+        case .events: return handleEventsKey(key)
         case .list: return apply(KeyMap.action(for: key))
         }
     }
@@ -65,6 +66,23 @@ extension ViewState {
             mode = .list
             rebuild()
         default: return leaveLine(for: key)
+        }
+        return []
+    }
+
+    /// The events view: movement keys scroll it, Esc, q or E go back, F10 quits.
+    mutating func handleEventsKey(_ key: Key) -> Effects {
+        let count = lifecycle?.count ?? 0
+        if let top = cursor(eventsTop, movedBy: key, count: count) {
+            // The last page stays full.
+            eventsTop = max(0, min(top, count - listHeight))
+            return []
+        }
+        switch key {
+        case .escape, .character("q"), .character("E"): mode = .list
+        case .function(10): return requestQuit()
+        case .function(1), .character("h"), .character("?"): mode = .help
+        default: break
         }
         return []
     }
@@ -155,6 +173,9 @@ extension ViewState {
         case .niceRaise: renice(by: 1, name: "Nice +")
         case .setNice: openNicePrompt()
         case .limits: openLimits()
+        case .events:
+            eventsTop = 0
+            mode = .events
         case .none: break
         }
         return []

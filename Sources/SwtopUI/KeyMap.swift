@@ -36,6 +36,8 @@ public enum Action: Equatable, Sendable {
     case quit
     /// F9 k: the signal menu. F7 ]: nice - 1. F8 [: nice + 1. r: type a nice value. L: limits.
     case signalMenu, niceLower, niceRaise, setNice, limits
+    /// E: the lifecycle events (htop has no E; its e is the environment).
+    case events
     case none
 }
 
@@ -99,6 +101,7 @@ public enum KeyMap {
         case "[": return .niceRaise
         case "r": return .setNice
         case "L": return .limits
+        case "E": return .events
         default: return .none
         }
     }

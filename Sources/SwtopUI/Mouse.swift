@@ -65,7 +65,7 @@ extension ScreenRenderer {
             let top = picker.selected >= visible ? picker.selected - visible + 1 : 0
             let i = top + y - layout.listTop
             return i < picker.items.count ? .pickerItem(i) : .nothing
-        case .help, .limits, .prompt:
+        case .help, .limits, .prompt, .events:
             return .nothing
         case .list, .search, .filter:
             if y == layout.titleRow {
@@ -126,7 +126,7 @@ extension ViewState {
                 return apply(column == sortKey ? .invertSort : .sortBy(column))
             default: break
             }
-        case .limits, .prompt:
+        case .limits, .prompt, .events:
             break
         }
         return []

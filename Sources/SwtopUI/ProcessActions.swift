@@ -16,6 +16,10 @@ public final class ProcessActions {
         stop = GracefulStop(grace: grace)
     }
 
+    /// Told each signal a graceful stop sends (SIGTERM 15, SIGKILL 9), by process: the lifecycle
+    /// monitor's noteSent.
+    public var noteSent: ((Int32, ProcessKey) -> Void)?
+
     /// A graceful stop is running: the screen should wake often to show its countdown.
     public var isBusy: Bool { !stop.isFinished }
 
@@ -80,6 +84,7 @@ public final class ProcessActions {
         for p in stop.progress {
             // The screen's targets are always pinned to their start time.
             guard let key = p.target.key else { continue }
+            noteSent?(p.phase == .kill ? 9 : 15, key)
             switch p.phase {
             case .term:
                 let left = max(0, stop.grace - p.elapsed)
