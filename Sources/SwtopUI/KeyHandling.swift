@@ -72,7 +72,7 @@ extension ViewState {
 
     /// The events view: movement keys scroll it, Esc, q or E go back, F10 quits.
     mutating func handleEventsKey(_ key: Key) -> Effects {
-        let count = lifecycle?.count ?? 0
+        let count = shownEvents.count
         if let top = cursor(eventsTop, movedBy: key, count: count) {
             // The last page stays full.
             eventsTop = max(0, min(top, count - listHeight))

@@ -33,13 +33,14 @@ public struct LifecycleView: Sendable {
         return marks[key]
     }
 
-    /// The number of events.
-    public var count: Int { events.count }
-
-    /// The event on line `line` of the view, newest first.
-    public func event(atLine line: Int) -> LifecycleEvent? {
-        let i = events.count - 1 - line
-        return i >= 0 && i < events.count ? events[i] : nil
+    /// The events about processes the filter passes (the screen's -p, -u and F4, as the list
+    /// has them), newest first.
+    public func events(matching filter: ProcessFilter) -> [LifecycleEvent] {
+        if filter.isEmpty { return events.reversed() }
+        return events.reversed().filter { event in
+            let p = event.process
+            return filter.matches(pid: p.pid, uid: p.uid, name: p.name, command: p.cmdline.joined(separator: " "))
+        }
     }
 
     // MARK: - Lines
@@ -95,22 +96,31 @@ public struct LifecycleView: Sendable {
     }
 }
 
+extension ViewState {
+    /// The events view's lines: the events of the processes the list's filters pass, newest first.
+    public var shownEvents: [LifecycleEvent] { lifecycle?.events(matching: listing.filter) ?? [] }
+}
+
 extension ScreenRenderer {
     /// E: the lifecycle events, newest first, one a line, from `state.eventsTop`.
     func drawEvents(_ state: ViewState, layout: ScreenLayout, into grid: inout ScreenGrid) {
         grid.fill(y: layout.titleRow, role: .columnHeader)
         grid.put(LifecycleView.titleLine, x: 0, y: layout.titleRow, role: .columnHeader)
         guard layout.listHeight > 0 else { return }
-        guard let view = state.lifecycle else {
+        guard state.lifecycle != nil else {
             grid.put("No events: a replay of a recorded tree shows none.", x: 1, y: layout.listTop, role: .dim)
             return
         }
-        if view.events.isEmpty {
-            grid.put("Nothing has happened yet: exits, zombies, orphans and crash loops appear here.", x: 1, y: layout.listTop, role: .dim)
+        let events = state.shownEvents
+        if events.isEmpty {
+            let text = state.listing.filter.isEmpty ? "Nothing has happened yet" : "Nothing has happened yet to the processes the filter shows"
+            grid.put(text + ": exits, zombies, orphans and crash loops appear here.", x: 1, y: layout.listTop, role: .dim)
             return
         }
         for line in 0..<layout.listHeight {
-            guard let event = view.event(atLine: state.eventsTop + line) else { break }
+            let i = state.eventsTop + line
+            guard i < events.count else { break }
+            let event = events[i]
             let role: Role
             switch event.kind {
             case .exit(let record): role = record.outcome.isFailure ? .taskWarning : .normal

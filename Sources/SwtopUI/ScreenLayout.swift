@@ -159,8 +159,9 @@ public struct ScreenRenderer {
         if let message = state.message { return (message.text, message.isError ? .statusError : .statusMessage) }
         if case .setup = state.mode { return (SetupScreen.hint, .status) }
         if state.mode == .events {
-            let n = state.lifecycle?.count ?? 0
-            return ("Events: \(n), newest first  Esc back", .status)
+            let n = state.shownEvents.count
+            let filtered = state.listing.filter.isEmpty ? "" : " (filtered as the list)"
+            return ("Events: \(n)\(filtered), newest first  Esc back", .status)
         }
         if let view = state.limitsView, showsLimits(state.mode) {
             return ("Limits of " + view.target.label + ": Enter changes the selected one  Esc back", .status)

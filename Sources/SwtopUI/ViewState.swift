@@ -170,7 +170,7 @@ public struct ViewState {
 
     public mutating func setLifecycle(_ view: LifecycleView) {
         lifecycle = view
-        eventsTop = min(eventsTop, max(0, view.count - 1))
+        eventsTop = min(eventsTop, max(0, view.events.count - 1))
     }
 
     /// The processes on screen that exited (ghost rows).

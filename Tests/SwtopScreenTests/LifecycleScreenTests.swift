@@ -48,7 +48,8 @@ struct LifecycleScreenTests {
             screen.lines.contains { Self.matches($0, exitedLine) } && screen.lines.contains { Self.matches($0, killedLine) }
         }
         #expect(screen.lines.contains("    TIME     PID NAME            WHAT HAPPENED"))
-        #expect(screen.statusLine.hasPrefix("Events: ") && screen.statusLine.hasSuffix(", newest first  Esc back"))
+        // The view shows the events of the processes the list shows (-p here).
+        #expect(screen.statusLine == "Events: 2 (filtered as the list), newest first  Esc back")
         #expect(screen.functionBar.hasPrefix("Esc Back  F10Quit"))
         // Newest first: the sh exited after the sleep was killed.
         let exitedIndex = try #require(screen.lines.firstIndex { Self.matches($0, exitedLine) })
@@ -70,11 +71,11 @@ struct LifecycleScreenTests {
         let s = try ScreenSession(arguments: "-d 5 -p \(parent),\(zombie)", width: 200, height: 40)
         let screen = try s.waitFor("the marks") { screen in
             screen.row(pid: parent)?.contains(" [1 zombie] /usr/bin/python3 -c import os, time") == true
-                && screen.row(pid: zombie).map { Self.matches($0, #".* Z .* \[zombie [0-9]+s, exited 5\] python3"#) } == true
+                && screen.row(pid: zombie).map { Self.matches($0, #".* Z .* \[zombie [0-9]+s, exited 5\] \[python3\]"#) } == true
         }
         #expect(screen.row(pid: zombie) != nil)
         // It has been a zombie since before swtop started: the time counts from when swtop saw it.
-        try s.waitFor("the zombie's time counting") { $0.row(pid: zombie).map { Self.matches($0, #".* \[zombie [1-9][0-9]*s, exited 5\] python3"#) } == true }
+        try s.waitFor("the zombie's time counting") { $0.row(pid: zombie).map { Self.matches($0, #".* \[zombie [1-9][0-9]*s, exited 5\] \[python3\]"#) } == true }
     }
 
     @Test func aStopFromTheScreenSaysItNeededSIGKILL() throws {

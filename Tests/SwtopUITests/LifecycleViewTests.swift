@@ -101,6 +101,21 @@ struct LifecycleViewTests {
         #expect(state.mode == .list)
     }
 
+    @Test func eventsViewFollowsTheListsFilter() {
+        var state = Self.stateWithEvents()
+        _ = state.handle(.escape)
+        _ = state.handle(.function(4))
+        state.type("worker")
+        _ = state.handle(.enter)
+        _ = state.handle(.character("E"))
+        let grid = ScreenRenderer(theme: .color).render(state, width: 100, height: 16)
+        let layout = ScreenRenderer().layout(state, width: 100, height: 16)
+        #expect(grid.text[layout.listTop] == Self.clock(2) + "    4243 worker          exited 3 after 2.0 s")
+        #expect(grid.text[layout.listTop + 1] == Self.clock(1.5) + "    4242 worker          exited 0 after 1.5 s")
+        #expect(grid.text[layout.listTop + 2].allSatisfy { $0 == " " })
+        #expect(grid.text[14] == "Events: 2 (filtered as the list), newest first  Esc back")
+    }
+
     @Test func eventsViewWithoutEvents() {
         var state = makeState([makeProcess(pid: 1, name: "init")])
         state.setLifecycle(LifecycleView())
