@@ -39,9 +39,9 @@ public enum HelpScreen {
         ]),
         ("Screen", [
             ("F2", "setup: columns, options"),
-            ("E", "events: exits, zombies, loops"),
-            ("Z", "pause / resume refreshing"),
-            ("Ctrl-L", "redraw"),
+            ("E", "events: exits, zombies"),
+            // One line for two keys: the help fits 80x24 with E.
+            ("Z Ctrl-L", "pause / resume; redraw"),
             ("F10 q", "quit"),
         ]),
         ("Process control (tagged, else selected)", [

@@ -36,8 +36,13 @@ public struct LifecycleView: Sendable {
     /// The events about processes the filter passes (the screen's -p, -u and F4, as the list
     /// has them), newest first.
     public func events(matching filter: ProcessFilter) -> [LifecycleEvent] {
-        if filter.isEmpty { return events.reversed() }
-        return events.reversed().filter { event in
+        Self.matching(events, filter).reversed()
+    }
+
+    /// The events about processes the filter passes, in their order.
+    public static func matching(_ events: [LifecycleEvent], _ filter: ProcessFilter) -> [LifecycleEvent] {
+        if filter.isEmpty { return events }
+        return events.filter { event in
             let p = event.process
             return filter.matches(pid: p.pid, uid: p.uid, name: p.name, command: p.cmdline.joined(separator: " "))
         }

@@ -26,7 +26,11 @@ public final class ProcessActions {
     public func perform(_ request: ControlRequest, on state: inout ViewState) {
         switch request {
         case .gracefulStop(let targets):
-            for t in targets { names[t.target] = t.name }
+            for t in targets {
+                names[t.target] = t.name
+                // Before the signal: a process that exits at once has no progress to see.
+                if let key = t.target.key { noteSent?(15, key) }
+            }
             stop.start(targets.map(\.target), procRoot: procRoot)
             // Targets that could not be signalled have their outcome already.
             step(&state)
@@ -72,6 +76,9 @@ public final class ProcessActions {
     /// the status line (they stay until the next message).
     public func step(_ state: inout ViewState) {
         let outcomes = stop.step(waiting: 0)
+        for o in outcomes {
+            if case .killed = o.outcome, let key = o.target.key { noteSent?(9, key) }
+        }
         if !outcomes.isEmpty {
             let texts = outcomes.map { o -> String in
                 let name = names[o.target] ?? o.name.map(DisplayText.escaped) ?? "?"

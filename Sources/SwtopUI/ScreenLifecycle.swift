@@ -8,6 +8,12 @@ import Sampling
 /// each one.
 public final class ScreenLifecycle {
     public let monitor: LifecycleMonitor
+    /// The events of the processes the list's filter passes, kept apart from the monitor's last
+    /// 500 of the whole machine: where processes come and go by the thousand a second, those
+    /// 500 last a fraction of a second, and the events of the processes asked about would be
+    /// gone before the user looks.
+    private var matching: [LifecycleEvent] = []
+    private var filterSeen: ProcessFilter?
 
     /// - Parameter sampler: the screen's; its entries and fd share (`sharedFDs`) are the
     ///   monitor's, so names and users match the list's.
@@ -19,19 +25,29 @@ public final class ScreenLifecycle {
     /// Takes a refreshed snapshot (after `state.update` with it, so the ghosts are known) and
     /// puts what the screen shows of the monitor into the state.
     public func update(with snapshot: Snapshot, state: inout ViewState) {
-        _ = monitor.update(with: snapshot)
-        state.setLifecycle(Self.view(of: monitor, snapshot: snapshot, ghosts: state.ghostKeys))
+        let new = monitor.update(with: snapshot)
+        let filter = state.listing.filter
+        if filter != filterSeen {
+            // Another filter: start from what the monitor still holds.
+            filterSeen = filter
+            matching = filter.isEmpty ? [] : LifecycleView.matching(monitor.recent, filter)
+        } else if !filter.isEmpty {
+            matching += LifecycleView.matching(new, filter)
+            if matching.count > LifecycleMonitor.recentLimit { matching.removeFirst(matching.count - LifecycleMonitor.recentLimit) }
+        }
+        state.setLifecycle(Self.view(of: monitor, kept: filter.isEmpty ? nil : matching, snapshot: snapshot, ghosts: state.ghostKeys))
     }
 
     /// What the screen shows, at the snapshot's time.
-    static func view(of monitor: LifecycleMonitor, snapshot: Snapshot, ghosts: [ProcessKey]) -> LifecycleView {
+    /// - Parameter kept: the events of the filtered processes, where the list has a filter.
+    static func view(of monitor: LifecycleMonitor, kept: [LifecycleEvent]? = nil, snapshot: Snapshot, ghosts: [ProcessKey]) -> LifecycleView {
         let now = snapshot.time
         var view = LifecycleView()
-        view.events = monitor.recent
+        view.events = kept ?? monitor.recent
         (view.ended, view.failed, view.oomKilled) = monitor.endingsSummary(now: now, window: LifecycleView.window)
         if !ghosts.isEmpty {
             var ends: [ProcessKey: Outcome] = [:]
-            for event in view.events {
+            for event in monitor.recent + (kept ?? []) {
                 if case .exit(let record) = event.kind { ends[record.process.key] = record.outcome }
             }
             for key in ghosts { view.outcomes[key] = ends[key] }

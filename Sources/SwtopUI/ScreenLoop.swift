@@ -42,6 +42,9 @@ public struct ScreenLoop {
         // before the first sample makes the heap grow.
         StartupPages.giveBack()
 
+        // What happens to processes, on the live /proc only (a replay has no kernel to ask);
+        // subscribed before the first reading, so no exit falls between the two.
+        let lifecycle = replay ? nil : ScreenLifecycle(sampler: sampler)
         var previous: Snapshot
         do {
             previous = try sampler.sample(state.sampleOptions())
@@ -49,8 +52,6 @@ public struct ScreenLoop {
             throw ScreenError(error.description)
         }
         state.update(previous, now: Clock.monotonic(), baseline: true)
-        // What happens to processes, on the live /proc only (a replay has no kernel to ask).
-        let lifecycle = replay ? nil : ScreenLifecycle(sampler: sampler)
         lifecycle?.update(with: previous, state: &state)
         if let text = options.startMessage {
             state.say(text, error: true)

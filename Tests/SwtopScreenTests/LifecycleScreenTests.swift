@@ -26,11 +26,22 @@ struct LifecycleScreenTests {
     }
 
     @Test func eventsViewGhostRowsAndHeaderSayHowChildrenEnded() throws {
+        try eventsViewGhostRowsAndHeader(asUser: "")
+    }
+
+    /// Without root: no proc connector; the ends come from a pidfd per process (Linux 6.15+),
+    /// here of the runner's (root's) children, watched by nobody.
+    @Test(.enabled(if: geteuid() == 0, "needs root to run swtop as nobody"))
+    func eventsViewWithoutRoot() throws {
+        try eventsViewGhostRowsAndHeader(asUser: "setpriv --reuid=nobody --regid=nogroup --clear-groups")
+    }
+
+    func eventsViewGhostRowsAndHeader(asUser: String) throws {
         let children = Children()
         // Lives through a refresh or two, then exits 3 by itself.
         let failing = try children.start("/bin/sh", ["-c", "sleep 2; exit 3"])
         let killed = try children.start("/bin/sleep", ["600"])
-        let s = try ScreenSession(arguments: "-d 5 -p \(failing),\(killed)", width: 200, height: 40)
+        let s = try ScreenSession(arguments: "-d 5 -p \(failing),\(killed)", width: 200, height: 40, environment: asUser)
         var screen = try s.waitFor("both children") { $0.row(pid: failing) != nil && $0.row(pid: killed) != nil }
         let before = try #require(Self.exits(screen), "no Exits line:\n\(screen)")
         #expect(screen.lines.contains { Self.matches($0, #".*  Exits \(5 min\): [0-9]+, [0-9]+ failed(, [0-9]+ OOM-killed)?"#) })
@@ -42,8 +53,8 @@ struct LifecycleScreenTests {
         #expect(reap(failing) == 3)
 
         try s.send("E")
-        let exitedLine = Self.eventPattern(pid: failing, name: "sh", words: #"exited 3 after [0-9]+\.[0-9] s"#)
-        let killedLine = Self.eventPattern(pid: killed, name: "sleep", words: #"killed by SIGKILL after [0-9]+\.[0-9] s"#)
+        let exitedLine = Self.eventPattern(pid: failing, name: "sh", words: #"exited 3 after ([0-9]+ ms|[0-9]+\.[0-9] s)"#)
+        let killedLine = Self.eventPattern(pid: killed, name: "sleep", words: #"killed by SIGKILL after ([0-9]+ ms|[0-9]+\.[0-9] s)"#)
         screen = try s.waitFor("both ends in the events view") { screen in
             screen.lines.contains { Self.matches($0, exitedLine) } && screen.lines.contains { Self.matches($0, killedLine) }
         }
@@ -90,7 +101,7 @@ struct LifecycleScreenTests {
         #expect(reap(testee) == 128 + SIGKILL)
         try s.send("E")
         let line = Self.eventPattern(
-            pid: testee, name: "swtop-testee", words: #"killed by SIGKILL after [0-9]+\.[0-9] s \(stopped by swtop: needed SIGKILL\)"#)
+            pid: testee, name: "swtop-testee", words: #"killed by SIGKILL after ([0-9]+ ms|[0-9]+\.[0-9] s) \(stopped by swtop: needed SIGKILL\)"#)
         try s.waitFor("the stop in the events view") { $0.lines.contains { Self.matches($0, line) } }
     }
 
@@ -106,7 +117,7 @@ struct LifecycleScreenTests {
         #expect(reap(testee) == 0)
         try s.send("E")
         let line = Self.eventPattern(
-            pid: testee, name: "swtop-testee", words: #"exited 0 after [0-9]+\.[0-9] s \(stopped by swtop: exited after SIGTERM\)"#)
+            pid: testee, name: "swtop-testee", words: #"exited 0 after ([0-9]+ ms|[0-9]+\.[0-9] s) \(stopped by swtop: exited after SIGTERM\)"#)
         try s.waitFor("the stop in the events view") { $0.lines.contains { Self.matches($0, line) } }
     }
 

@@ -165,6 +165,15 @@ struct LifecycleViewTests {
         #expect(grid.roles(y50)[x] == .taskWarning)
     }
 
+    @Test func helpListsEAndStillFitsAt80x24() {
+        var state = makeState([makeProcess(pid: 1, name: "init")])
+        _ = state.handle(.function(1))
+        let text = ScreenRenderer(theme: .color).render(state, width: 80, height: 24).text
+        #expect(text.contains { $0.hasSuffix(" E           events: exits, zombies") })
+        #expect(text.contains { $0.hasSuffix(" L           limits; Enter changes one") })
+        #expect(text.contains { $0.hasPrefix(" U           untag all") })
+    }
+
     @Test func marksInWords() {
         #expect(LifecycleView.zombieMark(unreaped: 8.9, outcome: .unknown) == "zombie 8s")
         #expect(LifecycleView.zombieMark(unreaped: nil, outcome: .killed(signal: 9)) == "zombie, killed by SIGKILL")
