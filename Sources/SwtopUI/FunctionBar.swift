@@ -38,6 +38,8 @@ public struct FunctionBar: Sendable {
             return FunctionBar(items: [("Enter", "Change"), ("Esc", "Back")])
         case .help:
             return FunctionBar(items: [("Any key", "Back")])
+        case .events:
+            return FunctionBar(items: [("Esc", "Back"), ("F10", "Quit")])
         case .setup(let setup):
             let columns = setup.panel == .columns
             return FunctionBar(items: [

@@ -8,6 +8,9 @@ public struct HeaderMeters {
     public var tasks: TaskCounts
     /// Bar characters of the meter parts (Theme.barCharacters).
     public var barCharacters: [Unicode.Scalar]
+    /// "12, 3 failed, 1 OOM-killed": exits of the last five minutes, a line under the uptime,
+    /// where the lifecycle monitor runs.
+    public var exits: String?
 
     public init(system: SystemInfo, tasks: TaskCounts, barCharacters: [Unicode.Scalar] = Theme.color.barCharacters) {
         self.system = system
@@ -26,9 +29,10 @@ public struct HeaderMeters {
     /// Rows the header wants at this width.
     public func height(width: Int) -> Int {
         let n = cpuCount
-        if n <= 4 { return max(n + 2, 4) }
+        let rightRows = exits == nil ? 4 : 5
+        if n <= 4 { return max(n + 2, rightRows) }
         let columns = cpuColumns(width: width)
-        return (n + columns - 1) / columns + 4
+        return (n + columns - 1) / columns + rightRows
     }
 
     /// Draws at most `maxHeight` rows from `y`; returns the rows used.
@@ -63,6 +67,14 @@ public struct HeaderMeters {
         right.append { g, x, y, w in self.drawStates(into: &g, x: x, y: y, width: w) }
         right.append { g, x, y, w in self.drawLoad(into: &g, x: x, y: y, width: w) }
         right.append { g, x, y, w in self.drawUptime(into: &g, x: x, y: y, width: w) }
+        if let exits {
+            right.append { g, x, y, w in
+                // The short label where the long one would cut the figures off (80 columns).
+                let label = CellWidth.of("Exits (5 min): " + exits) <= w ? "Exits (5 min): " : "Exits 5m: "
+                let col = g.put(label, x: x, y: y, role: .meterLabel, limit: w)
+                g.put(exits, x: col, y: y, role: .headerValue, limit: x + w - col)
+            }
+        }
         for (i, draw) in left.enumerated() where top + i < y + rows { draw(&grid, 0, top + i, half) }
         for (i, draw) in right.enumerated() where top + i < y + rows { draw(&grid, half + 1, top + i, width - half - 1) }
         return rows

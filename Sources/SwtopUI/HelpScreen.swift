@@ -33,16 +33,17 @@ public enum HelpScreen {
         ("Arranging", [
             ("F5 t", "tree view on/off"),
             ("G", "by service: slice, unit, container"),
-            ("+ -", "expand / collapse branch"),
-            ("= *", "toggle branch / all"),
+            // One line for the four branch keys: the help fits 80x24 with G and E.
+            ("+ - = *", "branch: open, close, toggle; all"),
             ("F6 < > , .", "choose the sort column"),
             ("P M T N", "sort by CPU% MEM% TIME+ PID"),
             ("I", "invert the sort order"),
         ]),
         ("Screen", [
             ("F2", "setup: columns, options"),
-            ("Z", "pause / resume refreshing"),
-            ("Ctrl-L", "redraw"),
+            ("E", "events: exits, zombies"),
+            // One line for two keys: the help fits 80x24 with E.
+            ("Z Ctrl-L", "pause / resume; redraw"),
             ("F10 q", "quit"),
         ]),
         ("Process control (tagged, else selected)", [

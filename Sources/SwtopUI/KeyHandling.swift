@@ -26,6 +26,7 @@ extension ViewState {
         case .limits: return handleLimitsKey(key)
         case .detail: return handleDetailKey(key)
         case .setup(let setup): return handleSetupKey(key, setup)
+        case .events: return handleEventsKey(key)
         case .list: return apply(KeyMap.action(for: key))
         }
     }
@@ -66,6 +67,23 @@ extension ViewState {
             mode = .list
             rebuild()
         default: return leaveLine(for: key)
+        }
+        return []
+    }
+
+    /// The events view: movement keys scroll it, Esc, q or E go back, F10 quits.
+    mutating func handleEventsKey(_ key: Key) -> Effects {
+        let count = shownEvents.count
+        if let top = cursor(eventsTop, movedBy: key, count: count) {
+            // The last page stays full.
+            eventsTop = max(0, min(top, count - listHeight))
+            return []
+        }
+        switch key {
+        case .escape, .character("q"), .character("E"): mode = .list
+        case .function(10): return requestQuit()
+        case .function(1), .character("h"), .character("?"): mode = .help
+        default: break
         }
         return []
     }
@@ -162,6 +180,9 @@ extension ViewState {
         case .setNice: openNicePrompt()
         case .limits: openLimits()
         case .details(let section): openDetail(at: section)
+        case .events:
+            eventsTop = 0
+            mode = .events
         case .none: break
         }
         return []

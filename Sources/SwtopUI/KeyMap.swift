@@ -41,6 +41,8 @@ public enum Action: Equatable, Sendable {
     /// Enter: the detail page; l and e: opened at its open files or its environment, as htop's
     /// lsof and environment screens.
     case details(DetailSection)
+    /// E: the lifecycle events (htop has no E; its e is the environment).
+    case events
     case none
 }
 
@@ -108,6 +110,7 @@ public enum KeyMap {
         case "L": return .limits
         case "l": return .details(.openFiles)
         case "e": return .details(.environment)
+        case "E": return .events
         default: return .none
         }
     }

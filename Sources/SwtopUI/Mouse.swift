@@ -70,7 +70,7 @@ extension ScreenRenderer {
             let top = picker.selected >= visible ? picker.selected - visible + 1 : 0
             let i = top + y - layout.listTop
             return i < picker.items.count ? .pickerItem(i) : .nothing
-        case .help, .limits, .prompt, .detail:
+        case .help, .limits, .prompt, .detail, .events:
             return .nothing
         case .list, .search, .filter:
             if y == layout.titleRow {
@@ -131,7 +131,7 @@ extension ViewState {
                 return apply(column == sortKey ? .invertSort : .sortBy(column))
             default: break
             }
-        case .limits, .prompt, .detail:
+        case .limits, .prompt, .detail, .events:
             break
         }
         return []

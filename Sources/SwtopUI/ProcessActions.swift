@@ -16,13 +16,21 @@ public final class ProcessActions {
         stop = GracefulStop(grace: grace)
     }
 
+    /// Told each signal a graceful stop sends (SIGTERM 15, SIGKILL 9), by process: the lifecycle
+    /// monitor's noteSent.
+    public var noteSent: ((Int32, ProcessKey) -> Void)?
+
     /// A graceful stop is running: the screen should wake often to show its countdown.
     public var isBusy: Bool { !stop.isFinished }
 
     public func perform(_ request: ControlRequest, on state: inout ViewState) {
         switch request {
         case .gracefulStop(let targets):
-            for t in targets { names[t.target] = t.name }
+            for t in targets {
+                names[t.target] = t.name
+                // Before the signal: a process that exits at once has no progress to see.
+                if let key = t.target.key { noteSent?(15, key) }
+            }
             stop.start(targets.map(\.target), procRoot: procRoot)
             // Targets that could not be signalled have their outcome already.
             step(&state)
@@ -68,6 +76,9 @@ public final class ProcessActions {
     /// the status line (they stay until the next message).
     public func step(_ state: inout ViewState) {
         let outcomes = stop.step(waiting: 0)
+        for o in outcomes {
+            if case .killed = o.outcome, let key = o.target.key { noteSent?(9, key) }
+        }
         if !outcomes.isEmpty {
             let texts = outcomes.map { o -> String in
                 let name = names[o.target] ?? o.name.map(DisplayText.escaped) ?? "?"
@@ -80,6 +91,7 @@ public final class ProcessActions {
         for p in stop.progress {
             // The screen's targets are always pinned to their start time.
             guard let key = p.target.key else { continue }
+            noteSent?(p.phase == .kill ? 9 : 15, key)
             switch p.phase {
             case .term:
                 let left = max(0, stop.grace - p.elapsed)

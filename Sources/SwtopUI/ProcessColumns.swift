@@ -72,13 +72,16 @@ public struct ProcessColumns: Sendable {
     /// otherwise the state letter, tree branches and command get their own roles.
     /// `scroll` shifts the command column left by that many columns.
     /// `marker` ("TERM 7s": a graceful stop in progress) comes first in the command cell.
-    public func drawRow(_ p: ProcessEntry, branch: String, into grid: inout ScreenGrid, y: Int, override: Role?, scroll: Int = 0, marker: String? = nil) {
+    public func drawRow(
+        _ p: ProcessEntry, branch: String, into grid: inout ScreenGrid, y: Int, override: Role?, scroll: Int = 0, marker: String? = nil,
+        markerRole: Role = .statusError
+    ) {
         if let override { grid.fill(y: y, role: override) }
         var x = 0
         for column in columns {
             guard x < grid.width else { break }
             if column == .command {
-                if let marker { x = grid.put("[" + marker + "] ", x: x, y: y, role: override ?? .statusError) }
+                if let marker { x = grid.put("[" + DisplayText.escaped(marker) + "] ", x: x, y: y, role: override ?? markerRole) }
                 var segments = commandSegments(p, branch: branch)
                 if scroll > 0 { segments = Self.dropColumns(scroll, of: segments) }
                 for (text, role) in segments { x = grid.put(text, x: x, y: y, role: override ?? role) }

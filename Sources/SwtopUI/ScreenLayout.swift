@@ -37,7 +37,9 @@ public struct ScreenRenderer {
 
     public func header(_ state: ViewState) -> HeaderMeters? {
         guard let snapshot = state.snapshot else { return nil }
-        return HeaderMeters(system: snapshot.system, tasks: snapshot.tasks, barCharacters: theme.barCharacters)
+        var meters = HeaderMeters(system: snapshot.system, tasks: snapshot.tasks, barCharacters: theme.barCharacters)
+        meters.exits = state.lifecycle?.exitsText
+        return meters
     }
 
     public func layout(_ state: ViewState, width: Int, height: Int) -> ScreenLayout {
@@ -57,6 +59,8 @@ public struct ScreenRenderer {
             if let header = header(state) { header.draw(into: &grid, y: 0, maxHeight: layout.headerHeight) }
             if let view = state.limitsView, Self.showsLimits(state.mode) {
                 drawLimits(view, layout: layout, into: &grid)
+            } else if state.mode == .events {
+                drawEvents(state, layout: layout, into: &grid)
             } else {
                 drawList(state, layout: layout, into: &grid)
             }
@@ -91,7 +95,12 @@ public struct ScreenRenderer {
                 override = nil
             }
             let branch = i < state.branches.count ? state.branches[i] : ""
-            columns.drawRow(row.entry, branch: branch, into: &grid, y: layout.listTop + i - first, override: override, scroll: state.scrollLeft, marker: state.stopMarkers[key])
+            // A stop's countdown first; else what the lifecycle monitor says of the row.
+            let stop = state.stopMarkers[key]
+            let marker = stop ?? state.lifecycle?.mark(for: key, exited: state.hasExited(key))
+            columns.drawRow(
+                row.entry, branch: branch, into: &grid, y: layout.listTop + i - first, override: override, scroll: state.scrollLeft,
+                marker: marker, markerRole: stop == nil ? .taskWarning : .statusError)
         }
         if rows.isEmpty {
             let text = state.snapshot == nil ? "Reading processes..." : "No process matches."
@@ -156,6 +165,11 @@ public struct ScreenRenderer {
             return ("Details of " + view.target.label + read + "  Esc q: back", .status)
         }
         if case .setup = state.mode { return (SetupScreen.hint, .status) }
+        if state.mode == .events {
+            let n = state.shownEvents.count
+            let filtered = state.listing.filter.isEmpty ? "" : " (filtered as the list)"
+            return ("Events: \(n)\(filtered), newest first  Esc back", .status)
+        }
         if let view = state.limitsView, showsLimits(state.mode) {
             return ("Limits of " + view.target.label + ": Enter changes the selected one  Esc back", .status)
         }

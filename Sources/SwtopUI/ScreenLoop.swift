@@ -42,6 +42,9 @@ public struct ScreenLoop {
         // before the first sample makes the heap grow.
         StartupPages.giveBack()
 
+        // What happens to processes, on the live /proc only (a replay has no kernel to ask);
+        // subscribed before the first reading, so no exit falls between the two.
+        let lifecycle = replay ? nil : ScreenLifecycle(sampler: sampler)
         var previous: Snapshot
         do {
             previous = try sampler.sample(state.sampleOptions())
@@ -49,6 +52,7 @@ public struct ScreenLoop {
             throw ScreenError(error.description)
         }
         state.update(previous, now: Clock.monotonic(), baseline: true)
+        lifecycle?.update(with: previous, state: &state)
         if let text = options.startMessage {
             state.say(text, error: true)
             // Long enough to be read: it is said once.
@@ -59,6 +63,8 @@ public struct ScreenLoop {
         var colorShown = state.color
         var delay: Double { Double(state.delayTenths) / 10 }
         let actions = ProcessActions(grace: options.grace)
+        // So the end of a process swtop stops says whether it went at SIGTERM or needed SIGKILL.
+        if let monitor = lifecycle?.monitor { actions.noteSent = { monitor.noteSent(signal: $0, to: $1) } }
         // The first CPU% needs a second sample: take it soon rather than a full delay later.
         var nextSample = replay ? Double.infinity : Clock.monotonic() + min(delay, 1.0)
         var clear = true
@@ -114,6 +120,7 @@ public struct ScreenLoop {
                     // Other rows than before: nothing in it is new or exited, and CPU% waits
                     // for the next sample, taken soon.
                     state.update(previous, now: Clock.monotonic(), baseline: true)
+                    lifecycle?.update(with: previous, state: &state)
                     nextSample = Clock.monotonic() + min(delay, 0.5)
                 }
             }
@@ -130,6 +137,7 @@ public struct ScreenLoop {
                 next.computeCPU(since: previous)
                 previous = next
                 state.update(next, now: Clock.monotonic())
+                lifecycle?.update(with: next, state: &state)
                 nextSample = t + delay
                 // The limits view is read again with every refresh.
                 if let view = state.limitsView { actions.perform(.readLimits(view.target), on: &state) }

@@ -19,6 +19,8 @@ public struct ViewState {
         case detail
         /// F2: columns and display options.
         case setup(SetupScreen)
+        /// E: what happened to processes (LifecycleView), newest first.
+        case events
     }
 
     public struct Message: Equatable, Sendable {
@@ -92,6 +94,12 @@ public struct ViewState {
     var quitWarned = false
     /// What the user asked ProcessControl to do, not yet done (ScreenLoop takes them).
     public internal(set) var requests: [ControlRequest] = []
+
+    /// What the lifecycle monitor says (events, ghosts' ends, marks, the header's exits); nil
+    /// where none runs (a replay).
+    public internal(set) var lifecycle: LifecycleView?
+    /// The first line of the events view shown (0: the newest event).
+    public internal(set) var eventsTop = 0
 
     public internal(set) var snapshot: Snapshot?
     public internal(set) var rows: [ProcessListing.Row] = []
@@ -178,6 +186,14 @@ public struct ViewState {
         firstSeen = firstSeen.filter { t - $0.value < limit }
         return ghosts.count != before
     }
+
+    public mutating func setLifecycle(_ view: LifecycleView) {
+        lifecycle = view
+        eventsTop = min(eventsTop, max(0, view.events.count - 1))
+    }
+
+    /// The processes on screen that exited (ghost rows).
+    public var ghostKeys: [ProcessKey] { Array(ghosts.keys) }
 
     public func isNew(_ key: ProcessKey) -> Bool { highlightChanges && (firstSeen[key].map { now - $0 < highlightSeconds } ?? false) }
     public func hasExited(_ key: ProcessKey) -> Bool { ghosts[key] != nil }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Lifecycle
 import ProcessModel
 import Sampling
 import SwtopUI
@@ -18,7 +19,9 @@ struct Screen {
 
     func run() throws {
         // A ProcRootError becomes its one line on stderr in Swtop.reportingFailures.
-        let sampler = try Sampler(root: options.procRoot, keepFilesOpen: true)
+        // Without the proc connector, the lifecycle monitor sees exits through a pidfd per
+        // process: half the fds for them.
+        let sampler = try Sampler(root: options.procRoot, keepFilesOpen: true, shareFDs: LifecycleMonitor.connectorUsable ? 0 : 0.5)
         let config = noConfig ? nil : ConfigStore.defaultPath().map { LoadedConfig(store: ConfigStore(path: $0)) }
         let fileSettings = config?.settings ?? ScreenSettings()
         // The command line wins for this run; quitting saves the file's value for what it set.

@@ -217,12 +217,13 @@ struct ScreenTests {
         try s.resize(width: 80, height: 24)
         var screen = try s.waitFor("the 80x24 screen") { $0.lines.count == 24 && $0.lines.contains(Self.titles) && $0.functionBar == Self.functionBar }
         #expect(screen.functionBar == Self.functionBar)
-        #expect(screen.lines[5] == Self.titles)
+        // Under the meters and the Tasks, Load and Exits lines.
+        #expect(screen.lines[6] == Self.titles)
         try s.resize(width: 60, height: 15)
         let narrowTitles = "    PID USER         RES S  CPU%  MEM%     TIME+ Command"
         screen = try s.waitFor("the 60x15 screen") { $0.lines.count == 15 && $0.lines.contains(narrowTitles) && $0.functionBar == String(Self.functionBar.prefix(60)) }
         #expect(screen.functionBar == String(Self.functionBar.prefix(60)))
-        #expect(screen.lines[4] == narrowTitles)
+        #expect(screen.lines[5] == narrowTitles)
         try s.resize(width: 120, height: 40)
         screen = try s.waitFor("the 120x40 screen") { $0.lines.count == 40 && $0.lines[$0.titleIndex ?? 0] == Self.titles }
     }

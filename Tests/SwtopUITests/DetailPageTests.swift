@@ -1,3 +1,4 @@
+import Lifecycle
 import ProcFS
 import ProcessModel
 import Sampling
@@ -35,6 +36,40 @@ import Testing
         let scroll = try #require(state.detailView?.scroll)
         let lines = try page(state)
         return lines[scroll..<min(lines.count, scroll + 21)]
+    }
+
+    /// History: the earlier ends of the same command under the same parent, newest first; other
+    /// commands', and the same command's under another parent, are not its history.
+    @Test func historyListsThisCommandsEarlierEnds() throws {
+        var (state, _) = try openPage(.enter)
+        func facts(_ pid: Int32, _ cmdline: [String], ppid: Int32) -> ProcessFacts {
+            ProcessFacts(key: ProcessKey(id: pid, startTicks: UInt64(pid)), name: "app", cmdline: cmdline, ppid: ppid, uid: 0, user: "root", startTime: 1000)
+        }
+        let mine = ["/usr/bin/app", "--port", "8080"]
+        func exit(_ pid: Int32, _ cmdline: [String], ppid: Int32, at time: Double, _ outcome: Outcome) -> LifecycleEvent {
+            let f = facts(pid, cmdline, ppid: ppid)
+            return LifecycleEvent(time: time, process: f, kind: .exit(ExitRecord(process: f, outcome: outcome, source: .procConnector, time: time)))
+        }
+        var view = LifecycleView()
+        let loop = CrashLoop(restarts: 3, window: 60, lastOutcome: .exited(code: 1), pids: [4100, 4101, 4102], command: mine.joined(separator: " "), parent: 4000)
+        view.events = [
+            exit(4100, mine, ppid: 4000, at: 1001, .exited(code: 1)),
+            exit(4101, mine, ppid: 4000, at: 1002, .killed(signal: 9)),
+            exit(4102, mine, ppid: 4000, at: 1003, .exited(code: 1)),
+            LifecycleEvent(time: 1003, process: facts(4102, mine, ppid: 4000), kind: .crashLoop(loop)),
+            exit(4103, ["/usr/bin/other"], ppid: 4000, at: 1004, .exited(code: 0)),
+            exit(4104, mine, ppid: 1, at: 1005, .exited(code: 0)),
+        ]
+        state.setLifecycle(view)
+        let lines = try page(state)
+        let start = try #require(lines.firstIndex(of: "History"))
+        let clock = { (t: Double) in Format.clock(t) }
+        #expect(Array(lines[(start + 1)...]) == [
+            "  \(clock(1003))  4102  crash loop: 3 restarts in 60 s, last exited 1",
+            "  \(clock(1003))  4102  exited 1 after 3.0 s",
+            "  \(clock(1002))  4101  killed by SIGKILL after 2.0 s",
+            "  \(clock(1001))  4100  exited 1 after 1.0 s",
+        ])
     }
 
     @Test func everySectionOfTheFixtureProcess() throws {
@@ -94,7 +129,7 @@ import Testing
             "  EVIL=\\x1b]0;pwned\\x07",
             "",
             "History",
-            "  not recorded yet: this command's earlier exits and restarts will show here",
+            "  none yet",
         ]
         #expect(lines == expected)
         // The start is btime + 1000 ticks: 2025-11-30 00:00:10 UTC, shown in local time.

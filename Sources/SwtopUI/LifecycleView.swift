@@ -1,0 +1,138 @@
+import Lifecycle
+import ProcFS
+import ProcessModel
+
+/// What the screen shows of the lifecycle monitor, taken at each refresh (ScreenLifecycle): the
+/// events (E), how each ghost row ended, the marks of rows (zombies, parents holding them, crash
+/// loops) and the header's count of exits. Plain data, so rendering stays a pure function of
+/// the view state.
+public struct LifecycleView: Sendable {
+    /// The monitor's recent events, oldest first (the view lists them newest first).
+    public var events: [LifecycleEvent] = []
+    /// Ends within the last `window` seconds.
+    public var ended = 0, failed = 0, oomKilled = 0
+    /// How ghost rows (exited processes still on screen) ended, where the monitor knows.
+    public var outcomes: [ProcessKey: Outcome] = [:]
+    /// A short tag before a row's command: "zombie 12.0 s, exited 3", "3 zombies", "crash loop".
+    public var marks: [ProcessKey: String] = [:]
+
+    /// The header's window: five minutes.
+    public static let window = 300.0
+
+    public init() {}
+
+    /// The header line's text after its label: "12, 3 failed", "12, 3 failed, 1 OOM-killed"
+    /// (OOM kills named only when there were some).
+    public var exitsText: String {
+        "\(ended), \(failed) failed" + (oomKilled > 0 ? ", \(oomKilled) OOM-killed" : "")
+    }
+
+    /// The mark of a row: a ghost says how it ended; a live row its lifecycle marks.
+    public func mark(for key: ProcessKey, exited: Bool) -> String? {
+        if exited { return outcomes[key].map(\.words) }
+        return marks[key]
+    }
+
+    /// The events about processes the filter passes (the screen's -p, -u and F4, as the list
+    /// has them), newest first.
+    public func events(matching filter: ProcessFilter) -> [LifecycleEvent] {
+        Self.matching(events, filter).reversed()
+    }
+
+    /// The events about processes the filter passes, in their order.
+    public static func matching(_ events: [LifecycleEvent], _ filter: ProcessFilter) -> [LifecycleEvent] {
+        if filter.isEmpty { return events }
+        return events.filter { event in
+            let p = event.process
+            return filter.matches(pid: p.pid, uid: p.uid, name: p.name, command: p.cmdline.joined(separator: " "))
+        }
+    }
+
+    // MARK: - Lines
+
+    public static let titleLine = "    TIME     PID NAME            WHAT HAPPENED"
+
+    /// One line of the events view: time, pid, name (escaped, 15 columns), then the words.
+    public static func line(_ event: LifecycleEvent) -> String {
+        let p = event.process
+        let name = p.name.isEmpty ? "?" : DisplayText.escaped(p.name)
+        let pid = String(p.pid)
+        let pidText = String(repeating: " ", count: max(0, 7 - pid.count)) + pid
+        let padded = name + String(repeating: " ", count: max(0, 15 - CellWidth.of(name)))
+        return Format.clock(event.time) + " " + pidText + " " + padded + " " + DisplayText.escaped(words(event))
+    }
+
+    /// In the user's words: an exit says how it ended first ("exited 3", "killed by SIGKILL",
+    /// "SIGSEGV, core dumped", "OOM-killed"), then after how long it ran, then whether swtop
+    /// stopped it; the others as `swtop events` says them.
+    public static func words(_ event: LifecycleEvent) -> String {
+        guard case .exit(let record) = event.kind else { return event.words }
+        var text = record.outcome.words
+        if let lifetime = record.lifetime { text += " after " + LifecycleEvent.duration(lifetime) }
+        if let stop = record.stoppedBySwtop {
+            text += stop == .graceful ? " (stopped by swtop: exited after SIGTERM)" : " (stopped by swtop: needed SIGKILL)"
+        }
+        return text
+    }
+
+    /// The mark of a zombie row: how long it has been unreaped, and how it ended where known.
+    public static func zombieMark(unreaped: Double?, outcome: Outcome) -> String {
+        var text = "zombie"
+        if let unreaped { text += " " + shortDuration(unreaped) }
+        if outcome != .unknown { text += ", " + outcome.words }
+        return text
+    }
+
+    /// The mark of a parent holding zombies: "1 zombie", "3 zombies".
+    public static func parentMark(zombies: Int) -> String {
+        zombies == 1 ? "1 zombie" : "\(zombies) zombies"
+    }
+
+    public static let crashLoopMark = "crash loop"
+
+    /// A duration in a row's mark, where the command needs the room: "8s", "2m10s", "3h5m", "2d4h".
+    public static func shortDuration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "?" }
+        let s = Int(seconds)
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(s % 60)s" }
+        if s < 86400 { return "\(s / 3600)h\(s % 3600 / 60)m" }
+        return "\(s / 86400)d\(s % 86400 / 3600)h"
+    }
+}
+
+extension ViewState {
+    /// The events view's lines: the events of the processes the list's filters pass, newest first.
+    public var shownEvents: [LifecycleEvent] { lifecycle?.events(matching: listing.filter) ?? [] }
+}
+
+extension ScreenRenderer {
+    /// E: the lifecycle events, newest first, one a line, from `state.eventsTop`.
+    func drawEvents(_ state: ViewState, layout: ScreenLayout, into grid: inout ScreenGrid) {
+        grid.fill(y: layout.titleRow, role: .columnHeader)
+        grid.put(LifecycleView.titleLine, x: 0, y: layout.titleRow, role: .columnHeader)
+        guard layout.listHeight > 0 else { return }
+        guard state.lifecycle != nil else {
+            grid.put("No events: a replay of a recorded tree shows none.", x: 1, y: layout.listTop, role: .dim)
+            return
+        }
+        let events = state.shownEvents
+        if events.isEmpty {
+            let text = state.listing.filter.isEmpty ? "Nothing has happened yet" : "Nothing has happened yet to the processes the filter shows"
+            grid.put(text + ": exits, zombies, orphans and crash loops appear here.", x: 1, y: layout.listTop, role: .dim)
+            return
+        }
+        for line in 0..<layout.listHeight {
+            let i = state.eventsTop + line
+            guard i < events.count else { break }
+            let event = events[i]
+            let role: Role
+            switch event.kind {
+            case .exit(let record): role = record.outcome.isFailure ? .taskWarning : .normal
+            case .crashLoop, .zombie: role = .taskWarning
+            case .orphan: role = .normal
+            }
+            grid.put(LifecycleView.line(event), x: 0, y: layout.listTop + line, role: role)
+        }
+    }
+}
