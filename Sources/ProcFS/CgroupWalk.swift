@@ -157,7 +157,9 @@ extension ProcReader {
         guard depth < 64 else { return false }
         let index = Int32(listing.paths.count)
         listing.paths.append(path)
-        let read = withFile(at: fd, cPath: "cgroup.procs") { bytes in
+        // Read to the end: the file comes a page at a time, and a number cut at a page's end
+        // would be another pid.
+        let read = withFile(at: fd, cPath: "cgroup.procs", toEnd: true) { bytes in
             var pid: Int32 = 0
             var digits = 0
             for byte in bytes {
@@ -166,12 +168,11 @@ extension ProcReader {
                     digits += 1
                     continue
                 }
-                // pid 0: a process of another pid namespace.
-                if digits > 0, pid > 0 { Self.note(pid, index, odd, &listing) }
+                // pid 0: a process of another pid namespace. Only whole lines count.
+                if byte == UInt8(ascii: "\n"), digits > 0, pid > 0 { Self.note(pid, index, odd, &listing) }
                 pid = 0
                 digits = 0
             }
-            if digits > 0, pid > 0 { Self.note(pid, index, odd, &listing) }
         }
         switch read {
         case .success: break

@@ -246,15 +246,17 @@ public final class ProcReader {
     }
 
     /// Reads `cPath` relative to the directory `dirFD` (the cgroup walk's directories).
-    func withFile<R>(at dirFD: Int32, cPath: UnsafePointer<CChar>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> Result<R, ReadFailure> {
+    /// - Parameter toEnd: read until a read returns nothing: a seq_file larger than a page
+    ///   (`cgroup.procs`) comes a page at a time, so a short read is not its end.
+    func withFile<R>(at dirFD: Int32, cPath: UnsafePointer<CChar>, toEnd: Bool = false, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> Result<R, ReadFailure> {
         let fd = SystemCalls.openFile(at: dirFD, cPath)
         guard fd >= 0 else { return .failure(ReadFailure(errno: SystemCalls.errno)) }
         defer { SystemCalls.close(fd) }
-        return fill(fd, positional: false).map { body(bytes($0)) }
+        return fill(fd, positional: false, toEnd: toEnd).map { body(bytes($0)) }
     }
 
     /// Reads the whole file into the buffer (growing it up to maximumFileSize); the byte count.
-    private func fill(_ fd: Int32, positional: Bool) -> Result<Int, ReadFailure> {
+    private func fill(_ fd: Int32, positional: Bool, toEnd: Bool = false) -> Result<Int, ReadFailure> {
         var used = 0
         while true {
             if used == buffer.count {
@@ -274,7 +276,7 @@ public final class ProcReader {
             // A short read is the end: /proc files come whole from one read that has room for
             // them (and regular files end where a read stops short), so the read that would
             // return 0 is saved. It halves the reads of a refresh.
-            if used < buffer.count { break }
+            if used < buffer.count, !toEnd { break }
         }
         return .success(used)
     }

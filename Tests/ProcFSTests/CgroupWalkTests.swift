@@ -64,8 +64,13 @@ import TestSupport
     /// Every process of this machine the walk answers for gets what its own file says.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: hierarchy + "/cgroup.procs"), "no cgroup hierarchy to walk"))
     func thisMachinesProcessesAgreeWithTheirFiles() throws {
+        // Enough processes that a cgroup's `cgroup.procs` is longer than the page a read gives.
+        let children = Children()
+        defer { children.stopAll() }
+        let sleepers = try (0..<700).map { _ in try children.start("/bin/sleep", ["300"]).processIdentifier }
         let reader = try ProcReader()
         let walk = try #require(reader.walkCgroups())
+        for pid in sleepers { #expect(walk.cgroup(of: pid) != nil, "pid \(pid) not answered for") }
         let pids = try reader.pids()
         var compared = 0
         for pid in pids {
