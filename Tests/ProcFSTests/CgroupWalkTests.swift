@@ -10,7 +10,7 @@ import TestSupport
     /// recorded file (each runtime, v1 and v2) that is the file's own answer.
     @Test func pathOfTheChosenHierarchyGivesTheFilesAnswer() throws {
         var checked = 0
-        for pid in [1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 30, 31, 33, 34, 35, 36, 37] {
+        for pid in [1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 30, 31, 33, 34, 35, 36, 37] {
             let bytes = try #require(fileBytesIn("containers", "\(pid)/cgroup"))
             let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map { $0.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false) }
             let systemd = lines.first { $0.count == 3 && $0[1] == "name=systemd" }?[2]
@@ -20,7 +20,7 @@ import TestSupport
             #expect(CgroupWalk.cgroup(path: Array(path.utf8)) == ProcCgroup.parse(bytes), "pid \(pid)")
             checked += 1
         }
-        #expect(checked == 21)
+        #expect(checked == 19)
         // A path that is not valid UTF-8 is replaced as the file's is.
         let odd: [UInt8] = Array("/system.slice/ev\u{1b}[31mil".utf8) + [0xFF] + Array(".service".utf8)
         #expect(CgroupWalk.cgroup(path: odd) == ProcCgroup.parse(Array("0::".utf8) + odd + [0x0A]))
