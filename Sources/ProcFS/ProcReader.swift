@@ -122,7 +122,7 @@ public final class ProcReader {
         directoryBuffer?.deallocate()
     }
 
-    private var listingBuffer: UnsafeMutableRawBufferPointer {
+    var listingBuffer: UnsafeMutableRawBufferPointer {
         if let directoryBuffer { return directoryBuffer }
         // 64 KB holds about 2000 entries of /proc: three getdents64 calls for 5000 processes
         // cost no measurable time, and 256 KB was a twentieth of the screen's peak RSS.
@@ -242,14 +242,21 @@ public final class ProcReader {
     }
 
     private func withFile<R>(cPath: UnsafePointer<CChar>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> Result<R, ReadFailure> {
-        let fd = SystemCalls.openFile(at: rootFD, cPath)
+        withFile(at: rootFD, cPath: cPath, body)
+    }
+
+    /// Reads `cPath` relative to the directory `dirFD` (the cgroup walk's directories).
+    /// - Parameter toEnd: read until a read returns nothing: a seq_file larger than a page
+    ///   (`cgroup.procs`) comes a page at a time, so a short read is not its end.
+    func withFile<R>(at dirFD: Int32, cPath: UnsafePointer<CChar>, toEnd: Bool = false, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> Result<R, ReadFailure> {
+        let fd = SystemCalls.openFile(at: dirFD, cPath)
         guard fd >= 0 else { return .failure(ReadFailure(errno: SystemCalls.errno)) }
         defer { SystemCalls.close(fd) }
-        return fill(fd, positional: false).map { body(bytes($0)) }
+        return fill(fd, positional: false, toEnd: toEnd).map { body(bytes($0)) }
     }
 
     /// Reads the whole file into the buffer (growing it up to maximumFileSize); the byte count.
-    private func fill(_ fd: Int32, positional: Bool) -> Result<Int, ReadFailure> {
+    private func fill(_ fd: Int32, positional: Bool, toEnd: Bool = false) -> Result<Int, ReadFailure> {
         var used = 0
         while true {
             if used == buffer.count {
@@ -269,7 +276,7 @@ public final class ProcReader {
             // A short read is the end: /proc files come whole from one read that has room for
             // them (and regular files end where a read stops short), so the read that would
             // return 0 is saved. It halves the reads of a refresh.
-            if used < buffer.count { break }
+            if used < buffer.count, !toEnd { break }
         }
         return .success(used)
     }
@@ -322,7 +329,9 @@ public final class ProcReader {
 
     /// Reads one process (or, with `tid`, one of its threads). nil when it vanished or its
     /// `stat` does not parse; otherwise each other file is nil when it could not be read.
-    public func process(_ pid: Int32, tid: Int32? = nil, files: ProcessFiles = .standard) -> RawProcess? {
+    /// - Parameter walked: every process's cgroup from one walk of the hierarchy (`walkCgroups`);
+    ///   a process it does not know has its `cgroup` file read.
+    public func process(_ pid: Int32, tid: Int32? = nil, files: ProcessFiles = .standard, walked: CgroupWalk? = nil) -> RawProcess? {
         guard case .success(let parsed) = withTaskFile(pid, tid: tid, "stat", { ProcStat.parse($0) }), let stat = parsed
         else { return nil }
         var raw = RawProcess(stat: stat, pid: pid, tid: tid)
@@ -349,7 +358,11 @@ public final class ProcReader {
         }
         // A process's cgroup, I/O and OOM score: its threads share them (a thread row shows the
         // process's, as swtop record keeps only the process's files).
-        if files.contains(.cgroup) { raw.cgroup = cgroup(pid) }
+        if files.contains(.cgroup) {
+            // A zombie may have left the walk's listings: its own file says where it was.
+            let zombie = stat.state == UInt8(ascii: "Z") || stat.state == UInt8(ascii: "X")
+            raw.cgroup = (zombie ? nil : walked?.cgroup(of: pid)) ?? cgroup(pid)
+        }
         if files.contains(.io) { raw.io = io(pid) }
         if files.contains(.oom) { (raw.oomScore, raw.oomScoreAdj) = oom(pid) }
         return raw

@@ -50,6 +50,34 @@ enum SystemCalls {
         return true
     }
 
+    static func openDirectory(at dirFD: Int32, _ name: UnsafePointer<CChar>) -> Int32 {
+        retrying { openat(dirFD, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW) }
+    }
+
+    /// The names of the subdirectories of the open directory `fd` (d_type DT_DIR: cgroupfs sets
+    /// it), without `.` and `..`; nil when it cannot be listed.
+    static func subdirectories(of fd: Int32, buffer: UnsafeMutableRawBufferPointer) -> [[UInt8]]? {
+        guard let base = buffer.baseAddress else { return nil }
+        var result: [[UInt8]] = []
+        while true {
+            let n = retrying { swtop_getdents64(fd, base, UInt(buffer.count)) }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            var offset = 0
+            while offset + 19 < n {
+                let length = Int(base.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
+                guard length > 19, offset + length <= n else { break }
+                if base.load(fromByteOffset: offset + 18, as: UInt8.self) == UInt8(DT_DIR) {
+                    let name = UnsafeRawBufferPointer(start: base + offset + 19, count: length - 19)
+                    let bytes = Array(name.prefix(while: { $0 != 0 }))
+                    if bytes != [0x2E], bytes != [0x2E, 0x2E] { result.append(bytes) }
+                }
+                offset += length
+            }
+        }
+        return result
+    }
+
     /// Names in a directory whose names are all decimal digits, as numbers. Read with getdents64
     /// into `buffer`: one large buffer lists /proc with 5,000 processes in one call (glibc's
     /// readdir takes 32 KB at a time; measured 2.3 against 1.7 ms for the whole listing).

@@ -108,7 +108,10 @@ public final class Sampler {
             entries = live.refresh(pids, options)
             listing?.remember(options.threads ? nil : entries.map(\.pid))
         } else {
-            let raws = ParallelRead.read(pids, main: reader, helper: helperReader, options: options)
+            // Every process's cgroup from the hierarchy's few hundred `cgroup.procs` files rather
+            // than one `cgroup` file a process (live /proc only; nil: each process's file).
+            let walked = options.files.contains(.cgroup) && pids.count >= 200 ? reader.walkCgroups() : nil
+            let raws = ParallelRead.read(pids, main: reader, helper: helperReader, options: options, walked: walked)
             entries = []
             entries.reserveCapacity(raws.count)
             for raw in raws { entries.append(entry(raw)) }

@@ -49,5 +49,25 @@ extension LiveSampling {
             #expect(after.cgroup == "/swtop-live-\(getpid()).service")
             #expect(after.unit == "swtop-live-\(getpid()).service")
         }
-    }
+    
+        /// `--once` reads the cgroups by one walk of the hierarchy (on two threads, as it reads
+        /// the processes): each process comes out as it does from its own file.
+        @Test(.enabled(if: FileManager.default.fileExists(atPath: "/sys/fs/cgroup/systemd/cgroup.procs") || FileManager.default.fileExists(atPath: "/sys/fs/cgroup/cgroup.procs"), "no cgroup hierarchy to walk"))
+        func onceReadsCgroupsByTheWalkAsEachFileSays() throws {
+            let reader = try ProcReader()
+            let helper = try ProcReader()
+            let walk = try #require(reader.walkCgroups())
+            let pids = try reader.pids().sorted()
+            let options = SampleOptions(files: [.cgroup])
+            let walked = ParallelRead.read(pids, main: reader, helper: helper, options: options, walked: walk)
+            let own = Dictionary(ParallelRead.read(pids, main: reader, helper: helper, options: options).map { ($0.pid, $0.cgroup) }) { a, _ in a }
+            var compared = 0
+            for raw in walked {
+                guard let mine = own[raw.pid] else { continue }
+                #expect(raw.cgroup == mine, "pid \(raw.pid)")
+                compared += 1
+            }
+            #expect(compared > 0)
+        }
+}
 }
