@@ -64,6 +64,13 @@ func spawn(_ executable: String, _ arguments: [String], stdoutFD: Int32? = nil, 
     return pid
 }
 
+/// A pipe whose ends close on exec (Glibc does not show Swift pipe2).
+func closeOnExecPipe(_ fds: inout [Int32]) -> Bool {
+    guard pipe(&fds) == 0 else { return false }
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    return true
+}
+
 /// Waits for a child and returns its exit status (or 128 + signal).
 @discardableResult
 func reap(_ pid: pid_t) -> Int32 {
@@ -82,7 +89,10 @@ func run(_ executable: String, _ arguments: [String], output: Bool = true) throw
         return ""
     }
     var fds: [Int32] = [0, 0]
-    guard pipe(&fds) == 0 else { throw HarnessError("pipe failed") }
+    // Close-on-exec: a child another test spawns meanwhile (tests run in parallel) must not
+    // inherit the write end, or this read would wait for that child to end (seen: a `sleep
+    // 600` held a capture's pipe open). The dup2 onto the child's stdout clears the flag there.
+    guard closeOnExecPipe(&fds) else { throw HarnessError("pipe failed") }
     let pid: pid_t
     do {
         pid = try spawn(executable, arguments, stdoutFD: fds[1], closeInChild: fds[0])
@@ -352,7 +362,7 @@ final class Children {
     /// ("NAME=value") is added to its environment by env(1), which execs it: the same pid.
     func startTestee(_ arguments: [String], executable: String = testeeBinary, environment: [String] = []) throws -> Int32 {
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw HarnessError("pipe failed") }
+        guard closeOnExecPipe(&fds) else { throw HarnessError("pipe failed") }
         defer { close(fds[0]) }
         let pid: pid_t
         do {
