@@ -82,7 +82,7 @@ struct Events: ParsableCommand {
                 if let duration, now - start >= duration { break }
                 var wake = lastScan + refresh
                 if let duration { wake = min(wake, start + duration) }
-                Self.wait(for: monitor.pollFDs, seconds: wake - now)
+                let wokeEarly = Self.wait(for: monitor.pollFDs, seconds: wake - now)
                 // When processes end by the hundred, take them in batches: one wake-up per 20 ms
                 // instead of one per event (the connector's buffer holds far more). Otherwise at
                 // once, so new programs are read while they still run.
@@ -91,6 +91,10 @@ struct Events: ParsableCommand {
                 lastDrain = Clock.monotonic()
                 var events = monitor.pollSources()
                 busy = events.count >= 32
+                // A source that reports readable with nothing to read (seen once after a burst of
+                // thousands of forks at start) must not make this loop spin: at most 20 empty
+                // wake-ups a second.
+                if wokeEarly, events.isEmpty { Clock.sleep(seconds: 0.05) }
                 let after = Clock.monotonic()
                 // With the proc connector every exit is reported as it happens: /proc is read
                 // again only when exits may have left zombies or orphans, and now and then.
@@ -115,11 +119,13 @@ struct Events: ParsableCommand {
         return filter.isEmpty || filter.matches(pid: p.pid, uid: p.uid, name: p.name, command: p.cmdline.joined(separator: " "))
     }
 
-    /// Waits until one of `fds` is readable, `seconds` pass, or a signal arrives.
-    static func wait(for fds: [Int32], seconds: Double) {
+    /// Waits until one of `fds` is readable, `seconds` pass, or a signal arrives; whether it
+    /// returned before the time was up.
+    @discardableResult
+    static func wait(for fds: [Int32], seconds: Double) -> Bool {
         var polls = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         let ms = Int32(max(0, min(seconds, 3600)) * 1000)
-        _ = polls.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), ms) }
+        return polls.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), ms) } != 0
     }
 }
 
