@@ -80,7 +80,10 @@ struct Events: ParsableCommand {
             while !Interrupt.received, Output.stdoutError == nil {
                 let now = Clock.monotonic()
                 if let duration, now - start >= duration { break }
-                var wake = lastScan + refresh
+                // With the connector, /proc is read only when wanted or every 30 s; the loop
+                // still wakes each --refresh for zombies' due checks. (Waking at a moment already
+                // past made it spin.)
+                var wake = monitor.isEventDriven && !monitor.wantsSnapshot ? min(lastScan + 30, now + refresh) : max(lastScan + refresh, now)
                 if let duration { wake = min(wake, start + duration) }
                 let wokeEarly = Self.wait(for: monitor.pollFDs, seconds: wake - now)
                 // When processes end by the hundred, take them in batches: one wake-up per 20 ms
