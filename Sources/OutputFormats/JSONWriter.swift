@@ -52,14 +52,30 @@ public struct JSONWriter {
 
     public mutating func number<T: BinaryInteger>(_ n: T) {
         separate()
-        raw(String(n))
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        if let magnitude = UInt64(exactly: n.magnitude) {
+            Format.appendDigits(magnitude, to: &bytes)
+        } else {
+            raw(String(n.magnitude))
+        }
     }
 
     /// nil and non-finite values are written as null.
     public mutating func number(_ d: Double?, decimals: Int) {
         separate()
-        if let d, d.isFinite { raw(Format.fixed(d, decimals: decimals)) } else { raw("null") }
+        if let d, d.isFinite { Format.appendFixed(d, decimals: decimals, to: &bytes) } else { raw("null") }
     }
+
+    /// Elements of the array being written, already written by another writer (`elements`).
+    public mutating func append(elements: [UInt8]) {
+        guard !elements.isEmpty else { return }
+        separate()
+        bytes.append(contentsOf: elements)
+    }
+
+    /// What was written, as array elements for another writer's `append(elements:)`: a writer
+    /// that wrote only values, with no array or object open around them.
+    public var elements: [UInt8] { bytes }
 
     public mutating func bool(_ b: Bool) {
         separate()
@@ -104,6 +120,17 @@ public struct JSONWriter {
             beginArray()
             for s in list { string(s) }
             endArray()
+        case .terminatedStrings(var joined):
+            beginArray()
+            joined.withUTF8 { utf8 in
+                var start = 0
+                for i in utf8.indices where utf8[i] == 0 {
+                    separate()
+                    writeString(UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                    start = i + 1
+                }
+            }
+            endArray()
         case .object(let members):
             beginObject()
             for m in members {
@@ -115,20 +142,31 @@ public struct JSONWriter {
     }
 
     private mutating func writeString(_ s: String) {
+        var s = s
+        s.withUTF8 { writeString($0) }
+    }
+
+    /// A string's UTF-8 bytes, quoted and escaped; runs that need no escape are copied whole.
+    private mutating func writeString(_ utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
+        var start = 0
+        for i in utf8.indices {
+            let byte = utf8[i]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F else { continue }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
             case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20, 0x7F:
+            default:
                 raw("\\u00")
                 raw(DisplayText.hex2(byte))
-            default: bytes.append(byte)
             }
+            start = i + 1
         }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -19,8 +19,18 @@ public struct SnapshotJSON {
     }
 
     public func render() -> [UInt8] {
-        var w = JSONWriter(capacity: 512 * (rows.count + 4))
         let s = snapshot
+        let context = Column.Context(s)
+        // Half the processes are written on a second thread: at 5,000 processes writing them
+        // took a sixth of `--once --json`'s time, all after the parallel reading.
+        let processes: (first: [UInt8], second: [UInt8])
+        if rows.count >= 400, TwoThreads.worthIt {
+            let half = rows.count / 2
+            processes = TwoThreads.both({ elements(rows[..<half], context) }, { elements(rows[half...], context) })
+        } else {
+            processes = (elements(rows[...], context), [])
+        }
+        var w = JSONWriter(capacity: processes.first.count + processes.second.count + 4096)
         let single = s.interval == 0
         w.beginObject()
         w.field("schema", Self.schema)
@@ -31,8 +41,8 @@ public struct SnapshotJSON {
         writeSystem(&w, single: single)
         w.key("processes")
         w.beginArray()
-        let context = Column.Context(s)
-        for row in rows { writeProcess(&w, row.entry, depth: row.depth, context: context) }
+        w.append(elements: processes.first)
+        w.append(elements: processes.second)
         w.endArray()
         w.endObject()
         var out = w.bytes
@@ -72,16 +82,24 @@ public struct SnapshotJSON {
         w.endObject()
     }
 
+    /// The objects of `rows`, comma-separated, for the processes array.
+    private func elements(_ rows: ArraySlice<(entry: ProcessEntry, depth: Int?)>, _ context: Column.Context) -> [UInt8] {
+        var w = JSONWriter(capacity: 512 * rows.count)
+        for row in rows { writeProcess(&w, row.entry, depth: row.depth, context: context) }
+        return w.elements
+    }
+
+    /// Every column's JSON fields, in the registry's order.
+    private static let fields = Column.all.flatMap(\.json)
+
     /// A process: the fields of every column in the registry, then its place in the tree and its
     /// limits when asked for.
     private func writeProcess(_ w: inout JSONWriter, _ p: ProcessEntry, depth: Int?, context: Column.Context) {
         w.beginObject()
-        for column in Column.all {
-            for field in column.json {
-                guard let value = field.value(p, context) else { continue }
-                w.key(field.name)
-                w.value(value)
-            }
+        for field in Self.fields {
+            guard let value = field.value(p, context) else { continue }
+            w.key(field.name)
+            w.value(value)
         }
         // How a zombie ended, from its wait status ("unknown" where it cannot be read).
         if p.state == .zombie { EventJSON.writeOutcome(&w, Outcome.ofZombie(p)) }

@@ -358,14 +358,17 @@ public final class ProcReader {
         }
         // A process's cgroup, I/O and OOM score: its threads share them (a thread row shows the
         // process's, as swtop record keeps only the process's files).
-        if files.contains(.cgroup) {
-            // A zombie may have left the walk's listings: its own file says where it was.
-            let zombie = stat.state == UInt8(ascii: "Z") || stat.state == UInt8(ascii: "X")
-            raw.cgroup = (zombie ? nil : walked?.cgroup(of: pid)) ?? cgroup(pid)
-        }
+        if files.contains(.cgroup) { raw.cgroup = cgroup(of: raw, walked: walked) }
         if files.contains(.io) { raw.io = io(pid) }
         if files.contains(.oom) { (raw.oomScore, raw.oomScoreAdj) = oom(pid) }
         return raw
+    }
+
+    /// A process's cgroup from the walk of the hierarchy where it answers, else from its file.
+    public func cgroup(of raw: RawProcess, walked: CgroupWalk?) -> ProcCgroup? {
+        // A zombie may have left the walk's listings: its own file says where it was.
+        let zombie = raw.stat.state == UInt8(ascii: "Z") || raw.stat.state == UInt8(ascii: "X")
+        return (zombie ? nil : walked?.cgroup(of: raw.pid)) ?? cgroup(raw.pid)
     }
 
     public func cgroup(_ pid: Int32) -> ProcCgroup? {

@@ -7,20 +7,53 @@ public enum Format {
     /// A fixed number of decimals, without Foundation. Non-finite values print as "-".
     public static func fixed(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return "-" }
-        var scale = 1.0
+        var bytes: [UInt8] = []
+        appendFixed(value, decimals: decimals, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `value` with `decimals` decimals (at most 18) to `bytes`: what `fixed` writes, for
+    /// writers that build bytes (the JSON). A finite value only.
+    public static func appendFixed(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
+        let decimals = min(max(decimals, 0), 18)
+        var scale: UInt64 = 1
         for _ in 0..<decimals { scale *= 10 }
-        let negative = value < 0
-        let scaled = (abs(value) * scale).rounded()
-        guard scaled < 9.2e18 else { return String(value) }
-        let n = UInt64(scaled)
-        let whole = n / UInt64(scale)
-        var text = (negative && n != 0 ? "-" : "") + String(whole)
-        if decimals > 0 {
-            var frac = String(n % UInt64(scale))
-            while frac.count < decimals { frac = "0" + frac }
-            text += "." + frac
+        let scaled = (abs(value) * Double(scale)).rounded()
+        guard scaled < 9.2e18 else {
+            bytes.append(contentsOf: String(value).utf8)
+            return
         }
-        return text
+        let n = UInt64(scaled)
+        if value < 0, n != 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(n / scale, to: &bytes)
+        if decimals > 0 {
+            bytes.append(UInt8(ascii: "."))
+            appendDigits(n % scale, minimumWidth: decimals, to: &bytes)
+        }
+    }
+
+    /// Appends the decimal digits of `n`, with leading zeros up to `minimumWidth`.
+    public static func appendDigits(_ n: UInt64, minimumWidth: Int = 1, to bytes: inout [UInt8]) {
+        // 20 digits hold any UInt64; wider widths are zeros first.
+        var pad = minimumWidth - 20
+        while pad > 0 {
+            bytes.append(UInt8(ascii: "0"))
+            pad -= 1
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            var v = n
+            repeat {
+                i -= 1
+                digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+            while 20 - i < minimumWidth {
+                i -= 1
+                digits[i] = UInt8(ascii: "0")
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i..<20]))
+        }
     }
 
     /// RFC 3339 in UTC: "2026-11-21T12:42:20Z", or with `fraction` digits of the second.
@@ -28,8 +61,17 @@ public enum Format {
     /// to them, as RFC 3339 has no others and time_t(_:) would trap beyond Int64.
     public static func rfc3339(_ epochSeconds: Double, fractionDigits: Int = 0) -> String {
         guard epochSeconds.isFinite else { return "" }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        appendRFC3339(epochSeconds, fractionDigits: fractionDigits, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends what `rfc3339` returns (a finite time only).
+    public static func appendRFC3339(_ epochSeconds: Double, fractionDigits: Int = 0, to bytes: inout [UInt8]) {
+        let fractionDigits = min(max(fractionDigits, 0), 9)
         var whole = min(max(epochSeconds, -62_135_596_800), 253_402_300_799).rounded(.down)
-        var fraction = min(max(epochSeconds - whole, 0), 0.999_999)
+        let fraction = min(max(epochSeconds - whole, 0), 0.999_999)
         var scale = 1.0
         for _ in 0..<fractionDigits { scale *= 10 }
         var fracUnits = (fraction * scale).rounded(.down)
@@ -37,20 +79,32 @@ public enum Format {
             whole += 1
             fracUnits = 0
         }
-        fraction = fracUnits
         var t = time_t(whole)
         var tm = tm()
         gmtime_r(&t, &tm)
-        var text = pad(Int(tm.tm_year) + 1900, 4) + "-" + pad(Int(tm.tm_mon) + 1, 2) + "-" + pad(Int(tm.tm_mday), 2)
-        text += "T" + pad(Int(tm.tm_hour), 2) + ":" + pad(Int(tm.tm_min), 2) + ":" + pad(Int(tm.tm_sec), 2)
-        if fractionDigits > 0 { text += "." + pad(Int(fraction), fractionDigits) }
-        return text + "Z"
+        func put(_ n: Int32, _ width: Int, _ separator: UInt8?) {
+            appendDigits(UInt64(max(n, 0)), minimumWidth: width, to: &bytes)
+            if let separator { bytes.append(separator) }
+        }
+        put(tm.tm_year + 1900, 4, UInt8(ascii: "-"))
+        put(tm.tm_mon + 1, 2, UInt8(ascii: "-"))
+        put(tm.tm_mday, 2, UInt8(ascii: "T"))
+        put(tm.tm_hour, 2, UInt8(ascii: ":"))
+        put(tm.tm_min, 2, UInt8(ascii: ":"))
+        put(tm.tm_sec, 2, nil)
+        if fractionDigits > 0 {
+            bytes.append(UInt8(ascii: "."))
+            appendDigits(UInt64(fracUnits), minimumWidth: fractionDigits, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "Z"))
     }
 
+    /// `n` with leading zeros to `width` digits.
     public static func pad(_ n: Int, _ width: Int) -> String {
-        var s = String(n)
-        while s.count < width { s = "0" + s }
-        return s
+        var bytes: [UInt8] = []
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(UInt64(n.magnitude), minimumWidth: width - (n < 0 ? 1 : 0), to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A size given in KiB, in at most 6 characters: "812K", "54.1M", "2.75G".

@@ -135,6 +135,9 @@ public struct ProcessEntry: @unchecked Sendable {
         set { unique().fields.arguments = newValue.map(Self.terminated) }
     }
 
+    /// The arguments, each followed by a NUL, as kept; nil when cmdline could not be read.
+    public var terminatedArguments: String? { storage.fields.arguments }
+
     /// The arguments joined by spaces; nil when cmdline could not be read.
     public var joinedCmdline: String? {
         storage.fields.arguments.map { arguments in

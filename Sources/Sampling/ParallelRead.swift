@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Synchronization
 import ProcFS
 import ProcessModel
 
@@ -22,43 +20,49 @@ enum ParallelRead {
         return raws
     }
 
-    /// Reads `pids` with `main` and, when worth it, half of them on a second thread with `helper`.
-    static func read(_ pids: [Int32], main: ProcReader, helper: ProcReader?, options: SampleOptions, walked: CgroupWalk? = nil) -> [RawProcess] {
-        guard let helper, pids.count >= 200 else { return read(main, pids[...], options, walked: walked) }
-        let half = pids.count / 2
-        let (first, second) = both({ read(main, pids[..<half], options, walked: walked) }, { read(helper, pids[half...], options, walked: walked) })
-        return first + second
-    }
-
-    /// Runs `a` here and `b` on a second thread at the same time; both results. Each closure must
-    /// use only what the other does not write.
-    static func both(_ a: () -> [RawProcess], _ b: @escaping () -> [RawProcess]) -> ([RawProcess], [RawProcess]) {
-        let job = Job(b)
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(job).toOpaque()
-        let started = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            Unmanaged<Job>.fromOpaque(context).takeRetainedValue().run()
-            return nil
-        }, context)
-        guard started == 0 else {
-            Unmanaged<Job>.fromOpaque(context).release()
-            return (a(), b())
+    /// Reads `pids` with `main` and, when worth it, on a second thread with `helper` too: each
+    /// takes the next 64 pids until none are left, so neither waits for the other at the end
+    /// (the halves by pid differ: kernel threads have less to read). With `walkCgroups`, every
+    /// process's cgroup comes from one walk of the hierarchy, made by the helper while the
+    /// main thread reads (see `ProcReader.walkCgroups`).
+    static func read(_ pids: [Int32], main: ProcReader, helper: ProcReader?, options: SampleOptions, walkCgroups: Bool) -> [RawProcess] {
+        var perProcess = options
+        let wantsCgroup = perProcess.files.remove(.cgroup) != nil
+        guard let helper, pids.count >= 200 else {
+            let walked = wantsCgroup && walkCgroups ? main.walkCgroups() : nil
+            var raws = read(main, pids[...], perProcess, walked: nil)
+            if wantsCgroup { addCgroups(&raws, main, walked) }
+            return raws
         }
-        let first = a()
-        pthread_join(thread, nil)
-        return (first, job.result ?? b())
+        let chunk = 64
+        let chunks = (pids.count + chunk - 1) / chunk
+        let next = ChunkCounter()
+        func work(_ reader: ProcReader) -> [(index: Int, raws: [RawProcess])] {
+            var done: [(index: Int, raws: [RawProcess])] = []
+            while true {
+                let c = next.take()
+                guard c < chunks else { return done }
+                done.append((c, read(reader, pids[(c * chunk)..<min((c + 1) * chunk, pids.count)], perProcess, walked: nil)))
+            }
+        }
+        let (mine, helpers) = TwoThreads.both({ work(main) }, { (wantsCgroup && walkCgroups ? helper.walkCgroups() : nil, work(helper)) })
+        var ordered = [[RawProcess]](repeating: [], count: chunks)
+        for part in mine { ordered[part.index] = part.raws }
+        for part in helpers.1 { ordered[part.index] = part.raws }
+        var raws: [RawProcess] = []
+        raws.reserveCapacity(pids.count)
+        for part in ordered { raws.append(contentsOf: part) }
+        if wantsCgroup { addCgroups(&raws, main, helpers.0) }
+        return raws
     }
 
-    private final class Job: @unchecked Sendable {
-        let work: () -> [RawProcess]
-        var result: [RawProcess]?
-        init(_ work: @escaping () -> [RawProcess]) { self.work = work }
-        func run() { result = work() }
+    private static func addCgroups(_ raws: inout [RawProcess], _ reader: ProcReader, _ walked: CgroupWalk?) {
+        for i in raws.indices { raws[i].cgroup = reader.cgroup(of: raws[i], walked: walked) }
     }
+}
 
-    static var onlineCPUs: Int {
-        let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
-        return n > 0 ? n : 1
-    }
+/// The next chunk of work for whichever thread asks first.
+private final class ChunkCounter: Sendable {
+    private let next = Atomic<Int>(0)
+    func take() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
 }

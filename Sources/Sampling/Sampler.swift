@@ -58,7 +58,7 @@ public final class Sampler {
         if case .failure = reader.read("stat") {
             throw ProcRootError(path: root, code: 0, reason: "not a /proc tree (it has no stat file)")
         }
-        helperReader = !keepFilesOpen && ParallelRead.onlineCPUs > 1 ? try ProcReader(root: root) : nil
+        helperReader = !keepFilesOpen && TwoThreads.worthIt ? try ProcReader(root: root) : nil
         let page = sysconf(Int32(_SC_PAGESIZE))
         pageSizeKB = page > 0 ? UInt64(page) / 1024 : 4
         let ticks = sysconf(Int32(_SC_CLK_TCK))
@@ -109,9 +109,8 @@ public final class Sampler {
             listing?.remember(options.threads ? nil : entries.map(\.pid))
         } else {
             // Every process's cgroup from the hierarchy's few hundred `cgroup.procs` files rather
-            // than one `cgroup` file a process (live /proc only; nil: each process's file).
-            let walked = options.files.contains(.cgroup) && pids.count >= 200 ? reader.walkCgroups() : nil
-            let raws = ParallelRead.read(pids, main: reader, helper: helperReader, options: options, walked: walked)
+            // than one `cgroup` file a process (live /proc only: elsewhere each process's file).
+            let raws = ParallelRead.read(pids, main: reader, helper: helperReader, options: options, walkCgroups: pids.count >= 200)
             entries = []
             entries.reserveCapacity(raws.count)
             for raw in raws { entries.append(entry(raw)) }

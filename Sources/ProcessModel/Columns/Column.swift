@@ -140,6 +140,9 @@ public enum JSONValue: Sendable, Equatable {
     case number(Double, decimals: Int)
     case string(String)
     case strings([String])
+    /// An array of strings given as one, each followed by a NUL (the command line as
+    /// ProcessEntry keeps it): written without splitting it into Strings.
+    case terminatedStrings(String)
     /// An object, its members in order.
     case object([JSONMember])
 }

@@ -77,7 +77,7 @@ extension Column {
         id: "command", title: "Command", width: 0, alignment: .left, files: .cmdline, sort: Sort(compare: byName, descending: false),
         aliases: ["cmd", "args", "cmdline"],
         json: [
-            JSONField(name: "cmdline") { p, _ in .strings(p.cmdline ?? []) },
+            JSONField(name: "cmdline") { p, _ in p.terminatedArguments.map { .terminatedStrings($0) } ?? .strings([]) },
             JSONField(name: "kernel_thread") { p, _ in .bool(p.isKernelThread) },
         ],
         help: "Command line"
