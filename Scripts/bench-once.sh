@@ -2,6 +2,9 @@
 # Times `swtop --once --json --interval 0` against ps and `top -b -n 1` with N sleeping
 # processes (default 5000) in one run, and prints the ratios. Targets: swtop <= 0.65x ps at 5,000
 # processes (issue 3), <= 0.5x ps at 15,000 (issue 8: `Scripts/bench-once.sh 15000`).
+# Also times Scripts/proc-floor.c: the same six files a process read by a C loop that parses and
+# prints nothing, on as many threads as CPUs: the least any reader of those files can take, so
+# floor/ps is the best ratio this machine allows.
 # SWTOP_BIN=path times that binary instead of building one.
 # Ends exactly the processes it started, by pid.
 set -euo pipefail
@@ -17,8 +20,13 @@ else
   SWTOP=$(swift build -c release --static-swift-stdlib --show-bin-path)/swtop
 fi
 
+floor=$(mktemp)
+cc=$(command -v cc || command -v clang || true)
+[ -n "$cc" ] || { echo "needs a C compiler for Scripts/proc-floor.c (cc or the toolchain's clang)" >&2; exit 1; }
+"$cc" -O2 -pthread -o "$floor" Scripts/proc-floor.c
+
 pids=()
-cleanup() { [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null || true; }
+cleanup() { [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null || true; rm -f "$floor"; }
 trap cleanup EXIT
 ulimit -u unlimited 2>/dev/null || ulimit -u "$(ulimit -Hu)" 2>/dev/null || true
 for ((i = 0; i < N; i++)); do sleep 100000 & pids+=($!); done
@@ -30,16 +38,19 @@ out=$(mktemp)
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$out" \
   -n swtop "$SWTOP --once --json --interval 0" \
   -n ps "ps -eo pid,ppid,stat,rss,vsz,nlwp,ni,comm" \
-  -n top "top -b -n 1" >/dev/null
+  -n top "top -b -n 1" \
+  -n floor "$floor stat status cmdline io oom_score oom_score_adj" >/dev/null
 
 python3 - "$out" "$N" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 med = {k: sorted(v["times"])[len(v["times"]) // 2] for k, v in r.items()}
-for k in ("swtop", "ps", "top"):
+for k in ("swtop", "ps", "top", "floor"):
     print(f"{k:6} median {med[k]*1000:8.1f} ms   user {r[k]['user']*1000:7.1f} ms   sys {r[k]['system']*1000:7.1f} ms")
 target = 0.5 if int(sys.argv[2]) >= 15000 else 0.65
 print(f"swtop/ps  = {med['swtop']/med['ps']:.2f}x  (target <= {target}x)")
 print(f"swtop/top = {med['swtop']/med['top']:.2f}x")
+print(f"floor/ps  = {med['floor']/med['ps']:.2f}x  (the six files alone, read by C on every CPU)")
+print(f"swtop/floor = {med['swtop']/med['floor']:.2f}x")
 PY
 rm -f "$out"
