@@ -96,6 +96,28 @@ func parseDouble(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Do
     return Double(text)
 }
 
+/// Each `Key:  value` line of a status-like file (`/proc/PID/status`): `body` gets the key's
+/// range and a scanner over the rest of the line, and returns false to stop. Lines without a
+/// colon are skipped.
+func forEachKeyedLine(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, inout ByteScanner) -> Bool) {
+    var scanner = ByteScanner(bytes)
+    while !scanner.isAtEnd {
+        let line = scanner.restOfLine()
+        guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else { continue }
+        var value = ByteScanner(UnsafeBufferPointer(rebasing: bytes[..<line.upperBound]), from: colon + 1)
+        guard body(line.lowerBound..<colon, &value) else { return }
+    }
+}
+
+extension ByteScanner {
+    /// The numbers left on the line that fit a uid or gid (`Uid:` and `Gid:` lines).
+    mutating func ids() -> [UInt32] {
+        var ids: [UInt32] = []
+        while let v = nextUInt64(), let id = UInt32(exactly: v) { ids.append(id) }
+        return ids
+    }
+}
+
 func bytesEqual(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ literal: StaticString) -> Bool {
     guard range.count == literal.utf8CodeUnitCount, range.upperBound <= bytes.count else { return false }
     let lit = literal.utf8Start

@@ -43,17 +43,12 @@ public struct ProcStatus: Sendable, Equatable {
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ProcStatus? {
         var result = ProcStatus()
         var any = false
-        var scanner = ByteScanner(bytes)
-        while !scanner.isAtEnd {
-            let line = scanner.restOfLine()
-            guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else { continue }
-            let key = line.lowerBound..<colon
-            var values = ByteScanner(UnsafeBufferPointer(rebasing: bytes[..<line.upperBound]), from: colon + 1)
+        forEachKeyedLine(bytes) { key, values in
             if bytesEqual(bytes, key, "Uid") {
-                result.uids = readIDs(&values)
+                result.uids = values.ids()
                 any = any || !result.uids.isEmpty
             } else if bytesEqual(bytes, key, "Gid") {
-                result.gids = readIDs(&values)
+                result.gids = values.ids()
             } else if bytesEqual(bytes, key, "Tgid") {
                 result.tgid = values.nextInt64().flatMap { Int32(exactly: $0) }
                 any = true
@@ -78,14 +73,8 @@ public struct ProcStatus: Sendable, Equatable {
             }
             // The kernel writes the ids, the memory lines, then Threads and some 30 lines of
             // signals, capabilities and CPU masks that nothing here reads.
-            if result.threads != nil, result.vmSwap != nil, !result.uids.isEmpty, !result.gids.isEmpty, result.tgid != nil { break }
+            return !(result.threads != nil && result.vmSwap != nil && !result.uids.isEmpty && !result.gids.isEmpty && result.tgid != nil)
         }
         return any ? result : nil
-    }
-
-    private static func readIDs(_ scanner: inout ByteScanner) -> [UInt32] {
-        var ids: [UInt32] = []
-        while let v = scanner.nextUInt64(), let id = UInt32(exactly: v) { ids.append(id) }
-        return ids
     }
 }

@@ -26,22 +26,12 @@ public struct StatusDetail: Sendable, Equatable {
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> StatusDetail? {
         var r = StatusDetail()
         var any = false
-        var scanner = ByteScanner(bytes)
-        while !scanner.isAtEnd {
-            let line = scanner.restOfLine()
-            guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else { continue }
-            let key = line.lowerBound..<colon
-            var v = ByteScanner(UnsafeBufferPointer(rebasing: bytes[..<line.upperBound]), from: colon + 1)
-            func ids() -> [UInt32] {
-                var out: [UInt32] = []
-                while let n = v.nextUInt64(), let id = UInt32(exactly: n) { out.append(id) }
-                return out
-            }
+        forEachKeyedLine(bytes) { key, v in
             var known = true
             if bytesEqual(bytes, key, "Uid") {
-                r.uids = ids()
+                r.uids = v.ids()
             } else if bytesEqual(bytes, key, "Gid") {
-                r.gids = ids()
+                r.gids = v.ids()
             } else if bytesEqual(bytes, key, "Threads") {
                 r.threads = v.nextInt64().flatMap { Int32(exactly: $0) }
             } else if bytesEqual(bytes, key, "TracerPid") {
@@ -69,6 +59,7 @@ public struct StatusDetail: Sendable, Equatable {
                 known = false
             }
             any = any || known
+            return true
         }
         return any ? r : nil
     }

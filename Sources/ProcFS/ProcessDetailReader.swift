@@ -168,21 +168,7 @@ extension SystemCalls {
         defer { closedir(dir) }
         var out: [Int32] = []
         while let entry = readdir(dir) {
-            let number: Int32? = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
-                var value: Int32 = 0
-                var count = 0
-                for byte in raw {
-                    if byte == 0 { break }
-                    let digit = byte &- 0x30
-                    guard digit < 10, count < 10 else { return nil }
-                    let (m, o1) = value.multipliedReportingOverflow(by: 10)
-                    let (s, o2) = m.addingReportingOverflow(Int32(digit))
-                    guard !o1, !o2 else { return nil }
-                    value = s
-                    count += 1
-                }
-                return count > 0 ? value : nil
-            }
+            let number = withUnsafeBytes(of: &entry.pointee.d_name) { SystemCalls.decimalValue($0) }
             if let number { out.append(number) }
         }
         return .success(out)

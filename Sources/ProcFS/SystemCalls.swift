@@ -147,6 +147,12 @@ enum SystemCalls {
 
     /// A NUL-terminated name of digits only, as a positive Int32; nil otherwise.
     private static func decimal(_ name: UnsafeRawBufferPointer) -> Int32? {
+        guard let value = decimalValue(name), value > 0 else { return nil }
+        return value
+    }
+
+    /// A NUL-terminated name of digits only (0 included), as an Int32; nil otherwise.
+    static func decimalValue(_ name: UnsafeRawBufferPointer) -> Int32? {
         var value: Int32 = 0
         var count = 0
         for byte in name {
@@ -159,7 +165,7 @@ enum SystemCalls {
             value = s
             count += 1
         }
-        return count > 0 && value > 0 ? value : nil
+        return count > 0 ? value : nil
     }
 
     /// nil when `path` is not a readable directory.

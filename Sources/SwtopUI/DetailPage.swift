@@ -250,7 +250,10 @@ public enum DetailPage {
             }
         }
         if state == .zombie {
-            page.field("Exit status", f.stat.exitCode.map(waitStatus) ?? "unknown (needs ptrace access)")
+            // To a reader that may not trace it the kernel writes 0, which would read "exited 0".
+            let uid = (try? f.status.get())?.uids.first
+            let status = Outcome.canReadWaitStatus(of: uid) ? f.stat.exitCode : nil
+            page.field("Exit status", status.map { Outcome(waitStatus: $0).words } ?? "unknown (needs ptrace access)")
         }
         if case .success(let s) = f.status, let tracer = s.tracerPID, tracer != 0 {
             page.field("Traced by", "\(tracer)" + (c.byPID[tracer].map { " " + DisplayText.escaped($0.name) } ?? ""))
@@ -478,14 +481,6 @@ public enum DetailPage {
     }
 
     // MARK: - Formats
-
-    /// A wait status as `wait` gives it: "exit status 3", "killed by SIGKILL", "... (core dumped)".
-    public static func waitStatus(_ status: Int32) -> String {
-        let signal = status & 0x7F
-        if signal == 0 { return "exit status \((status >> 8) & 0xFF)" }
-        let name = Signal(number: signal)?.name ?? "signal \(signal)"
-        return "killed by " + name + (status & 0x80 != 0 ? " (core dumped)" : "")
-    }
 
     /// "2026-11-30 01:02:03", local time.
     static func localDateTime(_ epoch: Double) -> String {

@@ -1,5 +1,6 @@
 import ProcFS
 import ProcessControl
+import Lifecycle
 import ProcessModel
 
 /// The sections of the detail page, in page order.
@@ -47,7 +48,7 @@ public struct DetailView: Sendable {
     public struct Exit: Equatable, Sendable {
         /// Wall-clock time swtop noticed.
         public var noticedAt: Double
-        /// "exit status 3", "killed by SIGKILL"; nil when swtop never saw its wait status.
+        /// "exited 3", "killed by SIGKILL" (Outcome's words); nil when swtop never saw its wait status.
         public var how: String?
     }
 
@@ -129,8 +130,10 @@ extension ViewState {
             }
         case .gone:
             var how: String?
-            if let stat = view.files?.stat, stat.state == UInt8(ascii: "Z"), let code = stat.exitCode {
-                how = DetailPage.waitStatus(code)
+            if let files = view.files, files.stat.state == UInt8(ascii: "Z"), let code = files.stat.exitCode,
+                Outcome.canReadWaitStatus(of: (try? files.status.get())?.uids.first)
+            {
+                how = Outcome(waitStatus: code).words
             }
             view.exit = DetailView.Exit(noticedAt: wallClock, how: how)
             say("Process \(view.target.label) exited" + (how.map { ": " + $0 } ?? ""), error: true)
