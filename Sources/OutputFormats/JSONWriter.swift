@@ -66,17 +66,6 @@ public struct JSONWriter {
         if let d, d.isFinite { Format.appendFixed(d, decimals: decimals, to: &bytes) } else { raw("null") }
     }
 
-    /// Elements of the array being written, already written by another writer (`elements`).
-    public mutating func append(elements: [UInt8]) {
-        guard !elements.isEmpty else { return }
-        separate()
-        bytes.append(contentsOf: elements)
-    }
-
-    /// What was written, as array elements for another writer's `append(elements:)`: a writer
-    /// that wrote only values, with no array or object open around them.
-    public var elements: [UInt8] { bytes }
-
     public mutating func bool(_ b: Bool) {
         separate()
         raw(b ? "true" : "false")

@@ -18,7 +18,16 @@ public struct SnapshotJSON {
         self.includeLimits = includeLimits
     }
 
+    /// The document, whole.
     public func render() -> [UInt8] {
+        var out: [UInt8] = []
+        for part in renderParts() { out.append(contentsOf: part) }
+        return out
+    }
+
+    /// The document in pieces, to be written one after another: the processes' two halves are
+    /// not copied into one buffer (at 15,000 processes, 8 MB copied after everything else).
+    public func renderParts() -> [[UInt8]] {
         let s = snapshot
         let context = Column.Context(s)
         // Half the processes are written on a second thread: at 5,000 processes writing them
@@ -30,7 +39,7 @@ public struct SnapshotJSON {
         } else {
             processes = (elements(rows[...], context), [])
         }
-        var w = JSONWriter(capacity: processes.first.count + processes.second.count + 4096)
+        var w = JSONWriter(capacity: 4096)
         let single = s.interval == 0
         w.beginObject()
         w.field("schema", Self.schema)
@@ -41,13 +50,8 @@ public struct SnapshotJSON {
         writeSystem(&w, single: single)
         w.key("processes")
         w.beginArray()
-        w.append(elements: processes.first)
-        w.append(elements: processes.second)
-        w.endArray()
-        w.endObject()
-        var out = w.bytes
-        out.append(0x0A)
-        return out
+        let comma: [UInt8] = processes.first.isEmpty || processes.second.isEmpty ? [] : [UInt8(ascii: ",")]
+        return [w.bytes, processes.first, comma, processes.second, Array("]}\n".utf8)]
     }
 
     private func writeSystem(_ w: inout JSONWriter, single: Bool) {
@@ -82,11 +86,11 @@ public struct SnapshotJSON {
         w.endObject()
     }
 
-    /// The objects of `rows`, comma-separated, for the processes array.
+    /// The objects of `rows`, comma-separated: elements of the processes array.
     private func elements(_ rows: ArraySlice<(entry: ProcessEntry, depth: Int?)>, _ context: Column.Context) -> [UInt8] {
         var w = JSONWriter(capacity: 512 * rows.count)
         for row in rows { writeProcess(&w, row.entry, depth: row.depth, context: context) }
-        return w.elements
+        return w.bytes
     }
 
     /// Every column's JSON fields, in the registry's order.

@@ -24,7 +24,9 @@ struct Once {
         let snapshot = try sampler.sample(SampleOptions(files: files, threads: threads), interval: sampler.isLive ? interval : 0)
         let rows = try options.listing().rows(of: snapshot.processes).map { (entry: $0.entry, depth: $0.depth) }
         if json {
-            Output.write(SnapshotJSON(snapshot: snapshot, rows: rows, includeLimits: limits).render())
+            for part in SnapshotJSON(snapshot: snapshot, rows: rows, includeLimits: limits).renderParts() where Output.stdoutError == nil {
+                Output.write(part)
+            }
         } else {
             let columns = Int(swtop_terminal_columns(1))
             var table = PlainTable(snapshot: snapshot, rows: rows, width: columns > 0 ? columns : nil, showTID: threads)
