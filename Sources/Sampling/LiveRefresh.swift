@@ -47,7 +47,13 @@ final class LiveRefresh {
         var key: (Int32, Int32) { (files.pid, tid ?? 0) }
     }
 
-    private enum Outcome { case kept, read, gone }
+    private enum Outcome {
+        case kept
+        /// Read in full; `becameZombie`: it exited since the last read (its children were given
+        /// a new parent).
+        case read(becameZombie: Bool)
+        case gone
+    }
 
     /// Every process is read in full once in this many refreshes.
     static let rotation = 20
@@ -152,7 +158,6 @@ final class LiveRefresh {
                 var entry = oldEntries[o]
                 let known = fetchedAccount(o)
                 o += 1
-                let wasZombie = entry.state == .zombie
                 let shown = options.shown.contains(tid ?? pid)
                 let force = options.readAll || shown || Self.isRotationTurn(pid: pid, refresh: refreshes)
                 if options.threads, quiet, !force {
@@ -167,9 +172,9 @@ final class LiveRefresh {
                     next.append(row)
                     nextEntries.append(entry)
                     return
-                case .read:
+                case .read(let becameZombie):
                     // Its children were given a new parent when it exited.
-                    if !wasZombie, entry.state == .zombie, Self.isProcessRow(row) { exited.insert(pid) }
+                    if becameZombie, Self.isProcessRow(row) { exited.insert(pid) }
                     next.append(row)
                     nextEntries.append(entry)
                     return
@@ -198,7 +203,7 @@ final class LiveRefresh {
         var vanished: [Int] = []
         if !exited.isEmpty {
             for i in keptIndices where exited.contains(nextEntries[i].ppid) {
-                if update(&next[i], &nextEntries[i], force: true, shown: false, options) == .gone {
+                if case .gone = update(&next[i], &nextEntries[i], force: true, shown: false, options) {
                     close(next[i].files)
                     vanished.append(i)
                 }
@@ -319,6 +324,6 @@ final class LiveRefresh {
         entry.keepOccasionalFields(of: old)
         if stat.state == UInt8(ascii: "Z") { entry.cmdline = [] }
         row.ran = ran ?? .unread
-        return .read
+        return .read(becameZombie: old.state != .zombie && entry.state == .zombie)
     }
 }
