@@ -32,8 +32,9 @@ declare -A entry=(
     [schedstat]=FuzzSchedstat [system-stat]=FuzzSystemStat [meminfo]=FuzzMeminfo [loadavg]=FuzzLoadavg
     [uptime]=FuzzUptime [lifecycle]=FuzzLifecycle [config]=FuzzConfig [sockets]=FuzzSockets
     [detail-fields]=FuzzDetailFields [cgroup]=FuzzCgroup [io]=FuzzIO [docker-config]=FuzzDockerConfig
+    [taskstats]=FuzzTaskstats
 )
-all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields cgroup io docker-config"
+all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields cgroup io docker-config taskstats"
 targets=${FUZZ_TARGETS:-$all}
 for t in $targets; do
     [[ -n ${entry[$t]:-} ]] || { echo "unknown target: $t (known: $all)" >&2; exit 2; }
@@ -41,7 +42,8 @@ done
 
 # Only the pure parsers: they need neither Glibc nor the CLinux shim.
 parsers=(ByteScanner ProcStat ProcStatm ProcStatus ProcCmdline ProcLimits ProcSchedstat
-    SystemStat Meminfo LoadAverage ProcNetSockets ProcessDetailFields ProcCgroup ProcIO DockerConfig)
+    SystemStat Meminfo LoadAverage ProcNetSockets ProcessDetailFields ProcCgroup ProcIO DockerConfig
+    TaskstatsReply)
 sources=()
 for p in "${parsers[@]}"; do sources+=("Sources/ProcFS/$p.swift"); done
 # The lifecycle monitor's parsers of what the kernel reports (pure too).
@@ -65,6 +67,8 @@ seed_target() {
     stat | statm | status | cmdline | limits | cgroup) seed "$corpus" -path "*/[0-9]*/$t" ;;
     io) seed "$corpus" "(" -path "*/[0-9]*/io" -o -path "*/[0-9]*/oom_score*" ")" ;;
     docker-config) cp Fixtures/docker/config.v2.json "$corpus/" ;;
+    # Replies recorded from the kernel: an account, a task gone (ESRCH), the family's id, no family.
+    taskstats) cp Fixtures/taskstats/* "$corpus/" ;;
     system-stat) seed "$corpus" -mindepth 2 -maxdepth 2 -name stat ;;
     meminfo | loadavg | uptime) seed "$corpus" -mindepth 2 -maxdepth 2 -name "$t" ;;
     sockets) seed "$corpus" -path "*/[0-9]*/net/*" ;;

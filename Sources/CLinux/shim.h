@@ -124,4 +124,65 @@ static inline int swtop_prlimit(int pid, int resource, const struct swtop_rlimit
 /// RLIM_INFINITY as the kernel's 64-bit limit.
 static inline unsigned long long swtop_rlim_infinity(void) { return ~0ULL; }
 
+
+/// A NETLINK_GENERIC socket for asking the kernel's taskstats family, non-blocking, with a
+/// receive buffer of `buffer_bytes` where root may force one (else the ordinary cap); -errno on
+/// failure.
+static inline int swtop_genetlink_open(int buffer_bytes) {
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_GENERIC);
+    if (fd < 0) return -errno;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer_bytes, sizeof buffer_bytes) != 0)
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
+    struct sockaddr_nl address = {0};
+    address.nl_family = AF_NETLINK;
+    if (bind(fd, (struct sockaddr *)&address, sizeof address) != 0) {
+        int code = errno;
+        close(fd);
+        return -code;
+    }
+    return fd;
+}
+
+/// The socket's receive buffer as the kernel accounts it (twice what was asked), or 0.
+static inline int swtop_receive_buffer_bytes(int fd) {
+    int bytes = 0;
+    socklen_t size = sizeof bytes;
+    return getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, &size) == 0 ? bytes : 0;
+}
+
+/// Sends one datagram to the kernel (netlink port 0): bytes sent, or -errno.
+static inline long swtop_netlink_send(int fd, const void *bytes, unsigned long count) {
+    struct sockaddr_nl kernel = {0};
+    kernel.nl_family = AF_NETLINK;
+    long n;
+    do n = sendto(fd, bytes, count, 0, (struct sockaddr *)&kernel, sizeof kernel);
+    while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : n;
+}
+
+/// recvmmsg(2) without waiting: up to `count` datagrams, the i-th into `buffer + i * slot`
+/// (at most `slot` bytes; a longer one is cut short and its length set to -1), its length in
+/// `lengths[i]`. How many were received (0: none waiting), or -errno (ENOBUFS: the receive buffer
+/// overflowed and replies were dropped). One call for a batch instead of one recv a reply.
+static inline int swtop_netlink_receive_many(int fd, void *buffer, unsigned int slot, int *lengths, unsigned int count) {
+    if (count > 512) count = 512;
+    struct iovec vectors[512];
+    struct { struct msghdr header; unsigned int length; } messages[512];
+    for (unsigned int i = 0; i < count; i++) {
+        vectors[i].iov_base = (char *)buffer + (unsigned long)i * slot;
+        vectors[i].iov_len = slot;
+        memset(&messages[i].header, 0, sizeof messages[i].header);
+        messages[i].header.msg_iov = &vectors[i];
+        messages[i].header.msg_iovlen = 1;
+        messages[i].length = 0;
+    }
+    long n;
+    do n = syscall(SYS_recvmmsg, fd, messages, count, MSG_DONTWAIT, (void *)0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+    for (long i = 0; i < n; i++)
+        lengths[i] = (messages[i].header.msg_flags & MSG_TRUNC) ? -1 : (int)messages[i].length;
+    return (int)n;
+}
+
 #endif

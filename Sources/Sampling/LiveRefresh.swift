@@ -21,9 +21,11 @@ import ProcessModel
 /// - every process when `SampleOptions.readAll` is set (the sort is by nice or priority).
 ///
 /// Processes beyond the fd budget (see `fdBudget`) are treated the same way, with `schedstat`
-/// read by path: one open and read, cheaper than `stat`. Read by path, it is the account of
-/// whatever task has the id now; a new task there has its own account, which differs, and the
-/// start time check of the full read then tells it is another process.
+/// asked of the kernel's taskstats for all of them at once, in batches (root only: see
+/// TaskAccounts; half the cost of a path read), or else read by path: one open and read, cheaper
+/// than `stat`. Either way it is the account of whatever task has the id now; a new task there
+/// has its own account, which differs, and the start time check of the full read then tells it
+/// is another process.
 ///
 /// In the thread view each thread keeps its own `schedstat`, and a process none of whose threads ran,
 /// with the same threads as before, keeps all its rows; any other process is read in full.
@@ -45,7 +47,13 @@ final class LiveRefresh {
         var key: (Int32, Int32) { (files.pid, tid ?? 0) }
     }
 
-    private enum Outcome { case kept, read, gone }
+    private enum Outcome {
+        case kept
+        /// Read in full; `becameZombie`: it exited since the last read (its children were given
+        /// a new parent).
+        case read(becameZombie: Bool)
+        case gone
+    }
 
     /// Every process is read in full once in this many refreshes.
     static let rotation = 20
@@ -71,9 +79,24 @@ final class LiveRefresh {
     private let fdBudget: Int
     private var keptFDs = 0
 
-    init(reader: ProcReader, fdBudget: Int, build: @escaping (RawProcess) -> ProcessEntry) {
+    /// Opens the taskstats socket, the first time a row keeps no fd (nil: not available).
+    private let openAccounts: () -> TaskAccounts?
+    private var accounts: TaskAccounts?
+    private var accountsTried = false
+    /// This refresh's `schedstat` from taskstats, by index in the last refresh's rows (`unread`:
+    /// not asked, or not answered); empty while every row keeps its fd.
+    private var fetched: [ProcSchedstat] = []
+    private var fetchIDs: [Int32] = []
+    private var fetchRows: [Int32] = []
+    /// How many rows' `schedstat` the last refresh had from taskstats (for the tests).
+    private(set) var lastAccountsAnswered = 0
+
+    /// - Parameter accounts: opens a TaskAccounts for the rows beyond `fdBudget` (the default
+    ///   reads their `schedstat` by path).
+    init(reader: ProcReader, fdBudget: Int, accounts: @escaping () -> TaskAccounts? = { nil }, build: @escaping (RawProcess) -> ProcessEntry) {
         self.reader = reader
         self.fdBudget = fdBudget
+        self.openAccounts = accounts
         self.build = build
     }
 
@@ -93,6 +116,7 @@ final class LiveRefresh {
     func refresh(_ pids: [Int32], _ options: SampleOptions) -> [ProcessEntry] {
         refreshes &+= 1
         lastFullReads.removeAll(keepingCapacity: true)
+        fetchAccounts(options)
         let old = rows
         let oldEntries = entries
         var next: [Row] = []
@@ -119,7 +143,7 @@ final class LiveRefresh {
             guard !tids.isEmpty, o + tids.count <= old.count else { return false }
             for (i, tid) in tids.enumerated() {
                 let row = old[o + i]
-                guard row.files.pid == pid, row.tid == tid, let now = row.files.schedstat(reader),
+                guard row.files.pid == pid, row.tid == tid, let now = fetchedAccount(o + i) ?? row.files.schedstat(reader),
                       now.isUsable, now == row.ran else { return false }
             }
             // No thread of the last refresh is missing.
@@ -132,8 +156,8 @@ final class LiveRefresh {
             if o < old.count, old[o].key == k {
                 var row = old[o]
                 var entry = oldEntries[o]
+                let known = fetchedAccount(o)
                 o += 1
-                let wasZombie = entry.state == .zombie
                 let shown = options.shown.contains(tid ?? pid)
                 let force = options.readAll || shown || Self.isRotationTurn(pid: pid, refresh: refreshes)
                 if options.threads, quiet, !force {
@@ -142,15 +166,15 @@ final class LiveRefresh {
                     nextEntries.append(entry)
                     return
                 }
-                switch update(&row, &entry, force: force || options.threads, shown: shown, options) {
+                switch update(&row, &entry, force: force || options.threads, shown: shown, known: known, options) {
                 case .kept:
                     keptIndices.append(next.count)
                     next.append(row)
                     nextEntries.append(entry)
                     return
-                case .read:
+                case .read(let becameZombie):
                     // Its children were given a new parent when it exited.
-                    if !wasZombie, entry.state == .zombie, Self.isProcessRow(row) { exited.insert(pid) }
+                    if becameZombie, Self.isProcessRow(row) { exited.insert(pid) }
                     next.append(row)
                     nextEntries.append(entry)
                     return
@@ -179,7 +203,7 @@ final class LiveRefresh {
         var vanished: [Int] = []
         if !exited.isEmpty {
             for i in keptIndices where exited.contains(nextEntries[i].ppid) {
-                if update(&next[i], &nextEntries[i], force: true, shown: false, options) == .gone {
+                if case .gone = update(&next[i], &nextEntries[i], force: true, shown: false, options) {
                     close(next[i].files)
                     vanished.append(i)
                 }
@@ -192,6 +216,39 @@ final class LiveRefresh {
         rows = next
         entries = nextEntries
         return nextEntries
+    }
+
+    /// Asks taskstats, in batches, for the `schedstat` of the rows that keep no fd and whose
+    /// `schedstat` a refresh reads (see `update`), instead of one path read each.
+    private func fetchAccounts(_ options: SampleOptions) {
+        fetched.removeAll(keepingCapacity: true)
+        lastAccountsAnswered = 0
+        guard rows.count > keptFDs, !accountsTried || accounts != nil else { return }
+        fetchIDs.removeAll(keepingCapacity: true)
+        fetchRows.removeAll(keepingCapacity: true)
+        for i in rows.indices where !rows[i].files.keepsSchedstat && (options.threads || entries[i].threads == 1) {
+            fetchIDs.append(rows[i].files.tid ?? rows[i].files.pid)
+            fetchRows.append(Int32(i))
+        }
+        guard !fetchIDs.isEmpty else { return }
+        if !accountsTried {
+            accountsTried = true
+            accounts = openAccounts()
+        }
+        guard let accounts else { return }
+        fetched.append(contentsOf: repeatElement(.unread, count: rows.count))
+        var answered = 0
+        accounts.accounts(fetchIDs) { i, account in
+            fetched[Int(fetchRows[i])] = account
+            answered += 1
+        }
+        lastAccountsAnswered = answered
+    }
+
+    /// The `schedstat` taskstats gave this refresh for the last refresh's row `index`, if any.
+    private func fetchedAccount(_ index: Int) -> ProcSchedstat? {
+        guard index < fetched.count, fetched[index].isUsable else { return nil }
+        return fetched[index]
     }
 
     /// A row of a process (or of its main thread), not of one of its other threads: only when it
@@ -230,11 +287,12 @@ final class LiveRefresh {
         if options.files.contains(.oom) { (raw.oomScore, raw.oomScoreAdj) = reader.oom(raw.pid) }
     }
 
-    private func update(_ row: inout Row, _ entry: inout ProcessEntry, force: Bool, shown: Bool, _ options: SampleOptions) -> Outcome {
+    /// - Parameter known: the row's `schedstat` as taskstats gave it this refresh, if it did.
+    private func update(_ row: inout Row, _ entry: inout ProcessEntry, force: Bool, shown: Bool, known: ProcSchedstat? = nil, _ options: SampleOptions) -> Outcome {
         var ran: ProcSchedstat?
         // A thread row's schedstat is that thread's; a process's covers its main thread only.
         if options.threads || entry.threads == 1 {
-            if let now = row.files.schedstat(reader) {
+            if let now = known ?? row.files.schedstat(reader) {
                 // An unusable account (no statistics) never counts as "did not run".
                 if !force, now.isUsable, now == row.ran { return .kept }
                 ran = now
@@ -266,6 +324,6 @@ final class LiveRefresh {
         entry.keepOccasionalFields(of: old)
         if stat.state == UInt8(ascii: "Z") { entry.cmdline = [] }
         row.ran = ran ?? .unread
-        return .read
+        return .read(becameZombie: old.state != .zombie && entry.state == .zombie)
     }
 }

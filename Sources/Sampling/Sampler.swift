@@ -49,7 +49,7 @@ public final class Sampler {
     /// - Parameter keepFilesOpen: for repeated samples (the screen): keep one file of each
     ///   process open (`schedstat`) and re-read only what can have changed (see LiveRefresh), on
     ///   one thread. Raises the soft RLIMIT_NOFILE to the hard limit for the kept files; processes
-    ///   beyond it are read the same lazy way, by path.
+    ///   beyond it are read the same lazy way, with schedstat from taskstats (root) or by path.
     /// - Parameter shareFDs: with `keepFilesOpen`, leave this share of the fd budget (0 to 1) to
     ///   the lifecycle monitor's pidfds (`sharedFDs`).
     public init(root: String = "/proc", keepFilesOpen: Bool = false, shareFDs: Double = 0) throws(ProcRootError) {
@@ -70,7 +70,9 @@ public final class Sampler {
         if keepFilesOpen {
             let budget = max(0, Self.raiseOpenFileLimit() - Self.fdsLeftFree)
             sharedFDs = Int(Double(budget) * min(max(shareFDs, 0), 1))
-            live = LiveRefresh(reader: reader, fdBudget: budget - sharedFDs) { [unowned self] raw in self.entry(raw) }
+            // Rows beyond the budget have their schedstat from taskstats where it can be had.
+            let accounts: () -> TaskAccounts? = reader.isLive ? { TaskAccounts.open(procRoot: root) } : { nil }
+            live = LiveRefresh(reader: reader, fdBudget: budget - sharedFDs, accounts: accounts) { [unowned self] raw in self.entry(raw) }
             if isLive { listing = PIDListing(reader: reader) }
         }
     }

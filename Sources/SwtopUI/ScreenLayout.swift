@@ -37,7 +37,7 @@ public struct ScreenRenderer {
 
     public func header(_ state: ViewState) -> HeaderMeters? {
         guard let snapshot = state.snapshot else { return nil }
-        var meters = HeaderMeters(system: snapshot.system, tasks: snapshot.tasks, barCharacters: theme.barCharacters)
+        var meters = HeaderMeters(system: snapshot.system, tasks: state.tasks, barCharacters: theme.barCharacters)
         meters.exits = state.lifecycle?.exitsText
         return meters
     }

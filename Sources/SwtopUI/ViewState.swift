@@ -101,7 +101,13 @@ public struct ViewState {
     /// The first line of the events view shown (0: the newest event).
     public internal(set) var eventsTop = 0
 
-    public internal(set) var snapshot: Snapshot?
+    public internal(set) var snapshot: Snapshot? {
+        // Counted once a snapshot: the header is laid out and drawn several times a refresh, and
+        // counting walks every process.
+        didSet { tasks = snapshot?.tasks ?? TaskCounts() }
+    }
+    /// The header's task counts of `snapshot`.
+    public private(set) var tasks = TaskCounts()
     public internal(set) var rows: [ProcessListing.Row] = []
     public internal(set) var branches: [String] = []
     var firstSeen: [ProcessKey: Double] = [:]

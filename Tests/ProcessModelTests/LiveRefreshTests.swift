@@ -245,6 +245,42 @@ extension LiveSampling {
             #expect(pids.filter { reads[$0] != 1 } == [])
         }
 
+        /// With taskstats (CAP_NET_ADMIN), processes beyond the fd budget have their schedstat from
+        /// it, all in one go: an idle sleeper is still read in full exactly once a rotation, and a
+        /// process that runs is read in full at every refresh, with its CPU time as /proc has it.
+        @Test(.enabled(if: hasNetAdmin, "needs CAP_NET_ADMIN (root): the taskstats family answers no one else"))
+        func processesBeyondTheFdBudgetAskTaskstats() throws {
+            let children = Children()
+            defer { children.stopAll() }
+            let pids = try (0..<20).map { _ in try children.sleeper(named: "ts-no-fd").processIdentifier }.sorted()
+            for pid in pids {
+                #expect(waitUntil { fileBytes("/proc/\(pid)/comm") == Array("ts-no-fd\n".utf8) && inNanosleep(pid) })
+            }
+            let runner = try children.start("/bin/sh", ["-c", "while :; do :; done"]).processIdentifier
+            let all = (pids + [runner]).sorted()
+            let live = LiveRefresh(reader: try ProcReader(), fdBudget: 0, accounts: { TaskAccounts.open() }) { ProcessEntry(raw: $0, pageSizeKB: 4) }
+            _ = live.refresh(all, SampleOptions())
+            #expect(live.keptFileCount == 0)
+            func runTime() -> UInt64 { fileBytes("/proc/\(runner)/schedstat").flatMap(ProcSchedstat.parse)?.runNanoseconds ?? 0 }
+            var reads: [Int32: Int] = [:]
+            var seen = runTime()
+            for _ in 0..<LiveRefresh.rotation {
+                // It ran since the last refresh read its account (run time only grows).
+                #expect(waitUntil { runTime() > seen })
+                let before = try cpuTicks(runner)
+                let rows = live.refresh(all, SampleOptions())
+                let after = try cpuTicks(runner)
+                seen = runTime()
+                #expect(live.lastAccountsAnswered == all.count)
+                #expect(rows.map(\.pid) == all)
+                let ticks = try #require(rows.first { $0.pid == runner }).cpuTicks
+                #expect(before <= ticks && ticks <= after)
+                for pid in live.lastFullReads { reads[pid, default: 0] += 1 }
+            }
+            #expect(pids.filter { reads[$0] != 1 } == [])
+            #expect(reads[runner] == LiveRefresh.rotation)
+        }
+
         /// Between full listings the screen lists /proc only above the last pid given out: a
         /// process started in between is there at the next refresh, one that exited is gone.
         @Test func processesThatComeAndGoBetweenFullListingsAreShown() throws {
