@@ -62,7 +62,12 @@ public final class LifecycleMonitor {
     public private(set) var notes: [String] = []
 
     /// Every process of the last snapshot (and, with the connector, those born since), by pid.
-    private var alive: [Int32: ProcessEntry] = [:]
+    private var alive = AliveProcesses()
+    /// The pids whose entry in the last snapshot is a zombie: each is looked at every snapshot
+    /// (its report is due after `zombieAfter`), though its entry does not change.
+    private var zombiePIDs: Set<Int32> = []
+    /// The zombies of the last snapshot, by pid.
+    public private(set) var zombies: [ProcessEntry] = []
     private var dead: [ProcessKey: Dead] = [:]
     /// Pids whose exit the proc connector reported, and when: a snapshot read just before an
     /// exit still shows the process (perhaps before its exec, under another name), and when it
@@ -88,8 +93,9 @@ public final class LifecycleMonitor {
     /// Whether something happened that a snapshot should follow (with the connector, the
     /// snapshots are needed only for orphans and zombies).
     public private(set) var wantsSnapshot = true
-    /// The pids that have children (in the last snapshot, or forked since): only their exits can
-    /// leave orphans.
+    /// The pids that have children (in the snapshots, or forked since; a pid leaves at its
+    /// exit): only their exits can leave orphans. Kept up to date from what changed, so a pid
+    /// whose children have all ended stays until it ends itself, which costs only a look.
     private var parents: Set<Int32> = []
     /// With the connector: exits to look at again when a zombie would be reported, oldest first.
     /// Most were reaped at once and are dropped then; one still a zombie is reported without
@@ -272,9 +278,10 @@ public final class LifecycleMonitor {
             zombieChecks.append((key, now + options.zombieAfter))
             report(record, into: &events)
             // Its children get another parent as it exits: each is read again a moment later.
-            if parents.contains(pid) {
-                for child in alive.values where child.ppid == pid && child.pid != pid {
-                    orphanChecks.append((child, pid, entry.name, now + 0.05))
+            if parents.remove(pid) != nil {
+                let name = entry.name
+                alive.forEach { child in
+                    if child.ppid == pid, child.pid != pid { orphanChecks.append((child, pid, name, now + 0.05)) }
                 }
             }
         }
@@ -414,16 +421,21 @@ public final class LifecycleMonitor {
 
     /// Takes a snapshot: what vanished, new zombies, orphans, and (without the kernel's
     /// reports) new processes to watch. Returns the events, the kernel's pending ones first.
+    ///
+    /// Its cost follows what changed: the snapshot and the last one are walked side by side by
+    /// pid, and a process whose entry is the same reading as before (the sampler keeps the
+    /// entry of a process that did not run) is passed over unread.
     public func update(with snapshot: Snapshot) -> [LifecycleEvent] {
         let now = snapshot.time
         var events = pollSources(now: now)
-        var current: [Int32: ProcessEntry] = [:]
-        current.reserveCapacity(snapshot.processes.count)
-        for p in snapshot.processes where !p.isSecondaryThread { current[p.pid] = p }
+        let current = AliveProcesses.sortedByPID(snapshot.processes)
+        let (vanished, changed) = differences(current)
 
         // Vanished: reaped (or never seen dying).
-        for (pid, old) in alive where current[pid]?.startTicks != old.startTicks {
+        for old in vanished {
             let key = old.key
+            parents.remove(old.pid)
+            zombiePIDs.remove(old.pid)
             if dead[key] == nil, connector != nil, connectorEvents > 0, connector?.lost == lostAtLastSnapshot {
                 // The connector reports every exit as it happens (this one's perhaps under a key
                 // read before its start time could be): a vanished process is no second end.
@@ -438,7 +450,7 @@ public final class LifecycleMonitor {
                 dead[key] = d
             }
         }
-        for (key, d) in dead where current[key.id]?.startTicks != key.startTicks {
+        for (key, d) in dead where AliveProcesses.find(key.id, in: current)?.startTicks != key.startTicks {
             if !d.reported {
                 resolve(key, now: now, into: &events)
                 if dead[key]?.reported == false {
@@ -452,9 +464,9 @@ public final class LifecycleMonitor {
             sentBySwtop[key] = nil
         }
 
-        for (pid, entry) in current {
+        for (old, entry) in changed {
+            let pid = entry.pid
             let key = entry.key
-            let old = alive[pid]
             if let old, old.startTicks == entry.startTicks {
                 if old.ppid != entry.ppid, old.ppid > 1, isGone(old.ppid, current) {
                     let former = alive[old.ppid]
@@ -467,30 +479,107 @@ public final class LifecycleMonitor {
                     if cgroupKills[cgroup] == nil { cgroupKills[cgroup] = oom.kills(in: cgroup) }
                 }
             }
-            if entry.state == .zombie {
-                zombie(entry, now: now, current: current, into: &events)
-            }
+            parents.insert(entry.ppid)
+            if entry.state == .zombie { zombiePIDs.insert(pid) } else { zombiePIDs.remove(pid) }
         }
+        // Every zombie, changed or not: its report falls due while it waits.
+        var zombiesNow: [ProcessEntry] = []
+        for pid in zombiePIDs.sorted() {
+            guard let entry = AliveProcesses.find(pid, in: current), entry.state == .zombie else {
+                zombiePIDs.remove(pid)
+                continue
+            }
+            zombiesNow.append(entry)
+            zombie(entry, now: now, current: current, into: &events)
+        }
+        zombies = zombiesNow
         // What the connector reported since the snapshot was read is newer than the snapshot.
+        var newer: [Int32: ProcessEntry] = [:]
         for pid in touched where connectorExits[pid] == nil {
-            if let born = alive[pid], current[pid].map({ $0.startTicks == born.startTicks || born.startTicks == 0 }) ?? true {
-                current[pid] = born
+            if let born = alive.newer[pid], AliveProcesses.find(pid, in: current).map({ $0.startTicks == born.startTicks || born.startTicks == 0 }) ?? true {
+                newer[pid] = born
+                parents.insert(born.ppid)
             }
         }
         touched.removeAll()
-        alive = current
+        alive.replace(list: current, newer: newer)
         connectorExits = connectorExits.filter { $0.value >= now - 1 }
         crashLoops.expire(now: now)
         endings.removeAll { now - $0.time > 600 }
         lastSnapshotTime = now
         lostAtLastSnapshot = connector?.lost ?? 0
         wantsSnapshot = false
-        if connector != nil { parents = Set(current.values.lazy.map(\.ppid)) }
         return events
     }
 
-    private func isGone(_ pid: Int32, _ current: [Int32: ProcessEntry]) -> Bool {
-        guard let parent = current[pid] else { return true }
+    /// The last snapshot's processes (with what the kernel reported since) against `current`
+    /// (sorted by pid), one walk of both: those gone or replaced by another process under their
+    /// pid, and those new or read anew, each with its earlier entry if it had one.
+    private func differences(_ current: [ProcessEntry]) -> (vanished: [ProcessEntry], changed: [(old: ProcessEntry?, new: ProcessEntry)]) {
+        var vanished: [ProcessEntry] = []
+        var changed: [(old: ProcessEntry?, new: ProcessEntry)] = []
+        let previous = alive.list
+        let newer = alive.newer
+        // The pids the kernel's reports gave newer entries: the walk passes them up in order.
+        let newerPIDs = newer.keys.sorted()
+        var n = 0
+        func isNewer(_ pid: Int32) -> Bool {
+            while n < newerPIDs.count, newerPIDs[n] < pid { n += 1 }
+            return n < newerPIDs.count && newerPIDs[n] == pid
+        }
+        var i = 0
+        var j = 0
+        while i < previous.count || j < current.count {
+            if i < previous.count, j < current.count, current[j].isSameReading(as: previous[i]) {
+                // Unchanged, unless the kernel reported something newer of it.
+                let entry = current[j]
+                if !entry.isSecondaryThread, isNewer(entry.pid) {
+                    let old = newer[entry.pid]
+                    if let old, old.startTicks != entry.startTicks { vanished.append(old) }
+                    changed.append((old, entry))
+                }
+                i += 1
+                j += 1
+                continue
+            }
+            if i < previous.count, previous[i].isSecondaryThread {
+                i += 1
+                continue
+            }
+            if j < current.count, current[j].isSecondaryThread {
+                j += 1
+                continue
+            }
+            let oldPID = i < previous.count ? previous[i].pid : Int32.max
+            let newPID = j < current.count ? current[j].pid : Int32.max
+            if i < previous.count, oldPID < newPID || j == current.count {
+                // Gone (the newer entry, if any, is looked at with the others below).
+                if !isNewer(oldPID) { vanished.append(previous[i]) }
+                i += 1
+            } else if i < previous.count, oldPID == newPID {
+                let entry = current[j]
+                let old = isNewer(oldPID) ? newer[oldPID] : previous[i]
+                if let old, old.startTicks != entry.startTicks { vanished.append(old) }
+                changed.append((old, entry))
+                i += 1
+                j += 1
+            } else {
+                let entry = current[j]
+                let old = isNewer(newPID) ? newer[newPID] : nil
+                if let old, old.startTicks != entry.startTicks { vanished.append(old) }
+                changed.append((old, entry))
+                j += 1
+            }
+        }
+        // Newer entries of pids the snapshot lacks, and of none the last one had.
+        for (pid, old) in newer where AliveProcesses.find(pid, in: current) == nil {
+            vanished.append(old)
+        }
+        return (vanished, changed)
+    }
+
+    private func isGone(_ pid: Int32, _ current: [ProcessEntry]) -> Bool {
+        guard let parent = AliveProcesses.find(pid, in: current) else { return true }
         return parent.state == .zombie || alive[pid].map { $0.startTicks != parent.startTicks } ?? true
     }
 
@@ -498,7 +587,7 @@ public final class LifecycleMonitor {
         dead.first { $0.key.id == pid }?.value.entry.name
     }
 
-    private func zombie(_ entry: ProcessEntry, now: Double, current: [Int32: ProcessEntry], into events: inout [LifecycleEvent]) {
+    private func zombie(_ entry: ProcessEntry, now: Double, current: [ProcessEntry], into events: inout [LifecycleEvent]) {
         let key = entry.key
         if dead[key] == nil, let unknownStart = dead.removeValue(forKey: ProcessKey(id: key.id, startTicks: 0)) {
             // Reported by the connector before its start could be read.
@@ -521,12 +610,17 @@ public final class LifecycleMonitor {
             d.zombieReported = true
             dead[key] = d
             let outcome = Outcome.ofZombie(entry)
-            let parentName = current[entry.ppid]?.name
+            let parentName = AliveProcesses.find(entry.ppid, in: current)?.name
             events.append(event(now, d.entry, .zombie(outcome: outcome, parentName: parentName, unreaped: unreaped)))
             record(events.last)
         }
     }
 
+
+    /// The process row of `pid` in the last snapshot.
+    public func snapshotProcess(_ pid: Int32) -> ProcessEntry? {
+        AliveProcesses.find(pid, in: alive.list)
+    }
 
     /// Seconds a zombie has been unreaped (since its death, or since swtop first saw it as a
     /// zombie); nil for anything else.

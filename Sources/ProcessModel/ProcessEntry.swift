@@ -154,6 +154,12 @@ public struct ProcessEntry: @unchecked Sendable {
         return out
     }
 
+    /// Whether both are the same reading of a process: the sampler keeps a process's box while
+    /// it does not run, and a shared box is copied before any change, so an entry sharing its box
+    /// with one held since an earlier refresh has none of its fields changed (CPU% and MEM%
+    /// aside). Lets the lifecycle monitor skip unchanged processes without reading them.
+    public func isSameReading(as other: ProcessEntry) -> Bool { storage === other.storage }
+
     /// Takes the command line (and with it the uid and user) of another entry as it is.
     public mutating func keepCommandLine(of other: ProcessEntry) {
         let fields = other.storage.fields

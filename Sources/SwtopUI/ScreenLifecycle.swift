@@ -38,7 +38,7 @@ public final class ScreenLifecycle {
         state.setLifecycle(Self.view(of: monitor, kept: filter.isEmpty ? nil : matching, snapshot: snapshot, ghosts: state.ghostKeys))
     }
 
-    /// What the screen shows, at the snapshot's time.
+    /// What the screen shows, at the snapshot's time: `snapshot` is the one the monitor took last.
     /// - Parameter kept: the events of the filtered processes, where the list has a filter.
     static func view(of monitor: LifecycleMonitor, kept: [LifecycleEvent]? = nil, snapshot: Snapshot, ghosts: [ProcessKey]) -> LifecycleView {
         let now = snapshot.time
@@ -52,33 +52,35 @@ public final class ScreenLifecycle {
             }
             for key in ghosts { view.outcomes[key] = ends[key] }
         }
-        // One pass over the processes: zombies by parent; the crash loops' commands only for
-        // processes under a looping parent (most refreshes have none).
+        // The zombies the monitor found (it follows them from snapshot to snapshot), not a pass
+        // over every process; the crash loops' commands only where there are loops (most
+        // refreshes have none).
         var zombiesOf: [Int32: Int] = [:]
-        let loops = monitor.crashLoopsNow(now: now)
-        var looping: Set<String> = []
-        var loopParents: Set<Int32> = []
-        for loop in loops {
-            looping.insert(loop.command + "\u{0}" + String(loop.parent))
-            loopParents.insert(loop.parent)
-        }
         var marks: [ProcessKey: [String]] = [:]
-        for p in snapshot.processes where !p.isSecondaryThread {
-            if p.state == .zombie {
-                zombiesOf[p.ppid, default: 0] += 1
-                var outcome = Outcome.ofZombie(p)
-                if outcome == .unknown { outcome = monitor.outcome(of: p.key) ?? .unknown }
-                marks[p.key, default: []].append(
-                    LifecycleView.zombieMark(unreaped: monitor.unreapedSeconds(p.key, now: now), outcome: outcome))
-            } else if loopParents.contains(p.ppid),
-                looping.contains(monitor.facts(p).command + "\u{0}" + String(p.ppid))
-            {
-                marks[p.key, default: []].append(LifecycleView.crashLoopMark)
+        for p in monitor.zombies {
+            zombiesOf[p.ppid, default: 0] += 1
+            var outcome = Outcome.ofZombie(p)
+            if outcome == .unknown { outcome = monitor.outcome(of: p.key) ?? .unknown }
+            marks[p.key, default: []].append(
+                LifecycleView.zombieMark(unreaped: monitor.unreapedSeconds(p.key, now: now), outcome: outcome))
+        }
+        let loops = monitor.crashLoopsNow(now: now)
+        if !loops.isEmpty {
+            var looping: Set<String> = []
+            var loopParents: Set<Int32> = []
+            for loop in loops {
+                looping.insert(loop.command + "\u{0}" + String(loop.parent))
+                loopParents.insert(loop.parent)
+            }
+            for p in snapshot.processes where !p.isSecondaryThread && p.state != .zombie && loopParents.contains(p.ppid) {
+                if looping.contains(monitor.facts(p).command + "\u{0}" + String(p.ppid)) {
+                    marks[p.key, default: []].append(LifecycleView.crashLoopMark)
+                }
             }
         }
-        if !zombiesOf.isEmpty {
-            for p in snapshot.processes where !p.isSecondaryThread {
-                if let n = zombiesOf[p.pid] { marks[p.key, default: []].insert(LifecycleView.parentMark(zombies: n), at: 0) }
+        for (ppid, n) in zombiesOf {
+            if let parent = monitor.snapshotProcess(ppid) {
+                marks[parent.key, default: []].insert(LifecycleView.parentMark(zombies: n), at: 0)
             }
         }
         for (key, list) in marks { view.marks[key] = list.joined(separator: ", ") }
