@@ -83,7 +83,32 @@ func parseResponse(_ bytes: [UInt8]) -> HTTPResponse? {
     let statusLine = head.split(separator: "\r\n").first ?? ""
     let parts = statusLine.split(separator: " ")
     guard parts.count >= 2, let status = Int(parts[1]) else { return nil }
-    return HTTPResponse(status: status, headers: String(head), body: String(text[split.upperBound...]))
+    var body = String(text[split.upperBound...])
+    // Go's servers (node_exporter) send a body larger than their buffer in chunks.
+    if head.lowercased().contains("transfer-encoding: chunked") {
+        let crlf: [UInt8] = [13, 10, 13, 10]
+        guard let start = (0...(bytes.count - 4)).first(where: { Array(bytes[$0..<($0 + 4)]) == crlf }),
+            let whole = dechunked(Array(bytes[(start + 4)...]))
+        else { return nil }
+        body = String(decoding: whole, as: UTF8.self)
+    }
+    return HTTPResponse(status: status, headers: String(head), body: body)
+}
+
+/// A chunked body's data (RFC 9112 section 7.1); nil when it is not well formed.
+func dechunked(_ body: [UInt8]) -> [UInt8]? {
+    var out: [UInt8] = []
+    var i = 0
+    while true {
+        guard let lineEnd = (i..<max(i, body.count - 1)).first(where: { body[$0] == 13 && body[$0 + 1] == 10 }) else { return nil }
+        let sizeText = String(decoding: body[i..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
+        guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else { return nil }
+        i = lineEnd + 2
+        if size == 0 { return out }
+        guard body.count - i >= size + 2 else { return nil }
+        out += body[i..<(i + size)]
+        i += size + 2
+    }
 }
 
 /// GET `path` from a loopback port.

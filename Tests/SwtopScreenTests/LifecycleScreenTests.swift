@@ -38,8 +38,12 @@ struct LifecycleScreenTests {
 
     func eventsViewGhostRowsAndHeader(asUser: String) throws {
         let children = Children()
-        // Lives through a refresh or two, then exits 3 by itself.
-        let failing = try children.start("/bin/sh", ["-c", "sleep 2; exit 3"])
+        // Lives until the test opens the FIFO (after the screen showed it, however slow the
+        // machine), then exits 3.
+        let fifo = NSTemporaryDirectory() + "swtop-test-exit3-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        let failing = try children.start("/bin/sh", ["-c", "read line < '\(fifo)'; exit 3"])
         let killed = try children.start("/bin/sleep", ["600"])
         // --no-config: the test's settings directory is root's, and nobody may not read it.
         let s = try ScreenSession(arguments: "-d 5 --no-config -p \(failing),\(killed)", width: 200, height: 40, environment: asUser)
@@ -51,6 +55,10 @@ struct LifecycleScreenTests {
         #expect(reap(killed) == 128 + SIGKILL)
         // Its row stays a moment, greyed, saying how it ended.
         screen = try s.waitFor("the killed child's ghost row") { $0.row(pid: killed)?.contains(" [killed by SIGKILL] /bin/sleep 600") == true }
+        // The shell has opened the FIFO to read by now; opening it to write wakes it.
+        let writer = open(fifo, O_WRONLY | O_NONBLOCK)
+        #expect(writer >= 0, "the child is not waiting on its FIFO: errno \(errno)")
+        if writer >= 0 { close(writer) } else { kill(failing, SIGKILL) }
         #expect(reap(failing) == 3)
 
         try s.send("E")
