@@ -64,10 +64,32 @@ import TestSupport
     /// Every process of this machine the walk answers for gets what its own file says.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: hierarchy + "/cgroup.procs"), "no cgroup hierarchy to walk"))
     func thisMachinesProcessesAgreeWithTheirFiles() throws {
-        // Enough processes that a cgroup's `cgroup.procs` is longer than the page a read gives.
-        let children = Children()
-        defer { children.stopAll() }
-        let sleepers = try (0..<700).map { _ in try children.start("/bin/sleep", ["300"]).processIdentifier }
+        // Enough processes that a cgroup's `cgroup.procs` is longer than the page a read gives,
+        // started by one shell that prints their pids: one spawn from this process instead of
+        // 700 (a CI run once saw one of 700 Foundation spawns fail with EBADF).
+        let out = Pipe()
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "for i in $(seq 700); do sleep 300 & echo $!; done; wait"]
+        shell.standardInput = FileHandle.nullDevice
+        shell.standardOutput = out
+        shell.standardError = FileHandle.nullDevice
+        try shell.run()
+        var sleepers: [Int32] = []
+        defer {
+            for pid in sleepers { kill(pid, SIGKILL) }
+            kill(shell.processIdentifier, SIGKILL)
+            shell.waitUntilExit()
+        }
+        var text = ""
+        while sleepers.count < 700 {
+            let data = out.fileHandleForReading.availableData
+            guard !data.isEmpty else { break }
+            text += String(decoding: data, as: UTF8.self)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            sleepers = lines.dropLast().compactMap { Int32($0) }
+        }
+        try #require(sleepers.count == 700, "the shell started \(sleepers.count) sleepers")
         let reader = try ProcReader()
         let walk = try #require(reader.walkCgroups())
         for pid in sleepers { #expect(walk.cgroup(of: pid) != nil, "pid \(pid) not answered for") }
