@@ -35,15 +35,14 @@ final class Connection {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
-        guard connected else {
-            close(fd)
-            throw TestFailure("connect to port \(port): \(errno)")
-        }
+        // No close here: the init throws with every property set, so deinit runs and closes it
+        // (closing it here too closed whatever fd another test had opened under that number).
+        guard connected else { throw TestFailure("connect to port \(port): \(errno)") }
         var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     func send(_ text: String) throws {
         let bytes = Array(text.utf8)
