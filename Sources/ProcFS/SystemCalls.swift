@@ -57,25 +57,47 @@ enum SystemCalls {
     /// The names of the subdirectories of the open directory `fd` (d_type DT_DIR: cgroupfs sets
     /// it), without `.` and `..`; nil when it cannot be listed.
     static func subdirectories(of fd: Int32, buffer: UnsafeMutableRawBufferPointer) -> [[UInt8]]? {
-        guard let base = buffer.baseAddress else { return nil }
         var result: [[UInt8]] = []
+        let listed = forEachEntry(of: fd, buffer: buffer) { entry in
+            if entry.type == UInt8(DT_DIR), !entry.isDots { result.append(Array(entry.name.prefix(while: { $0 != 0 }))) }
+        }
+        return listed ? result : nil
+    }
+
+    /// One record of a getdents64 listing.
+    struct DirectoryEntry {
+        /// The name's bytes, NUL-terminated within (the record's padding follows).
+        var name: UnsafeRawBufferPointer
+        /// d_type (DT_DIR, DT_REG, ...).
+        var type: UInt8
+        /// d_off: the directory position after this entry.
+        var positionAfter: Int64
+
+        var isDots: Bool {
+            name.count > 1 && name[0] == 0x2E && (name[1] == 0 || (name[1] == 0x2E && name.count > 2 && name[2] == 0))
+        }
+    }
+
+    /// Lists the open directory `fd` with getdents64 into `buffer`, calling `body` for each
+    /// entry; false when it cannot be listed.
+    static func forEachEntry(of fd: Int32, buffer: UnsafeMutableRawBufferPointer, _ body: (DirectoryEntry) -> Void) -> Bool {
+        guard let base = buffer.baseAddress else { return false }
         while true {
             let n = retrying { swtop_getdents64(fd, base, UInt(buffer.count)) }
-            if n < 0 { return nil }
-            if n == 0 { break }
+            if n < 0 { return false }
+            if n == 0 { return true }
+            // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[].
             var offset = 0
             while offset + 19 < n {
                 let length = Int(base.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
                 guard length > 19, offset + length <= n else { break }
-                if base.load(fromByteOffset: offset + 18, as: UInt8.self) == UInt8(DT_DIR) {
-                    let name = UnsafeRawBufferPointer(start: base + offset + 19, count: length - 19)
-                    let bytes = Array(name.prefix(while: { $0 != 0 }))
-                    if bytes != [0x2E], bytes != [0x2E, 0x2E] { result.append(bytes) }
-                }
+                body(DirectoryEntry(
+                    name: UnsafeRawBufferPointer(start: base + offset + 19, count: length - 19),
+                    type: base.load(fromByteOffset: offset + 18, as: UInt8.self),
+                    positionAfter: base.loadUnaligned(fromByteOffset: offset + 8, as: Int64.self)))
                 offset += length
             }
         }
-        return result
     }
 
     /// Names in a directory whose names are all decimal digits, as numbers. Read with getdents64
@@ -96,28 +118,13 @@ enum SystemCalls {
         guard fd >= 0 else { return nil }
         defer { Glibc.close(fd) }
         if let start, lseek(fd, off_t(start), SEEK_SET) != off_t(start) { return nil }
-        guard let base = buffer.baseAddress else { return nil }
         var result: [Int32] = []
-        while true {
-            let n = retrying { swtop_getdents64(fd, base, UInt(buffer.count)) }
-            if n < 0 { return nil }
-            if n == 0 { break }
-            // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[].
-            var offset = 0
-            while offset + 19 < n {
-                let length = Int(base.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
-                guard length > 19, offset + length <= n else { break }
-                let position = base.loadUnaligned(fromByteOffset: offset + 8, as: Int64.self)
-                if let number = decimal(UnsafeRawBufferPointer(start: base + offset + 19, count: length - 19)) {
-                    result.append(number)
-                    positions.note(number: number, positionAfter: position)
-                } else {
-                    positions.note(number: nil, positionAfter: position)
-                }
-                offset += length
-            }
+        let listed = forEachEntry(of: fd, buffer: buffer) { entry in
+            let number = decimal(entry.name)
+            if let number { result.append(number) }
+            positions.note(number: number, positionAfter: entry.positionAfter)
         }
-        return result
+        return listed ? result : nil
     }
 
     /// How many entries a directory has besides `.` and `..`; nil when it cannot be listed.
@@ -125,24 +132,11 @@ enum SystemCalls {
         let fd = retrying { openat(dirFD, relative, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard fd >= 0 else { return nil }
         defer { Glibc.close(fd) }
-        guard let base = buffer.baseAddress else { return nil }
         var count = 0
-        while true {
-            let n = retrying { swtop_getdents64(fd, base, UInt(buffer.count)) }
-            if n < 0 { return nil }
-            if n == 0 { return count }
-            var offset = 0
-            while offset + 19 < n {
-                let length = Int(base.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
-                guard length > 19, offset + length <= n else { break }
-                let name = base + offset + 19
-                let dot = name.load(as: UInt8.self) == 0x2E
-                let isDots = dot && (name.load(fromByteOffset: 1, as: UInt8.self) == 0
-                    || (name.load(fromByteOffset: 1, as: UInt8.self) == 0x2E && length > 21 && name.load(fromByteOffset: 2, as: UInt8.self) == 0))
-                if !isDots { count += 1 }
-                offset += length
-            }
+        let listed = forEachEntry(of: fd, buffer: buffer) { entry in
+            if !entry.isDots { count += 1 }
         }
+        return listed ? count : nil
     }
 
     /// A NUL-terminated name of digits only, as a positive Int32; nil otherwise.
