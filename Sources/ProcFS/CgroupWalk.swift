@@ -57,9 +57,9 @@ extension ProcReader {
     /// `name=systemd`, with the v2 one for processes at its root; on pure v2 the v2 one). nil
     /// where the walk cannot stand in for the files (see CgroupWalk).
     public func walkCgroups() -> CgroupWalk? {
-        guard isLive else { return nil }
         // The pids of cgroup.procs are of swtop's pid namespace: /proc must be too.
-        guard case .success(let selfPID?) = withFile("self/stat", { ProcStat.parse($0)?.pid }), selfPID == getpid() else { return nil }
+        guard isOwnPIDNamespace else { return nil }
+        let selfPID = getpid()
         guard case .success(let own) = withFile("self/cgroup", { Array($0) }),
             case .success(let mounts) = withFile("self/mountinfo", { Array($0) })
         else { return nil }

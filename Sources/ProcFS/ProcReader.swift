@@ -105,6 +105,14 @@ public final class ProcReader {
     /// be acted on.
     public let isLive: Bool
 
+    /// Whether the root is the live /proc of swtop's own PID namespace (its `self` is this
+    /// process), so that pids there are the pids the kernel's other interfaces (cgroup.procs,
+    /// taskstats) speak of.
+    public var isOwnPIDNamespace: Bool {
+        guard isLive, case .success(let pid?) = withFile("self/stat", { ProcStat.parse($0)?.pid }) else { return false }
+        return pid == getpid()
+    }
+
     public init(root: String = "/proc") throws(ProcRootError) {
         self.root = root
         let fd = SystemCalls.openDirectory(root)

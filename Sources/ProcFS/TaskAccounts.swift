@@ -38,10 +38,9 @@ public final class TaskAccounts {
     static let receiveBuffer: Int32 = 4 << 20
 
     /// A socket that answered for this process, or nil (not root, no such family, a kernel that
-    /// keeps no scheduler statistics, or `procRoot` is not the /proc of this PID namespace: the
-    /// kernel takes ids in the caller's namespace).
-    public static func open(procRoot: String = "/proc") -> TaskAccounts? {
-        guard isOwnNamespace(procRoot) else { return nil }
+    /// keeps no scheduler statistics). The kernel takes ids in the caller's PID namespace: use it
+    /// only for a /proc of that namespace (`ProcReader.isOwnPIDNamespace`).
+    public static func open() -> TaskAccounts? {
         let fd = swtop_genetlink_open(receiveBuffer)
         guard fd >= 0 else { return nil }
         guard let family = resolveFamily(fd) else {
@@ -133,14 +132,6 @@ public final class TaskAccounts {
             overflows += 1
             batch = max(1, batch / 2)
         }
-    }
-
-    /// Whether /proc/self in `procRoot` is this process: pids there are the kernel's pids here.
-    private static func isOwnNamespace(_ procRoot: String) -> Bool {
-        var link = [CChar](repeating: 0, count: 32)
-        let n = readlink(procRoot + "/self", &link, link.count - 1)
-        guard n > 0 else { return false }
-        return String(decoding: link[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) == String(getpid())
     }
 
     /// The taskstats family's id, asked of the generic netlink controller.

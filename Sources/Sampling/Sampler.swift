@@ -71,7 +71,7 @@ public final class Sampler {
             let budget = max(0, Self.raiseOpenFileLimit() - Self.fdsLeftFree)
             sharedFDs = Int(Double(budget) * min(max(shareFDs, 0), 1))
             // Rows beyond the budget have their schedstat from taskstats where it can be had.
-            let accounts: () -> TaskAccounts? = reader.isLive ? { TaskAccounts.open(procRoot: root) } : { nil }
+            let accounts: () -> TaskAccounts? = reader.isOwnPIDNamespace ? { TaskAccounts.open() } : { nil }
             live = LiveRefresh(reader: reader, fdBudget: budget - sharedFDs, accounts: accounts) { [unowned self] raw in self.entry(raw) }
             if isLive { listing = PIDListing(reader: reader) }
         }
