@@ -5,7 +5,7 @@ import PackageDescription
 import Glibc
 #endif
 
-// The release link is arranged for a small peak RSS (README, Performance); lld ships with the
+// The release link is arranged for a small peak RSS (docs/performance.md); lld ships with the
 // Swift toolchain.
 // - The code the screen runs sits side by side (Linker/hot-functions.order, written by
 //   Scripts/hot-functions.sh), so it maps a few adjacent pages of code instead of pages
@@ -111,7 +111,7 @@ let package = Package(
         // text grid; Terminal.swift alone puts the grid on ncurses.
         // Process control from the screen goes through ProcessControl only.
         .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "Lifecycle", "StartupMemory", "CNcursesw"]),
-        // swtop's own memory: gives back the pages only start-up used (README, Performance).
+        // swtop's own memory: gives back the pages only start-up used (docs/performance.md).
         .target(name: "StartupMemory"),
         // /proc -> Prometheus metrics of process groups: the exposition, built once for stdout,
         // the textfile and the HTTP endpoint.

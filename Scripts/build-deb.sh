@@ -57,6 +57,8 @@ install -D -m 0644 Monitoring/swtop-rules.test.yml "$pkg/usr/share/swtop/prometh
 install -D -m 0644 Packaging/swtop-exporter.service "$pkg/lib/systemd/system/swtop-exporter.service"
 install -D -m 0644 Packaging/swtop-exporter.default "$pkg/etc/default/swtop-exporter"
 install -D -m 0644 README.md "$pkg/usr/share/doc/swtop/README.md"
+# The README links to docs/ by relative paths: they resolve beside it.
+for page in docs/*.md; do install -D -m 0644 "$page" "$pkg/usr/share/doc/swtop/$page"; done
 
 dynamic=$(readelf -d "$pkg/usr/bin/swtop" "$pkg/usr/bin/swtop-exporter")
 # The packages of the shared libraries the binaries load (glibc, ncurses; libstdc++ where the

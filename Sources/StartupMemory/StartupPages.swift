@@ -25,7 +25,7 @@ import Glibc
 /// written: it is the file's own both when the page map is read and when it is dropped, or a
 /// private copy (written before the mapping was made read-only) that is not dropped. The cost:
 /// the clean file pages of writable mappings (data not yet written) stay, but the screen reads
-/// them again anyway, and its peak RSS did not change (README, Performance). Not covered: a
+/// them again anyway, and its peak RSS did not change (docs/performance.md). Not covered: a
 /// thread that changes the mappings themselves in between (makes a read-only mapping writable
 /// and writes to it, or maps another file over it), as a loader relocating code in place does;
 /// no code in swtop does that.

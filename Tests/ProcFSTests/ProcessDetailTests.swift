@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 @testable import ProcFS
@@ -125,7 +126,7 @@ import Testing
         #expect(d.scheduling == StatScheduling(realtimePriority: 5, policy: 2))
         #expect(try d.exe.get() == Array("/usr/bin/app (deleted)".utf8))
         #expect(try d.cwd.get() == Array("/srv/app".utf8))
-        #expect(try d.root.get() == Array("/".utf8))
+        #expect(try d.root.get() == Array("/srv/app/jail".utf8))
         #expect(try d.wchan.get() == "folio_wait_bit_common")
         #expect(try d.stack?.get() == ["folio_wait_bit_common+0x13f/0x340", "filemap_fault+0x5c1/0x9d0"])
         #expect(try d.cmdline.get().map { String(decoding: $0, as: UTF8.self) } == ["/usr/bin/app", "--port", "8080"])
@@ -163,5 +164,32 @@ import Testing
         #expect(d.environment == .failure(.gone))
         #expect(d.stack == nil)
         #expect(d.sockets.count == 0)
+    }
+
+    /// A tool that walks Fixtures and follows links (glob's `**`, `cp -L`, an editor's search)
+    /// must not leave the fixture: 4242's root once pointed at `/` and led into the live /proc,
+    /// which never ends. Every recorded link names a path that is not a directory here.
+    @Test func noFixtureLinkLeadsToADirectory() throws {
+        let files = FileManager.default
+        var links: [String] = []
+        var pending = [Paths.packageRoot + "/Fixtures"]
+        while let directory = pending.popLast() {
+            for name in try files.contentsOfDirectory(atPath: directory) {
+                let path = directory + "/" + name
+                let type = try files.attributesOfItem(atPath: path)[.type] as? FileAttributeType
+                if type == .typeSymbolicLink {
+                    links.append(path)
+                } else if type == .typeDirectory {
+                    pending.append(path)
+                }
+            }
+        }
+        // The detail fixture's cwd, exe, root and nine fds: proof that the walk found them.
+        #expect(links.count == 12)
+        for link in links {
+            var isDirectory: ObjCBool = false
+            let exists = files.fileExists(atPath: link, isDirectory: &isDirectory)
+            #expect(!(exists && isDirectory.boolValue), "\(link) -> \((try? files.destinationOfSymbolicLink(atPath: link)) ?? "?") is a directory")
+        }
     }
 }

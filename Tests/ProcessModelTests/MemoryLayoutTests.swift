@@ -3,7 +3,7 @@ import Testing
 @testable import ProcessModel
 
 /// The screen keeps several of these per process; at 50,000 processes each byte is 50 KB of
-/// peak RSS. These sizes are what the README's memory figures were measured with.
+/// peak RSS. These sizes are what the memory figures in docs/performance.md were measured with.
 @Suite struct MemoryLayoutTests {
     @Test func perProcessSizes() {
         // 147 bytes of fields since the unused last-CPU field went; issue 10 added 65 (the

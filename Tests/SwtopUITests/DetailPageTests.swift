@@ -85,6 +85,8 @@ import Testing
             "  Executable    /usr/bin/app (deleted)",
             "                the binary was replaced or removed after it started",
             "  Cwd           /srv/app",
+            // The fixture's root is not `/` (a link to `/` would lead a walker of Fixtures into /proc).
+            "  Root          /srv/app/jail",
             "  User          real \(user)(1000), effective root (0)",
             started,
             "  Terminal      pts/1   session 4242   process group 4242",
@@ -263,7 +265,7 @@ import Testing
         let (state, _) = try openPage(.enter)
         let grid = ScreenRenderer(theme: .color).render(state, width: 80, height: 24)
         let text = grid.text
-        #expect(text[0] == "Process 4242 (my) app)  Identity  lines 1-21 of 50")
+        #expect(text[0] == "Process 4242 (my) app)  Identity  lines 1-21 of 51")
         #expect(text[1] == "Identity")
         #expect(text[2] == "  PID           4242   threads 3")
         #expect(text[22].hasPrefix("Details of 4242 (my) app), read at "))
