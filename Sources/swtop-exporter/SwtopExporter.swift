@@ -74,12 +74,11 @@ struct SwtopExporter: ParsableCommand {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // One accept per read, so that ConnectionLimit is asked before each.
+            .serverChannelOption(.maxMessagesPerRead, value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Out of descriptors (EMFILE, ENFILE), accept fails at once while the
-                    // connection waits in the queue: without a pause, the loop retried it as
-                    // fast as it could, a whole CPU. The backoff waits a second between tries.
-                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false))
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoff())
                     try channel.pipeline.syncOperations.addHandler(ConnectionLimit(limit: maxConnections))
                 }
             }
