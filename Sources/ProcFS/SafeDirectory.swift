@@ -71,16 +71,10 @@ public final class SafeDirectory {
     }
 
     /// The owner and mode of `name` itself (a link is not followed); nil when there is nothing.
-    public func ownership(of name: String, followingLink: Bool = false) -> Ownership? {
+    public func ownership(of name: String) -> Ownership? {
         var st = stat()
-        guard fstatat(fd, name, &st, followingLink ? 0 : AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
         return Ownership(uid: st.st_uid, gid: st.st_gid, mode: st.st_mode & 0o7777)
-    }
-
-    /// Whether `name` is a symbolic link.
-    public func isLink(_ name: String) -> Bool {
-        var st = stat()
-        return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_mode & S_IFMT == S_IFLNK
     }
 
     /// Replaces `name` with a file holding `bytes`, atomically: a reader sees the old file or
@@ -101,8 +95,10 @@ public final class SafeDirectory {
         guard file >= 0 else { return SystemCalls.errno }
         var code: Int32 = 0
         if let ownership {
-            // Owner first: fchown clears the set-id bits that fchmod then sets again.
-            if fchown(file, ownership.uid, ownership.gid) != 0 || fchmod(file, ownership.mode) != 0 { code = SystemCalls.errno }
+            // Owner first: fchown clears the set-id bits that fchmod then sets again. Only when
+            // it differs: a user may own a file whose group they are not in.
+            let chown = ownership.uid != geteuid() || ownership.gid != getegid()
+            if (chown && fchown(file, ownership.uid, ownership.gid) != 0) || fchmod(file, ownership.mode) != 0 { code = SystemCalls.errno }
         }
         if code == 0 { code = Self.writeAll(file, bytes, sync: sync) } else { SystemCalls.close(file) }
         if code == 0, renameat(fd, temporary, fd, name) != 0 { code = SystemCalls.errno }
