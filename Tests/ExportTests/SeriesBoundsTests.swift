@@ -155,7 +155,6 @@ func labelValues(_ lines: [Substring], _ label: String) -> [String] {
         let server = try Server(exporterPath, ["--listen", "127.0.0.1:\(port)", "--group-by", "name", "--max-groups", "20"], label: "exporter")
         defer { server.stop() }
         try server.waitReady(port: port, path: "/metrics")
-        let children = Children()
         let directory = Paths.temporaryDirectory("names")
         var seenLive = 0
         for batch in 0..<10 {
@@ -164,11 +163,10 @@ func labelValues(_ lines: [Substring], _ label: String) -> [String] {
             for i in 0..<300 {
                 try FileManager.default.createSymbolicLink(atPath: folder + "/swtopn\(batch * 300 + i)", withDestinationPath: "/bin/sleep")
             }
-            // One shell starts them and leaves (a shell that waits for its children inherits the
-            // runner's blocked SIGCHLD and never reaps them).
+            // One shell starts them and leaves; they are then init's to reap.
             let names = Set((0..<300).map { i in "swtopn\(batch * 300 + i)" })
-            let shell = try children.start("/bin/sh", ["-c", "for f in '\(folder)'/*; do \"$f\" 600 & done"])
-            shell.waitUntilExit()
+            let shell = try Shell("for f in '\(folder)'/*; do \"$f\" 600 </dev/null >/dev/null 2>&1 & done")
+            #expect(shell.wait() == 0)
             let kids = { livePIDs(named: names) }
             #expect(waitUntil { kids().count == 300 })
             let text = try httpGet(port: port, "/metrics").body
@@ -205,10 +203,10 @@ func labelValues(_ lines: [Substring], _ label: String) -> [String] {
         let server = try Server(exporterPath, ["--listen", "127.0.0.1:\(port)", "--group-by", "name"], label: "exporter")
         defer { server.stop() }
         try server.waitReady(port: port, path: "/metrics")
-        let children = Children()
         let big = String(repeating: "y", count: 130_000)
-        let script = "for i in 1 2 3 4 5 6; do /bin/sh -c 'sleep 0.4; exit 3' swtoploop \(big); done; sleep 600"
-        for _ in 0..<2 { try children.start("/bin/sh", ["-c", script]) }
+        let script = "for i in 1 2 3 4 5 6; do /bin/sh -c 'sleep 0.4; exit 3' swtoploop \(big); done; exec sleep 600"
+        let parents = try (0..<2).map { _ in try Shell(script) }
+        defer { for parent in parents { parent.kill() } }
         var text = ""
         let looping = waitUntil(60) {
             text = (try? httpGet(port: port, "/metrics").body) ?? ""
@@ -221,6 +219,50 @@ func labelValues(_ lines: [Substring], _ label: String) -> [String] {
         #expect(command == String(("/bin/sh -c sleep 0.4; exit 3 swtoploop " + big).prefix(125)) + "...")
         #expect(duplicateSeries(text).isEmpty)
     }
+}
+
+/// `/bin/sh -c SCRIPT`, started with posix_spawn and an empty signal mask, and reaped here.
+/// Foundation's Process hands its children the test runner's blocked signals (SIGCHLD among
+/// them: a shell that waits for its own children then never does), and its waitUntilExit hung
+/// on a shell whose children outlived it.
+final class Shell {
+    let pid: pid_t
+    private var reaped = false
+
+    init(_ script: String) throws {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ["/bin/sh", "-c", script].map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var child: pid_t = 0
+        let code = posix_spawn(&child, "/bin/sh", nil, &attributes, argv, environ)
+        guard code == 0 else { throw TestFailure("posix_spawn: \(code)") }
+        pid = child
+    }
+
+    /// Its exit status (waitpid).
+    func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        reaped = true
+        return (status >> 8) & 0xFF
+    }
+
+    func kill() {
+        guard !reaped else { return }
+        Glibc.kill(pid, SIGKILL)
+        _ = wait()
+    }
+
+    deinit { kill() }
 }
 
 /// The pids of the live (not zombie) processes whose names are in `names`, from /proc.
