@@ -19,21 +19,27 @@ public struct ExportOptions: ParsableArguments {
     @Option(name: .customLong("top-by"), help: ArgumentHelp("With --per-process: rank by cpu (used since the previous exposition) or memory (resident).", valueName: "KEY"))
     public var topBy: TopBy = .cpu
 
+    @Option(name: .customLong("max-groups"), help: ArgumentHelp("Groups with series of their own in each family; the processes (and ends) of the rest are counted under group=\"other\".", valueName: "N"))
+    public var maxGroups: Int = ExportSettings.defaultMaxGroups
+
     public init() {}
 
     public func validate() throws {
         guard (0...10_000).contains(top) else {
             throw ValidationError("invalid --top '\(top)': expected 0 to 10000")
         }
+        guard (1...100_000).contains(maxGroups) else {
+            throw ValidationError("invalid --max-groups '\(maxGroups)': expected 1 to 100000")
+        }
     }
 
     public var settings: ExportSettings {
-        ExportSettings(groupBy: groupBy, perProcess: perProcess, top: top, topBy: topBy)
+        ExportSettings(groupBy: groupBy, perProcess: perProcess, top: top, topBy: topBy, maxGroups: maxGroups)
     }
 
     /// The same options as arguments, to hand to another program.
     public var arguments: [String] {
-        var out = ["--group-by", groupBy.rawValue, "--top", String(top), "--top-by", topBy.rawValue]
+        var out = ["--group-by", groupBy.rawValue, "--top", String(top), "--top-by", topBy.rawValue, "--max-groups", String(maxGroups)]
         if perProcess { out.append("--per-process") }
         return out
     }

@@ -27,19 +27,29 @@ public enum ExportRun {
             return
         }
         let writer = TextfileWriter(path: textfile)
+        var failures = WriteFailures()
         // Each write is due `every` after the previous one was due, so the period does not
         // drift by the time a reading takes.
         var due = Clock.monotonic()
         while true {
             let bytes: [UInt8]
             do { bytes = try exporter.exposition() } catch { throw ExportFailure(error.description) }
-            if let code = writer.write(bytes) { throw ExportFailure("cannot write \(textfile): \(errnoText(code))") }
-            due += every
+            // A full disk, a read-only remount, a directory made unwritable: node_exporter would
+            // go on serving the last file, so the writer keeps trying (sooner than `every`) and
+            // says what is wrong once, instead of exiting.
+            let failed = writer.write(bytes)
+            if let line = failures.note(failed, path: textfile, retry: min(every, retryAfterFailure)) {
+                _ = writeAll(2, Array(("swtop: " + line + "\n").utf8))
+            }
+            due += failed == nil ? every : min(every, retryAfterFailure)
             let now = Clock.monotonic()
             if due < now { due = now }
             Clock.sleep(seconds: due - now)
         }
     }
+
+    /// Seconds between attempts while the textfile cannot be written.
+    static let retryAfterFailure = 1.0
 
     /// Replaces this process with swtop-exporter from the running program's directory.
     public static func execExporter(listen: String, procRoot: String, options: ExportOptions) throws(ExportFailure) -> Never {

@@ -162,19 +162,6 @@ enum SystemCalls {
         return count > 0 ? value : nil
     }
 
-    /// nil when `path` is not a readable directory.
-    static func isEmptyDirectory(_ path: String) -> Bool? {
-        guard let dir = opendir(path) else { return nil }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let isDots = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
-                raw[0] == 0x2E && (raw[1] == 0 || (raw[1] == 0x2E && raw[2] == 0))
-            }
-            if !isDots { return false }
-        }
-        return true
-    }
-
     /// Whether an open file is on the proc file system (statfs type PROC_SUPER_MAGIC).
     static func isProcFileSystem(_ fd: Int32) -> Bool {
         swtop_file_system_type(fd) == 0x9FA0
@@ -183,15 +170,6 @@ enum SystemCalls {
     static func makeDirectory(_ path: String) -> Int32 {
         mkdir(path, 0o755) == 0 ? 0 : Glibc.errno
     }
-
-    static func writeFile(_ path: String, _ bytes: [UInt8]) -> Int32 {
-        let fd = retrying { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
-        guard fd >= 0 else { return Glibc.errno }
-        defer { Glibc.close(fd) }
-        let ok = bytes.withUnsafeBytes { write(fd, $0) }
-        return ok ? 0 : Glibc.errno
-    }
-
 }
 
 /// What the positions (d_off) of a directory listing say about its numbered entries. /proc lists

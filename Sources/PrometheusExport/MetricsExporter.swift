@@ -19,9 +19,17 @@ public struct ExportSettings: Sendable {
     /// Follow how processes end (exits by outcome, OOM kills, crash loops): for an exporter
     /// that runs (the textfile's and the endpoint's); one exposition has no history.
     public var lifecycle: Bool
+    /// Groups with series of their own in each family (GroupSlots); the rest are `other`.
+    public var maxGroups: Int
 
-    public init(groupBy: GroupBy = .automatic, perProcess: Bool = false, top: Int = 10, topBy: TopBy = .cpu, establishedAfter: Double = 300, lifecycle: Bool = false) {
+    public static let defaultMaxGroups = 500
+
+    public init(
+        groupBy: GroupBy = .automatic, perProcess: Bool = false, top: Int = 10, topBy: TopBy = .cpu, establishedAfter: Double = 300,
+        lifecycle: Bool = false, maxGroups: Int = ExportSettings.defaultMaxGroups
+    ) {
         self.lifecycle = lifecycle
+        self.maxGroups = maxGroups
         self.groupBy = groupBy
         self.perProcess = perProcess
         self.top = top
@@ -50,10 +58,12 @@ public final class MetricsExporter {
     public private(set) var readings = 0
     /// Each process's group at the last reading, for the ends the next one reports.
     private var lastGroups: [ProcessKey: String] = [:]
+    private var slots: GroupSlots
 
     public init(root: String = "/proc", settings: ExportSettings) throws(ProcRootError) {
         self.settings = settings
         grouping = Grouping(by: settings.groupBy)
+        slots = GroupSlots(limit: settings.maxGroups)
         reader = try ProcessReader(root: root)
         tracking = settings.lifecycle ? try LifecycleTracking(root: root) : nil
     }
@@ -66,10 +76,14 @@ public final class MetricsExporter {
             // An end the kernel reported before anything of the process could be read has no name.
             // An ended process goes to the group it was in at the last reading (its cgroup can no
             // longer be read).
+            // The counters of ends are kept for as long as the exporter runs: at most
+            // `maxGroups` groups have their own, the rest count under `other`.
             let before = lastGroups
+            var counted = Set(ends.exits.keys)
+            let limit = settings.maxGroups
             ends.take(events) {
-                if let group = before[$0.key] { return group }
-                return $0.name.isEmpty ? "[unknown]" : grouping.group(name: $0.name, uid: $0.uid, unit: nil, container: nil)
+                let group = before[$0.key] ?? ($0.name.isEmpty ? Grouping.unknownGroup : grouping.group(name: $0.name, uid: $0.uid, unit: nil, container: nil))
+                return GroupSlots.bounded(group, counted: &counted, limit: limit)
             }
             return exposition(of: reading, now: reading.time)
         }
@@ -81,7 +95,8 @@ public final class MetricsExporter {
     public func exposition(of reading: ProcessReading, now: Double? = nil) -> [UInt8] {
         readings += 1
         let processes = reading.processes
-        let groups = processes.map { grouping.group(of: $0) }
+        let groups = slots.assign(processes.map { grouping.group(of: $0) }, keep: established)
+        established.formIntersection(slots.held)
         if tracking != nil { lastGroups = Dictionary(zip(processes.map(\.key), groups), uniquingKeysWith: { a, _ in a }) }
         let used = cpu.update(processes, groups: groups)
 
@@ -129,7 +144,7 @@ public final class MetricsExporter {
         groupGauge(&out, "swtop_group_virtual_memory_bytes", help: "Virtual memory of the group's processes (the sum of their sizes).", names, figures) { Double($0.virtual) }
         groupGauge(&out, "swtop_group_threads", help: "Threads of the group's processes.", names, figures) { Double($0.threads) }
         groupGauge(&out, "swtop_group_open_fds", help: "Open file descriptors of the group's processes whose fd directory could be read (other users' need CAP_SYS_PTRACE).", names, figures) { Double($0.openFiles) }
-        out.family("swtop_group_oldest_start_time_seconds", .gauge, help: "Start time of the group's oldest process, seconds since the epoch.")
+        out.family("swtop_group_oldest_start_time_seconds", .gauge, help: "Start time of the group's oldest process, seconds since the epoch.", merge: .min)
         for name in names {
             guard let oldest = figures[name]?.oldestStart else { continue }
             out.sample("swtop_group_oldest_start_time_seconds", ["group": name], oldest)
@@ -187,12 +202,13 @@ public final class MetricsExporter {
         for (group, count) in ends.oomKills.sorted(by: { $0.key < $1.key }) {
             out.sample("swtop_oom_kills_total", ["group": group], Double(count))
         }
-        out.family("swtop_crash_looping", .gauge, help: "1 while a command keeps ending abnormally and being restarted by the same parent (3 times within 60 s).")
+        // Two loops of one command (under two parents) have the same labels: one series, 1.
+        out.family("swtop_crash_looping", .gauge, help: "1 while a command keeps ending abnormally and being restarted by the same parent (3 times within 60 s).", merge: .max)
         let loops = tracking.monitor.crashLoopsNow(now: now).sorted(by: { $0.command < $1.command })
         for loop in loops {
             out.sample("swtop_crash_looping", ["group": ends.loopGroups[loop.command] ?? "", "command": loop.command], 1)
         }
-        out.family("swtop_crash_loop_restarts", .gauge, help: "Abnormal ends, each followed by a restart, of a crash-looping command within the last 60 s.")
+        out.family("swtop_crash_loop_restarts", .gauge, help: "Abnormal ends, each followed by a restart, of a crash-looping command within the last 60 s (of all its loops).")
         for loop in loops {
             out.sample("swtop_crash_loop_restarts", ["group": ends.loopGroups[loop.command] ?? "", "command": loop.command], Double(loop.restarts))
         }

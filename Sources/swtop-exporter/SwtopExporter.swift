@@ -30,7 +30,17 @@ struct SwtopExporter: ParsableCommand {
     @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Seconds a client has to send a whole request (and an idle connection stays open).", valueName: "SECONDS"))
     var requestTimeout: Double = 10
 
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections served at once; more wait in the kernel's listen queue until one closes.", valueName: "N"))
+    var maxConnections = 64
+
+    /// The connection cap must fit in the descriptors the kept /proc files leave free
+    /// (Sampler.fdsLeftFree, 256), with room for the server's own.
+    static let connectionRange = 1...200
+
     func validate() throws {
+        guard Self.connectionRange.contains(maxConnections) else {
+            throw ValidationError("invalid --max-connections '\(maxConnections)': expected \(Self.connectionRange.lowerBound) to \(Self.connectionRange.upperBound)")
+        }
         guard ListenAddress(listen) != nil else {
             throw ValidationError("invalid --listen '\(listen)': expected ADDR:PORT, :PORT or [IPv6]:PORT")
         }
@@ -60,9 +70,18 @@ struct SwtopExporter: ParsableCommand {
         let loop = group.next()
         let scrapes = Scrapes(exporter: exporter, pool: pool, loop: loop)
         let timeout = TimeAmount.nanoseconds(Int64(requestTimeout * 1e9))
+        let maxConnections = self.maxConnections
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // One accept per read, so that ConnectionLimit is asked before each.
+            .serverChannelOption(.maxMessagesPerRead, value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoff())
+                    try channel.pipeline.syncOperations.addHandler(ConnectionLimit(limit: maxConnections))
+                }
+            }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)

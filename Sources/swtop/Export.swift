@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExportOptions
+import ProcessModel
 import PrometheusExport
 
 /// `swtop export`: the process groups as Prometheus metrics, on stdout, into a textfile for
@@ -12,7 +13,8 @@ struct Export: ParsableCommand {
         discussion: """
             Without --textfile or --listen, prints one exposition on stdout. --textfile PATH \
             rewrites PATH (atomically: a temporary file, then a rename) every --every seconds, for \
-            node_exporter's textfile collector (PATH must end in .prom). --listen ADDR:PORT serves \
+            node_exporter's textfile collector (PATH must end in .prom). A write that fails (a \
+            full disk, a read-only file system) is said once and tried again every second. --listen ADDR:PORT serves \
             GET /metrics, reading /proc once per scrape, with swtop-exporter (installed beside swtop).
             """
     )
@@ -46,6 +48,9 @@ struct Export: ParsableCommand {
     func validate() throws {
         _ = try effectiveOptions()
         if textfile != nil, listen != nil { throw ValidationError("--textfile and --listen cannot be used together") }
+        if let textfile, let problem = TextfileWriter.problem(with: textfile) {
+            throw ValidationError(DisplayText.escaped("invalid --textfile '\(textfile)': \(problem)"))
+        }
         guard every.isFinite, every >= 0.1, every <= 86_400 else {
             throw ValidationError("invalid --every '\(every)': expected seconds from 0.1 to 86400")
         }

@@ -68,7 +68,7 @@ import TestSupport
         #expect(String(decoding: out.bytes, as: UTF8.self) == """
             # HELP swtop_test A test.
             # TYPE swtop_test gauge
-            swtop_test{group="a\\"b\\\\c\\nd"} 1.5
+            swtop_test{group="a\\"b\\\\c\\\\nd"} 1.5
             swtop_test{group="x"} 3
 
             """)

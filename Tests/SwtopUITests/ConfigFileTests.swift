@@ -184,6 +184,44 @@ struct ConfigStoreTests {
         #expect(Self.contents(target) == Array("delay=5\n".utf8))
     }
 
+    /// Under `sudo -E`, root saves through the user's link: not when the link leads to a file of
+    /// someone else's (issue 17, item 10).
+    @Test(.enabled(if: geteuid() == 0, "needs root: files of other users"))
+    func aLinkToAnotherUsersFileIsNotWrittenThrough() throws {
+        let dir = Scratch()
+        let other = dir.path + "/other-users-file"
+        let original = Array("delay=3\n".utf8)
+        try ConfigStore(path: other).save(original, replacing: nil)
+        #expect(chown(other, 65534, 65534) == 0 && chmod(other, 0o600) == 0)
+        let store = ConfigStore(path: dir.path + "/swtoprc")
+        #expect(symlink(other, store.path) == 0 && lchown(store.path, 1000, 1000) == 0)
+        #expect(throws: ConfigStore.SaveError(description: "\(store.path) links to a file of uid 65534, not the link's owner (uid 1000); not written")) {
+            try store.save(Array("delay=5\n".utf8), replacing: original)
+        }
+        #expect(Self.contents(other) == original)
+        var st = stat()
+        #expect(stat(other, &st) == 0 && st.st_uid == 65534 && st.st_mode & 0o777 == 0o600)
+        #expect(try listing(dir.path) == ["other-users-file", "swtoprc"])
+    }
+
+    /// Root saving a user's file (their own link to it, or the file itself) leaves it theirs,
+    /// with its mode.
+    @Test(.enabled(if: geteuid() == 0, "needs root: files of other users"))
+    func savingAsRootKeepsTheOwnerAndMode() throws {
+        let dir = Scratch()
+        let dotfile = dir.path + "/dotfiles-swtoprc"
+        try ConfigStore(path: dotfile).save(Array("delay=3\n".utf8), replacing: nil)
+        #expect(chown(dotfile, 65534, 65534) == 0 && chmod(dotfile, 0o640) == 0)
+        let store = ConfigStore(path: dir.path + "/swtoprc")
+        #expect(symlink(dotfile, store.path) == 0 && lchown(store.path, 65534, 65534) == 0)
+        try store.save(Array("delay=5\n".utf8), replacing: Array("delay=3\n".utf8))
+        try ConfigStore(path: dotfile).save(Array("delay=7\n".utf8), replacing: Array("delay=5\n".utf8))
+        #expect(Self.contents(dotfile) == Array("delay=7\n".utf8))
+        var st = stat()
+        #expect(lstat(dotfile, &st) == 0 && st.st_uid == 65534 && st.st_gid == 65534 && st.st_mode & 0o7777 == 0o640)
+        #expect(lstat(store.path, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK)
+    }
+
     @Test(.enabled(if: geteuid() != 0, "root writes into a read-only directory anyway"))
     func aReadOnlyDirectoryFailsWithAMessage() throws {
         let dir = Scratch()

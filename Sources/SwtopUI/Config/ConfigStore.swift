@@ -67,14 +67,17 @@ public struct ConfigStore: Sendable {
         return .bytes(bytes)
     }
 
-    public struct SaveError: Error, CustomStringConvertible, Sendable {
+    public struct SaveError: Error, CustomStringConvertible, Sendable, Equatable {
         public var description: String
     }
 
     /// Writes `bytes` as the file, replacing `expected` (what was read at start; nil: there was
     /// no file). Nothing is written when the file now holds something else, and nothing when it
     /// already holds `bytes`. A symbolic link (a dotfiles repository) is followed: its target is
-    /// replaced, the link stays.
+    /// replaced, the link stays; but not a link to a file that belongs to someone other than the
+    /// link's owner: under `sudo -E`, root would write through a link a user made into another
+    /// user's (or root's) file. The replaced file keeps its owner, group and mode, so root saving
+    /// a user's settings leaves them the user's.
     public func save(_ bytes: [UInt8], replacing expected: [UInt8]?) throws(SaveError) {
         let now = read()
         switch now {
@@ -91,34 +94,23 @@ public struct ConfigStore: Sendable {
             target = String(cString: resolved)
             free(resolved)
         }
+        var link = stat()
+        var file = stat()
+        if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK, stat(target, &file) == 0, file.st_uid != link.st_uid {
+            throw SaveError(description: "\(path) links to a file of uid \(file.st_uid), not the link's owner (uid \(link.st_uid)); not written")
+        }
         guard let slash = target.lastIndex(of: "/") else { throw SaveError(description: "\(path) is not an absolute path") }
         let directory = String(target[..<slash])
+        let name = String(target[target.index(after: slash)...])
         if now == .missing { try makeDirectories(directory) }
-        // The new file keeps the old one's permissions.
-        var mode: mode_t = 0o644
-        var st = stat()
-        if stat(target, &st) == 0 { mode = st.st_mode & 0o7777 }
-        let temporary = target + ".tmp-" + String(getpid())
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw SaveError(description: "cannot write \(directory): \(errnoText(errno))") }
-        var written = 0
-        var failure: Int32 = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress.map { $0 + written }, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-                break
-            }
-            written += n
+        let dir: SafeDirectory
+        switch SafeDirectory.open(directory.isEmpty ? "/" : directory) {
+        case .success(let opened): dir = opened
+        case .failure(let e): throw SaveError(description: "cannot write \(directory): \(errnoText(e.code))")
         }
-        if failure == 0, fsync(fd) != 0 { failure = errno }
-        if close(fd) != 0, failure == 0 { failure = errno }
-        if failure == 0, rename(temporary, target) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(temporary)
-            throw SaveError(description: "cannot write \(target): \(errnoText(failure))")
-        }
+        // The new file keeps the old one's owner and permissions.
+        let failure = dir.replaceFile(name, bytes, mode: 0o644, ownership: dir.ownership(of: name), sync: true)
+        if failure != 0 { throw SaveError(description: "cannot write \(target): \(errnoText(failure))") }
     }
 
     /// mkdir -p, 0700 for the directories it makes (settings are private by default).
