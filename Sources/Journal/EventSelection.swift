@@ -43,6 +43,21 @@ public struct EventSelection: Sendable {
         return matches(process, recorded.outcome, failed: recorded.outcome?.isFailure ?? false)
     }
 
+    /// A look at a recorded line's raw fields before it is read into an event: false when it
+    /// cannot match (most lines, for a narrow filter), so only the others pay for `matches`.
+    public func mayMatch(_ line: FlatJSONLine) -> Bool {
+        guard let kind = line.rawString("event") else { return true }
+        if kind.elementsEqual("recording".utf8) || kind.elementsEqual("lost".utf8) { return true }
+        if let outcome {
+            // A crash loop is told by its last run's ending.
+            guard let raw = line.rawString("outcome") ?? line.rawString("last_outcome"), raw.elementsEqual(outcome.utf8) else { return false }
+        }
+        if let pids = process.pids, let pid = line.integer("pid"), !pids.contains(Int32(truncatingIfNeeded: pid)) { return false }
+        // An escaped name is left to `matches`, which decodes it.
+        if let name, let raw = line.rawString("name"), !raw.contains(UInt8(ascii: "\\")), !raw.elementsEqual(name.utf8) { return false }
+        return true
+    }
+
     func matches(_ p: ProcessFacts, _ ending: Outcome?, failed: Bool) -> Bool {
         if failuresOnly, !failed { return false }
         if let outcome, ending?.name != outcome { return false }

@@ -27,22 +27,19 @@ public struct FlatJSONLine {
         members.reserveCapacity(24)
         var i = bytes.startIndex
         let end = bytes.endIndex
-        func skipSpace() {
-            while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
-        }
-        skipSpace()
+        Self.skipSpace(bytes, &i)
         guard i < end, bytes[i] == UInt8(ascii: "{") else { return nil }
         i += 1
-        skipSpace()
+        Self.skipSpace(bytes, &i)
         if i < end, bytes[i] == UInt8(ascii: "}") {
             i += 1
         } else {
             while true {
                 guard let (key, _) = Self.string(bytes, &i) else { return nil }
-                skipSpace()
+                Self.skipSpace(bytes, &i)
                 guard i < end, bytes[i] == UInt8(ascii: ":") else { return nil }
                 i += 1
-                skipSpace()
+                Self.skipSpace(bytes, &i)
                 guard i < end else { return nil }
                 let start = i
                 let kind: Kind
@@ -76,19 +73,11 @@ public struct FlatJSONLine {
                     value = start..<i
                 }
                 members.append(Member(key: key, value: value, kind: kind, escaped: escaped))
-                skipSpace()
-                guard i < end else { return nil }
-                if bytes[i] == UInt8(ascii: ",") {
-                    i += 1
-                    skipSpace()
-                    continue
-                }
-                guard bytes[i] == UInt8(ascii: "}") else { return nil }
-                i += 1
-                break
+                guard let more = Self.separator(bytes, &i, close: UInt8(ascii: "}")) else { return nil }
+                if !more { break }
             }
         }
-        skipSpace()
+        Self.skipSpace(bytes, &i)
         guard i == end else { return nil }
     }
 
@@ -218,10 +207,7 @@ public struct FlatJSONLine {
     /// An array of strings and numbers at `i` (its opening bracket).
     static func array(_ b: ArraySlice<UInt8>, _ i: inout Int) -> Bool {
         i += 1
-        func skipSpace() {
-            while i < b.endIndex, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0D { i += 1 }
-        }
-        skipSpace()
+        skipSpace(b, &i)
         if i < b.endIndex, b[i] == UInt8(ascii: "]") {
             i += 1
             return true
@@ -232,18 +218,29 @@ public struct FlatJSONLine {
             } else {
                 guard number(b, &i) else { return false }
             }
-            skipSpace()
-            guard i < b.endIndex else { return false }
-            if b[i] == UInt8(ascii: ",") {
-                i += 1
-                skipSpace()
-                continue
-            }
-            guard b[i] == UInt8(ascii: "]") else { return false }
-            i += 1
-            return true
+            guard let more = separator(b, &i, close: UInt8(ascii: "]")) else { return false }
+            if !more { return true }
         }
         return false
+    }
+
+    /// After a member or element: true past a comma (another follows), false past the closing
+    /// bracket, nil for anything else.
+    static func separator(_ b: ArraySlice<UInt8>, _ i: inout Int, close: UInt8) -> Bool? {
+        skipSpace(b, &i)
+        guard i < b.endIndex else { return nil }
+        if b[i] == UInt8(ascii: ",") {
+            i += 1
+            skipSpace(b, &i)
+            return true
+        }
+        guard b[i] == close else { return nil }
+        i += 1
+        return false
+    }
+
+    static func skipSpace(_ b: ArraySlice<UInt8>, _ i: inout Int) {
+        while i < b.endIndex, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0D { i += 1 }
     }
 
     static func literal(_ b: ArraySlice<UInt8>, _ i: inout Int, _ word: StaticString) -> Bool {

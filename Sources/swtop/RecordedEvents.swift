@@ -24,7 +24,7 @@ enum RecordedEvents {
             if json, selection.isEmpty {
                 out += line.bytes
                 out.append(UInt8(ascii: "\n"))
-            } else if let recorded = RecordedEvent(line), selection.matches(recorded) {
+            } else if selection.mayMatch(line), let recorded = RecordedEvent(line), selection.matches(recorded) {
                 if json {
                     out += line.bytes
                     out.append(UInt8(ascii: "\n"))

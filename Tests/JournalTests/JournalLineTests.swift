@@ -101,6 +101,25 @@ import Testing
         #expect(!EventSelection(process: ProcessFilter(pids: [1])).matches(oom))
         #expect(EventSelection(process: ProcessFilter(text: "--ID")).matches(oom))
     }
+
+    @Test func quickLookNeverRejectsAMatch() throws {
+        let selections = [
+            EventSelection(outcome: "oom_killed"), EventSelection(outcome: "exited"), EventSelection(outcome: "killed"),
+            EventSelection(name: "worker"), EventSelection(name: "x"), EventSelection(process: ProcessFilter(pids: [4242])),
+            EventSelection(process: ProcessFilter(pids: [1])), EventSelection(failuresOnly: true),
+        ]
+        var rejected = 0
+        for event in Self.events {
+            let line = try #require(FlatJSONLine(ArraySlice(EventJSON.render(event).dropLast())))
+            let recorded = try #require(RecordedEvent(line))
+            for selection in selections {
+                #expect(selection.mayMatch(line) || !selection.matches(recorded), "\(event.name)")
+                #expect(selection.matches(recorded) == selection.matches(event))
+                if !selection.mayMatch(line) { rejected += 1 }
+            }
+        }
+        #expect(rejected == 26)
+    }
 }
 
 @Suite struct JournalTimeTests {
