@@ -64,6 +64,7 @@ measure() {
 measure jq_select jq -c 'select(.outcome == "killed")' "$file"
 # swtop also prints the journal's own lines whatever the filter: none are in this file.
 measure swtop_outcome "$SWTOP" events --since 1d --journal "$journal" --json --outcome killed
+measure swtop_failures "$SWTOP" events --since 1d --journal "$journal" --json --failures
 measure swtop_json "$SWTOP" events --since 1d --journal "$journal" --json
 measure swtop_words "$SWTOP" events --since 1d --journal "$journal"
 if cmp -s "$work/out-jq_select" "$work/out-swtop_outcome"; then echo "same lines out: yes"; else echo "same lines out: NO"; fi
