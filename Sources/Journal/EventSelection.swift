@@ -58,6 +58,34 @@ public struct EventSelection: Sendable {
         return true
     }
 
+    /// The verdict from the line's fields alone, without reading it into an event, where they
+    /// settle it (what `matches` would say); nil where they do not: a -u or -F filter, a kind
+    /// from a newer swtop, a line without a pid. For the --json reader of a large journal.
+    public func quickVerdict(_ line: FlatJSONLine) -> Bool? {
+        guard mayMatch(line) else { return false }
+        guard process.matcher.isEmpty, process.uid == nil, process.unit == nil, process.container == nil,
+            let kind = line.string("event")
+        else { return nil }
+        switch kind {
+        case "recording", "lost": return true
+        case "exit", "zombie", "orphan", "crash_loop": break
+        default: return nil
+        }
+        guard let pid = line.integer("pid").flatMap(Int32.init(exactly:)) else { return nil }
+        if let pids = process.pids, !pids.contains(pid) { return false }
+        if let name, line.string("name") ?? "" != name { return false }
+        guard outcome != nil || failuresOnly else { return true }
+        let ending: Outcome? =
+            switch kind {
+            case "orphan": nil
+            case "crash_loop": RecordedEvent.outcome(line, "last_outcome", "last_exit_code", "last_signal")
+            default: RecordedEvent.outcome(line, "outcome", "exit_code", "signal")
+            }
+        if let outcome, ending?.name != outcome { return false }
+        if failuresOnly, kind != "crash_loop", !(ending?.isFailure ?? false) { return false }
+        return true
+    }
+
     func matches(_ p: ProcessFacts, _ ending: Outcome?, failed: Bool) -> Bool {
         if failuresOnly, !failed { return false }
         if let outcome, ending?.name != outcome { return false }

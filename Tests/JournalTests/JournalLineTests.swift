@@ -109,6 +109,7 @@ import Testing
             EventSelection(process: ProcessFilter(pids: [1])), EventSelection(failuresOnly: true),
         ]
         var rejected = 0
+        var decided = 0
         for event in Self.events {
             let line = try #require(FlatJSONLine(ArraySlice(EventJSON.render(event).dropLast())))
             let recorded = try #require(RecordedEvent(line))
@@ -116,9 +117,16 @@ import Testing
                 #expect(selection.mayMatch(line) || !selection.matches(recorded), "\(event.name)")
                 #expect(selection.matches(recorded) == selection.matches(event))
                 if !selection.mayMatch(line) { rejected += 1 }
+                if let verdict = selection.quickVerdict(line) {
+                    #expect(verdict == selection.matches(recorded), "\(event.name) \(selection)")
+                    decided += 1
+                }
             }
         }
         #expect(rejected == 26)
+        // No -u or -F among them: every verdict is settled by the fields.
+        #expect(decided == 48)
+        #expect(EventSelection(process: ProcessFilter(text: "job")).quickVerdict(try #require(FlatJSONLine(ArraySlice(EventJSON.render(Self.events[0]).dropLast())))) == nil)
     }
 }
 
