@@ -24,7 +24,7 @@ public struct RecordedEvent {
         self.time = time
         self.kind = kind
         guard let pid = line.integer("pid").flatMap(Int32.init(exactly:)), kind != "recording" else { return }
-        let lifetime = line.number("lifetime_s")
+        let lifetime = Self.seconds(line, "lifetime_s")
         // The start is worked back from the recorded lifetime, so the words say the same
         // "after 3.2 s" as they did live.
         let facts = ProcessFacts(
@@ -46,7 +46,7 @@ public struct RecordedEvent {
             outcome = ending
             event = LifecycleEvent(
                 time: time, process: facts,
-                kind: .zombie(outcome: ending, parentName: line.string("parent_name"), unreaped: line.number("unreaped_s") ?? 0))
+                kind: .zombie(outcome: ending, parentName: line.string("parent_name"), unreaped: Self.seconds(line, "unreaped_s") ?? 0))
         case "orphan":
             event = LifecycleEvent(
                 time: time, process: facts,
@@ -57,13 +57,20 @@ public struct RecordedEvent {
             let last = Self.outcome(line, "last_outcome", "last_exit_code", "last_signal")
             outcome = last
             let loop = CrashLoop(
-                restarts: line.integer("restarts").flatMap(Int.init(exactly:)) ?? 0, window: line.number("window_s") ?? 0,
+                restarts: line.integer("restarts").flatMap(Int.init(exactly:)) ?? 0, window: Self.seconds(line, "window_s") ?? 0,
                 lastOutcome: last, pids: (line.integers("pids") ?? []).compactMap(Int32.init(exactly:)),
                 command: facts.command, parent: facts.ppid)
             event = LifecycleEvent(time: time, process: facts, kind: .crashLoop(loop))
         default:
             break
         }
+    }
+
+    /// A duration from the journal, within what the words can tell (LifecycleEvent.duration
+    /// and the crash loop's window turn seconds into an Int): a line saying 1e300 is not trusted.
+    static func seconds(_ line: FlatJSONLine, _ key: StaticString) -> Double? {
+        guard let value = line.number(key) else { return nil }
+        return value.isFinite ? min(max(value, 0), 1e9) : nil
     }
 
     /// An ending from its three fields, as EventJSON.writeOutcome wrote them.
