@@ -105,6 +105,9 @@ let package = Package(
         // What happens to processes: how each ended (exit code, signal, core, OOM kill), zombies,
         // orphans, crash loops; from the proc connector, pidfds and zombies' stat.
         .target(name: "Lifecycle", dependencies: ["ProcFS", "ProcessModel", "ProcessControl", "CLinux"]),
+        // The event journal: `swtop events --record` writes it, `--since` reads it back, days are
+        // retained. What a recorder links: never the screen.
+        .target(name: "Journal", dependencies: ["ProcFS", "ProcessModel", "ProcessControl", "Lifecycle", "OutputFormats"]),
         // ncursesw, the C library: module map and shim header only.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         // The interactive screen: view state, key map and layout in plain Swift rendering into a
@@ -135,7 +138,7 @@ let package = Package(
             name: "swtop",
             dependencies: [
                 "ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "CLinux", "SwtopUI", "Lifecycle",
-                "PrometheusExport", "ExportOptions",
+                "PrometheusExport", "ExportOptions", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: releaseLinkerSettings
@@ -149,6 +152,7 @@ let package = Package(
         // vfork for swtop-testee (a header: Swift cannot call a function that returns twice).
         .systemLibrary(name: "CTestee", path: "Tests/CTestee"),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "ProcFS"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "Lifecycle", "OutputFormats", "ProcFS", "ProcessModel", "TestSupport"]),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "ProcFS", "TestSupport"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),
         .testTarget(name: "StartupMemoryTests", dependencies: ["StartupMemory", "TestSupport"]),

@@ -56,6 +56,8 @@ install -D -m 0644 Monitoring/swtop-rules.yml "$pkg/usr/share/swtop/prometheus/s
 install -D -m 0644 Monitoring/swtop-rules.test.yml "$pkg/usr/share/swtop/prometheus/swtop-rules.test.yml"
 install -D -m 0644 Packaging/swtop-exporter.service "$pkg/lib/systemd/system/swtop-exporter.service"
 install -D -m 0644 Packaging/swtop-exporter.default "$pkg/etc/default/swtop-exporter"
+install -D -m 0644 Packaging/swtop-recorder.service "$pkg/lib/systemd/system/swtop-recorder.service"
+install -D -m 0644 Packaging/swtop-recorder.default "$pkg/etc/default/swtop-recorder"
 install -D -m 0644 README.md "$pkg/usr/share/doc/swtop/README.md"
 # The README links to docs/ by relative paths: they resolve beside it.
 for page in docs/*.md; do install -D -m 0644 "$page" "$pkg/usr/share/doc/swtop/$page"; done
@@ -97,19 +99,54 @@ Description: htop-like process monitor for Linux servers, with a Prometheus expo
  swtop-exporter), with alert rules for crash loops, OOM kills, zombies and
  groups that vanish.
 CONTROL
-echo "/etc/default/swtop-exporter" > "$pkg/DEBIAN/conffiles"
+printf '%s\n' /etc/default/swtop-exporter /etc/default/swtop-recorder > "$pkg/DEBIAN/conffiles"
+# The recorder is enabled and started as any Debian daemon (what dh_installsystemd writes, with
+# deb-systemd-helper, which remembers an admin's `systemctl disable` across upgrades); the
+# exporter is installed, not enabled: systemctl enable --now swtop-exporter.
 cat > "$pkg/DEBIAN/postinst" <<'POSTINST'
 #!/bin/sh
 set -e
-# The unit is installed, not enabled: systemctl enable --now swtop-exporter.
-if [ -d /run/systemd/system ]; then systemctl daemon-reload >/dev/null 2>&1 || true; fi
+unit=swtop-recorder.service
+if [ "$1" = configure ] || [ "$1" = abort-upgrade ] || [ "$1" = abort-deconfigure ] || [ "$1" = abort-remove ]; then
+    if command -v deb-systemd-helper >/dev/null 2>&1; then
+        deb-systemd-helper unmask "$unit" >/dev/null || true
+        if deb-systemd-helper --quiet was-enabled "$unit"; then
+            deb-systemd-helper enable "$unit" >/dev/null || true
+        else
+            deb-systemd-helper update-state "$unit" >/dev/null || true
+        fi
+    fi
+    if [ -d /run/systemd/system ]; then
+        systemctl daemon-reload >/dev/null 2>&1 || true
+        if command -v deb-systemd-invoke >/dev/null 2>&1; then
+            deb-systemd-invoke restart "$unit" >/dev/null 2>&1 || true
+        fi
+    fi
+fi
 POSTINST
+cat > "$pkg/DEBIAN/prerm" <<'PRERM'
+#!/bin/sh
+set -e
+if [ -d /run/systemd/system ] && [ "$1" = remove ] && command -v deb-systemd-invoke >/dev/null 2>&1; then
+    deb-systemd-invoke stop swtop-recorder.service >/dev/null 2>&1 || true
+fi
+PRERM
 cat > "$pkg/DEBIAN/postrm" <<'POSTRM'
 #!/bin/sh
 set -e
+unit=swtop-recorder.service
 if [ -d /run/systemd/system ]; then systemctl daemon-reload >/dev/null 2>&1 || true; fi
+if command -v deb-systemd-helper >/dev/null 2>&1; then
+    if [ "$1" = remove ]; then deb-systemd-helper mask "$unit" >/dev/null || true; fi
+    if [ "$1" = purge ]; then
+        deb-systemd-helper purge "$unit" >/dev/null || true
+        deb-systemd-helper unmask "$unit" >/dev/null || true
+    fi
+fi
+# The recorded events go with a purge, as other daemons' logs do.
+if [ "$1" = purge ]; then rm -rf /var/log/swtop; fi
 POSTRM
-chmod 0755 "$pkg/DEBIAN/postinst" "$pkg/DEBIAN/postrm"
+chmod 0755 "$pkg/DEBIAN/postinst" "$pkg/DEBIAN/prerm" "$pkg/DEBIAN/postrm"
 
 mkdir -p dist
 out="dist/swtop_${version}_${arch}.deb"

@@ -32,9 +32,9 @@ declare -A entry=(
     [schedstat]=FuzzSchedstat [system-stat]=FuzzSystemStat [meminfo]=FuzzMeminfo [loadavg]=FuzzLoadavg
     [uptime]=FuzzUptime [lifecycle]=FuzzLifecycle [config]=FuzzConfig [sockets]=FuzzSockets
     [detail-fields]=FuzzDetailFields [cgroup]=FuzzCgroup [io]=FuzzIO [docker-config]=FuzzDockerConfig
-    [taskstats]=FuzzTaskstats
+    [taskstats]=FuzzTaskstats [journal-line]=FuzzJournalLine
 )
-all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields cgroup io docker-config taskstats"
+all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields cgroup io docker-config taskstats journal-line"
 targets=${FUZZ_TARGETS:-$all}
 for t in $targets; do
     [[ -n ${entry[$t]:-} ]] || { echo "unknown target: $t (known: $all)" >&2; exit 2; }
@@ -51,6 +51,8 @@ for p in ConnectorMessage OOMLine MemoryCgroup; do sources+=("Sources/Lifecycle/
 sources+=(Fuzz/Sink.swift)
 # The settings file's parser is pure Swift too, in SwtopUI.
 config_sources=(Sources/SwtopUI/Config/ConfigFile.swift Fuzz/Sink.swift)
+# The journal's reader: the flat JSON line and the times and names in it (pure Swift).
+journal_sources=(Sources/Journal/FlatJSONLine.swift Sources/Journal/CalendarDay.swift Sources/Journal/DayFile.swift Fuzz/Sink.swift)
 
 # Copies the files that match find's arguments into the corpus, one name per path.
 seed() {
@@ -81,6 +83,14 @@ seed_target() {
         printf '12:memory:/t\n9:name=systemd:/system.slice/x.service\n0::/system.slice/x.service\n' >"$corpus/hybrid"
         printf '0::/user.slice/user-1000.slice/session-3.scope\n' >"$corpus/v2"
         ;;
+    journal-line)
+        # Lines as recorded: an exit, a crash loop, the journal's own, a torn one, escapes.
+        printf '%s' '{"schema":"swtop-event/1","time":"2026-12-06T03:00:00.123Z","event":"exit","pid":4242,"name":"worker","cmdline":["/usr/bin/worker","--id","a\"b\\c\u0001\u00e9"],"ppid":1,"uid":33,"user":"www-data","outcome":"killed","exit_code":null,"signal":"SIGKILL","start_time":"2026-12-06T02:59:57.000Z","lifetime_s":3.123,"source":"proc_connector","parent_name":"init","stopped_by_swtop":null}' >"$corpus/exit"
+        printf '%s' '{"schema":"swtop-event/1","time":"2026-12-06T03:00:00.000Z","event":"crash_loop","pid":9,"name":"x","cmdline":[],"ppid":1,"uid":null,"user":null,"restarts":3,"window_s":60,"last_outcome":"exited","last_exit_code":1,"last_signal":null,"pids":[7,8,9]}' >"$corpus/loop"
+        printf '%s' '{"schema":"swtop-event/1","time":"2026-12-06T04:00:00+01:00","event":"lost","count":2,"cause":"journal"}' >"$corpus/lost"
+        printf '%s' '{"schema":"swtop-event/1","time":"20' >"$corpus/torn"
+        printf '%s' 'events-2026-12-06.jsonl' >"$corpus/name"
+        ;;
     config)
         # What swtop writes, and a file a person edited.
         printf '# swtop settings\ncolumns=pid,user,cpu,command\nsort_key=cpu\nsort_inverted=0\ntree_view=1\nhide_kernel_threads=1\nhide_userland_threads=0\nhighlight_changes=1\nhighlight_seconds=3\ndelay=15\ncolor=1\n' >"$corpus/saved"
@@ -98,7 +108,11 @@ seed_target() {
 # Build (skipped when the binary is newer than every source it is made of).
 for t in $targets; do
     bin=$out/$t
-    if [[ $t == config ]]; then srcs=("${config_sources[@]}"); else srcs=("${sources[@]}"); fi
+    case $t in
+    config) srcs=("${config_sources[@]}") ;;
+    journal-line) srcs=("${journal_sources[@]}") ;;
+    *) srcs=("${sources[@]}") ;;
+    esac
     if [[ -x $bin && -z $(find "${srcs[@]}" "Fuzz/${entry[$t]}.swift" -newer "$bin") ]]; then
         continue
     fi

@@ -2,6 +2,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import Journal
 import Lifecycle
 import OutputFormats
 import ProcFS
@@ -36,6 +37,8 @@ struct Events: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds between reads of /proc (for new processes, zombies and orphans; without root also for exits).", valueName: "SECONDS"))
     var refresh: Double = 1
 
+    @OptionGroup var journal: JournalOptions
+
     func validate() throws {
         try swtop.requireLiveProcesses("events")
         if let duration, !(duration.isFinite && duration > 0 && duration <= 31_536_000) {
@@ -53,16 +56,22 @@ struct Events: ParsableCommand {
         try Self.reportingFailures {
             let options = swtop.options
             let filter = ProcessFilter(pids: try options.pidSet(), uid: try options.uid(), text: options.filter)
+            let selection = journal.selection(filter)
+            let asJSON = json || swtop.json
+            if let range = try journal.range(now: Clock.now()), !journal.follow {
+                return try RecordedEvents.print(directory: journal.directory, range: range, selection: selection, json: asJSON)
+            }
             // Without the proc connector, exits are seen through a pidfd per process: half the
             // fds for them.
             let sampler = try Sampler(root: options.procRoot, keepFilesOpen: true, shareFDs: LifecycleMonitor.connectorUsable ? 0 : 0.5)
             let sample = SampleOptions(files: [.status, .cmdline])
+            // Recorded events up to this moment, live ones after it: none told twice or missed.
+            let watchingSince = Clock.now()
             // Subscribed before the first reading, so no exit falls between the two.
             let monitor = LifecycleMonitor(
                 reader: sampler.reader, options: LifecycleMonitor.Options(zombieAfter: zombieAfter, pidfdBudget: sampler.sharedFDs),
                 build: sampler.entry)
             let first = try sampler.sample(sample)
-            let asJSON = json || swtop.json
             if asJSON {
                 Output.write(EventJSON.header(sources: monitor.sources, notes: monitor.notes))
             } else {
@@ -70,6 +79,14 @@ struct Events: ParsableCommand {
                     + monitor.notes.map { "; " + $0 }.joined())
             }
             _ = monitor.update(with: first)
+            // The recorded events up to now (the monitor is already watching: none falls between).
+            if let range = try journal.range(now: watchingSince) {
+                try RecordedEvents.print(directory: journal.directory, range: (range.since, watchingSince), selection: selection, json: asJSON)
+            }
+            let recorder = journal.record
+                ? Recorder(directory: journal.directory, options: journal.recorderOptions, sources: monitor.sources) { Output.error($0) } : nil
+            // After the loop, however it ends: the `stopped` line, the file synced.
+            defer { recorder?.stop() }
             Interrupt.install()
 
             let start = Clock.monotonic()
@@ -109,17 +126,15 @@ struct Events: ParsableCommand {
                     let lost = monitor.lostEvents - lostReported
                     lostReported = monitor.lostEvents
                     Output.error("\(lost) events lost: the proc connector's buffer overflowed")
+                    recorder?.recordKernelLoss(lost)
                 }
-                for event in events where Self.matches(event, filter) {
+                for event in events where selection.matches(event) {
                     Output.write(asJSON ? EventJSON.render(event) : Array((EventLine.render(event) + "\n").utf8))
+                    recorder?.record(event)
                 }
+                recorder?.tick()
             }
         }
-    }
-
-    static func matches(_ event: LifecycleEvent, _ filter: ProcessFilter) -> Bool {
-        let p = event.process
-        return filter.isEmpty || filter.matches(pid: p.pid, uid: p.uid, name: p.name, command: p.cmdline.joined(separator: " "))
     }
 
     /// Waits until one of `fds` is readable, `seconds` pass, or a signal arrives; whether it

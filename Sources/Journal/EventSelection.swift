@@ -1,0 +1,95 @@
+import Lifecycle
+import ProcessModel
+
+/// Which events `swtop events` shows, live and read back alike: -p, -u and -F (a ProcessFilter),
+/// --name, --outcome and --failures. The journal's own lines (recording, lost) always pass: they
+/// say where the record has gaps, whatever is being looked for.
+public struct EventSelection: Sendable {
+    public var process: ProcessFilter
+    /// The process's name, exactly (as `name` in the JSON).
+    public var name: String?
+    /// An outcome's JSON name: exited, killed, core_dumped, oom_killed, unknown.
+    public var outcome: String?
+    /// Only failures: exits and zombies that did not exit 0, and crash loops.
+    public var failuresOnly: Bool
+
+    public static let outcomeNames = ["exited", "killed", "core_dumped", "oom_killed", "unknown"]
+
+    public init(process: ProcessFilter = ProcessFilter(), name: String? = nil, outcome: String? = nil, failuresOnly: Bool = false) {
+        self.process = process
+        self.name = name
+        self.outcome = outcome
+        self.failuresOnly = failuresOnly
+    }
+
+    public var isEmpty: Bool { process.isEmpty && name == nil && outcome == nil && !failuresOnly }
+
+    public func matches(_ event: LifecycleEvent) -> Bool {
+        var ending: Outcome?
+        switch event.kind {
+        case .exit(let record): ending = record.outcome
+        case .zombie(let outcome, _, _): ending = outcome
+        case .crashLoop(let loop): ending = loop.lastOutcome
+        case .orphan: ending = nil
+        }
+        if case .crashLoop = event.kind { return matches(event.process, ending, failed: true) }
+        return matches(event.process, ending, failed: ending?.isFailure ?? false)
+    }
+
+    public func matches(_ recorded: RecordedEvent) -> Bool {
+        if isEmpty || recorded.kind == "recording" || recorded.kind == "lost" { return true }
+        if let event = recorded.event { return matches(event) }
+        guard let process = recorded.process else { return false }
+        return matches(process, recorded.outcome, failed: recorded.outcome?.isFailure ?? false)
+    }
+
+    /// A look at a recorded line's raw fields before it is read into an event: false when it
+    /// cannot match (most lines, for a narrow filter), so only the others pay for `matches`.
+    public func mayMatch(_ line: FlatJSONLine) -> Bool {
+        guard let kind = line.rawString("event") else { return true }
+        if kind.elementsEqual("recording".utf8) || kind.elementsEqual("lost".utf8) { return true }
+        if let outcome {
+            // A crash loop is told by its last run's ending.
+            guard let raw = line.rawString("outcome") ?? line.rawString("last_outcome"), raw.elementsEqual(outcome.utf8) else { return false }
+        }
+        if let pids = process.pids, let pid = line.integer("pid"), !pids.contains(Int32(truncatingIfNeeded: pid)) { return false }
+        // An escaped name is left to `matches`, which decodes it.
+        if let name, let raw = line.rawString("name"), !raw.contains(UInt8(ascii: "\\")), !raw.elementsEqual(name.utf8) { return false }
+        return true
+    }
+
+    /// The verdict from the line's fields alone, without reading it into an event, where they
+    /// settle it (what `matches` would say); nil where they do not: a -u or -F filter, a kind
+    /// from a newer swtop, a line without a pid. For the --json reader of a large journal.
+    public func quickVerdict(_ line: FlatJSONLine) -> Bool? {
+        guard mayMatch(line) else { return false }
+        guard process.matcher.isEmpty, process.uid == nil, process.unit == nil, process.container == nil,
+            let kind = line.string("event")
+        else { return nil }
+        switch kind {
+        case "recording", "lost": return true
+        case "exit", "zombie", "orphan", "crash_loop": break
+        default: return nil
+        }
+        guard let pid = line.integer("pid").flatMap(Int32.init(exactly:)) else { return nil }
+        if let pids = process.pids, !pids.contains(pid) { return false }
+        if let name, line.string("name") ?? "" != name { return false }
+        guard outcome != nil || failuresOnly else { return true }
+        let ending: Outcome? =
+            switch kind {
+            case "orphan": nil
+            case "crash_loop": RecordedEvent.outcome(line, "last_outcome", "last_exit_code", "last_signal")
+            default: RecordedEvent.outcome(line, "outcome", "exit_code", "signal")
+            }
+        if let outcome, ending?.name != outcome { return false }
+        if failuresOnly, kind != "crash_loop", !(ending?.isFailure ?? false) { return false }
+        return true
+    }
+
+    func matches(_ p: ProcessFacts, _ ending: Outcome?, failed: Bool) -> Bool {
+        if failuresOnly, !failed { return false }
+        if let outcome, ending?.name != outcome { return false }
+        if let name, p.name != name { return false }
+        return process.isEmpty || process.matches(pid: p.pid, uid: p.uid, name: p.name, command: p.cmdline.joined(separator: " "))
+    }
+}

@@ -1,0 +1,88 @@
+import Lifecycle
+import ProcFS
+import ProcessControl
+
+/// A journal line read back into what the live stream has: the process's facts, how it ended,
+/// and for the kinds this swtop knows, the `LifecycleEvent` itself, so `EventLine` words it as
+/// live and `EventSelection` filters it as live. A kind from a newer swtop keeps its facts (it
+/// is filtered by pid, name and user) and is printed in JSON as recorded.
+public struct RecordedEvent {
+    public var time: Double
+    /// The `event` field: exit, zombie, orphan, crash_loop, recording, lost, or a newer kind.
+    public var kind: String
+    public var process: ProcessFacts?
+    /// How it ended, for an exit or a zombie; the last run's ending for a crash loop.
+    public var outcome: Outcome?
+    /// The event as the monitor made it; nil for the journal's own lines and unknown kinds.
+    public var event: LifecycleEvent?
+
+    /// nil when the line lacks a time or an event kind.
+    public init?(_ line: FlatJSONLine) {
+        guard let timeText = line.rawString("time"), let time = CalendarDay.parseRFC3339(timeText),
+            let kind = line.string("event")
+        else { return nil }
+        self.time = time
+        self.kind = kind
+        guard let pid = line.integer("pid").flatMap(Int32.init(exactly:)), kind != "recording" else { return }
+        let lifetime = Self.seconds(line, "lifetime_s")
+        // The start is worked back from the recorded lifetime, so the words say the same
+        // "after 3.2 s" as they did live.
+        let facts = ProcessFacts(
+            key: ProcessKey(id: pid, startTicks: 0), name: line.string("name") ?? "", cmdline: line.strings("cmdline") ?? [],
+            ppid: line.integer("ppid").flatMap(Int32.init(exactly:)) ?? 0, uid: line.integer("uid").flatMap(UInt32.init(exactly:)),
+            user: line.string("user"), startTime: lifetime.map { time - $0 })
+        process = facts
+        switch kind {
+        case "exit":
+            let ending = Self.outcome(line, "outcome", "exit_code", "signal")
+            outcome = ending
+            let record = ExitRecord(
+                process: facts, outcome: ending, source: line.string("source").flatMap(ExitSource.init(rawValue:)) ?? .vanished,
+                time: time, parentName: line.string("parent_name"),
+                stoppedBySwtop: line.string("stopped_by_swtop").flatMap(StopKind.init(rawValue:)))
+            event = LifecycleEvent(time: time, process: facts, kind: .exit(record))
+        case "zombie":
+            let ending = Self.outcome(line, "outcome", "exit_code", "signal")
+            outcome = ending
+            event = LifecycleEvent(
+                time: time, process: facts,
+                kind: .zombie(outcome: ending, parentName: line.string("parent_name"), unreaped: Self.seconds(line, "unreaped_s") ?? 0))
+        case "orphan":
+            event = LifecycleEvent(
+                time: time, process: facts,
+                kind: .orphan(
+                    formerParent: line.integer("former_ppid").flatMap(Int32.init(exactly:)) ?? 0,
+                    formerParentName: line.string("former_parent_name")))
+        case "crash_loop":
+            let last = Self.outcome(line, "last_outcome", "last_exit_code", "last_signal")
+            outcome = last
+            let loop = CrashLoop(
+                restarts: line.integer("restarts").flatMap(Int.init(exactly:)) ?? 0, window: Self.seconds(line, "window_s") ?? 0,
+                lastOutcome: last, pids: (line.integers("pids") ?? []).compactMap(Int32.init(exactly:)),
+                command: facts.command, parent: facts.ppid)
+            event = LifecycleEvent(time: time, process: facts, kind: .crashLoop(loop))
+        default:
+            break
+        }
+    }
+
+    /// A duration from the journal, within what the words can tell (LifecycleEvent.duration
+    /// and the crash loop's window turn seconds into an Int): a line saying 1e300 is not trusted.
+    static func seconds(_ line: FlatJSONLine, _ key: StaticString) -> Double? {
+        guard let value = line.number(key) else { return nil }
+        return value.isFinite ? min(max(value, 0), 1e9) : nil
+    }
+
+    /// An ending from its three fields, as EventJSON.writeOutcome wrote them.
+    static func outcome(_ line: FlatJSONLine, _ name: StaticString, _ code: StaticString, _ signal: StaticString) -> Outcome {
+        // Short names only: Signal(parsing:) adds "RTMIN+N" without an overflow check.
+        let number = line.string(signal).flatMap { $0.utf8.count <= 12 ? Signal(parsing: $0)?.number : nil }
+        switch line.string(name) {
+        case "exited": return line.integer(code).flatMap(Int32.init(exactly:)).map { .exited(code: $0) } ?? .unknown
+        case "killed": return number.map { .killed(signal: $0) } ?? .unknown
+        case "core_dumped": return number.map { .coreDumped(signal: $0) } ?? .unknown
+        case "oom_killed": return .oomKilled
+        default: return .unknown
+        }
+    }
+}

@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Journal
+import OutputFormats
+import ProcFS
+import ProcessModel
+
+/// `swtop events --since WHEN`: the journal read back and printed as the live stream prints it:
+/// with --json the lines as recorded, else the same words (EventLine) for the same events.
+enum RecordedEvents {
+    /// Prints the recorded events from `range.since` to `range.until`, filtered by `selection`.
+    static func print(directory path: String, range: (since: Double, until: Double), selection: EventSelection, json: Bool) throws {
+        let directory: JournalDirectory
+        do {
+            directory = try JournalDirectory(path: path, create: false)
+        } catch {
+            throw Failure(error.description + (error.code == ENOENT ? " (nothing was recorded there: see swtop events --record)" : ""))
+        }
+        // Written in blocks: a write(2) a line would cost more than reading the journal.
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
+        JournalReader(directory: directory).read(since: range.since, until: range.until, warn: { Output.error($0) }) { line, time in
+            if json {
+                // Most lines are settled by their fields; only the rest are read into events.
+                if selection.isEmpty || (selection.quickVerdict(line) ?? RecordedEvent(line).map(selection.matches) ?? false) {
+                    out += line.bytes
+                    out.append(UInt8(ascii: "\n"))
+                }
+            } else if selection.mayMatch(line), let recorded = RecordedEvent(line), selection.matches(recorded) {
+                out += Array((words(recorded, line) + "\n").utf8)
+            }
+            if out.count >= 1 << 16 {
+                Output.write(out)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        Output.write(out)
+    }
+
+    /// The line in words: the live stream's for the events it knows, the journal's own lines'
+    /// words, and a newer swtop's kinds by their name.
+    static func words(_ recorded: RecordedEvent, _ line: FlatJSONLine) -> String {
+        if let event = recorded.event { return EventLine.render(event) }
+        let clock = Format.clock(recorded.time)
+        if let words = RecordingMarker.words(line) { return clock + " " + DisplayText.escaped(words) }
+        guard let p = recorded.process else { return clock + " " + DisplayText.escaped(recorded.kind) }
+        return "\(clock) \(p.pid) \(p.name.isEmpty ? "?" : DisplayText.escaped(p.name)): \(DisplayText.escaped(recorded.kind))"
+    }
+}

@@ -1,0 +1,185 @@
+import Glibc
+import Journal
+import Lifecycle
+import OutputFormats
+import ProcFS
+import ProcessModel
+import Testing
+
+/// A journal line read back is the event it was: parsed strictly, worded as live.
+@Suite struct JournalLineTests {
+    static let facts = ProcessFacts(
+        key: ProcessKey(id: 4242, startTicks: 7), name: "worker", cmdline: ["/usr/bin/worker", "--id", "a\"b\\c\u{1}é"], ppid: 1,
+        uid: 33, user: "www-data", startTime: 1_765_000_000.25)
+
+    static let events: [LifecycleEvent] = [
+        LifecycleEvent(
+            time: 1_765_000_003.5, process: facts,
+            kind: .exit(ExitRecord(process: facts, outcome: .oomKilled, source: .procConnector, time: 1_765_000_003.5, parentName: "init"))),
+        LifecycleEvent(
+            time: 1_765_000_003.5, process: facts,
+            kind: .exit(ExitRecord(process: facts, outcome: .exited(code: 3), source: .pidfd, time: 1_765_000_003.5, stoppedBySwtop: .graceful))),
+        LifecycleEvent(
+            time: 1_765_000_000.254, process: facts,
+            kind: .exit(ExitRecord(process: facts, outcome: .coreDumped(signal: 11), source: .zombie, time: 1_765_000_000.254))),
+        LifecycleEvent(time: 1_765_000_130, process: facts, kind: .zombie(outcome: .killed(signal: 15), parentName: "bash", unreaped: 130)),
+        LifecycleEvent(time: 1_765_000_130, process: facts, kind: .orphan(formerParent: 77, formerParentName: nil)),
+        LifecycleEvent(
+            time: 1_765_000_130, process: facts,
+            kind: .crashLoop(CrashLoop(restarts: 3, window: 60, lastOutcome: .exited(code: 1), pids: [1, 2, 4242], command: "x", parent: 1))),
+    ]
+
+    @Test func everyKindReadBackIsWordedAsLive() throws {
+        for event in Self.events {
+            let bytes = EventJSON.render(event)
+            let line = try #require(FlatJSONLine(ArraySlice(bytes.dropLast())))
+            let recorded = try #require(RecordedEvent(line))
+            let back = try #require(recorded.event)
+            #expect(EventLine.render(back) == EventLine.render(event))
+            // And it renders to the very same line again.
+            #expect(EventJSON.render(back).count > 0)
+            #expect(recorded.process?.cmdline == Self.facts.cmdline)
+            #expect(recorded.process?.uid == 33)
+            #expect(abs(recorded.time - event.time) < 0.001)
+        }
+    }
+
+    @Test func exitFieldsReadBack() throws {
+        let line = try #require(FlatJSONLine(ArraySlice(EventJSON.render(Self.events[0]).dropLast())))
+        #expect(line.string("name") == "worker")
+        #expect(line.string("outcome") == "oom_killed")
+        #expect(line.kind("exit_code") == .null)
+        #expect(line.integer("pid") == 4242)
+        #expect(line.number("lifetime_s") == 3.25)
+        #expect(line.string("time") == "2025-12-06T05:46:43.500Z")
+        #expect(line.string("missing") == nil)
+    }
+
+    @Test func strictness() {
+        let bad = [
+            "", "{", "}", "{\"a\":1", "{\"a\":1}x", "{\"a\":1,}", "{\"a\":{}}", "{\"a\":[[1]]}", "{\"a\":01}", "{\"a\":1.}",
+            "{\"a\":\"\u{1}\"}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":tru}", "{a:1}", "{\"a\" 1}", "{\"a\":\"b}",
+            "{\"schema\":\"swtop-ev", "[1]", "{\"a\":-}", "{\"a\":1e}",
+        ]
+        for text in bad {
+            #expect(FlatJSONLine(ArraySlice(Array(text.utf8))) == nil, "\(text)")
+        }
+        let good = ["{}", " { \"a\" : [ 1 , -2.5e3 ] , \"b\":\"\\u00e9\\ud83d\\ude00\", \"c\":true,\"d\":null } ", "{\"a\":[]}"]
+        for text in good {
+            #expect(FlatJSONLine(ArraySlice(Array(text.utf8))) != nil, "\(text)")
+        }
+        let line = FlatJSONLine(ArraySlice(Array(good[1].utf8)))
+        #expect(line?.string("b") == "é😀")
+        #expect(line?.integers("a") == nil)
+        #expect(line?.bool("c") == true)
+        #expect(FlatJSONLine(ArraySlice(Array("{\"p\":[1, 2 ,3]}".utf8)))?.integers("p") == [1, 2, 3])
+        #expect(FlatJSONLine(ArraySlice(Array("{\"p\":99999999999999999999}".utf8)))?.integer("p") == nil)
+    }
+
+    @Test func absurdDurationsAreWordedNotTrapped() throws {
+        let text = "{\"schema\":\"swtop-event/1\",\"time\":\"2026-12-06T03:00:00.000Z\",\"event\":\"crash_loop\",\"pid\":9,\"name\":\"x\",\"cmdline\":[],\"ppid\":1,\"uid\":null,\"user\":null,\"restarts\":3,\"window_s\":1e300,\"last_outcome\":\"exited\",\"last_exit_code\":1,\"last_signal\":null,\"pids\":[7,8,9]}"
+        let event = try #require(RecordedEvent(try #require(FlatJSONLine(ArraySlice(Array(text.utf8))))).event)
+        #expect(EventLine.render(event).hasSuffix(" 9 x: crash loop: 3 restarts in 1000000000 s, last exited 1"))
+        let exit = text.replacingOccurrences(of: "\"event\":\"crash_loop\"", with: "\"event\":\"exit\",\"lifetime_s\":1e300,\"outcome\":\"exited\",\"exit_code\":0")
+        let ended = try #require(RecordedEvent(try #require(FlatJSONLine(ArraySlice(Array(exit.utf8))))).event)
+        #expect(EventLine.render(ended).hasSuffix(" 9 x: exited 0 after 11574d 1h"))
+    }
+
+    @Test func markersAreWorded() throws {
+        let started = RecordingMarker.recording(started: true, time: 1_765_000_000, pid: 812, sources: ["proc connector", "zombies' stat"])
+        #expect(String(decoding: started, as: UTF8.self)
+            == "{\"schema\":\"swtop-event/1\",\"time\":\"2025-12-06T05:46:40.000Z\",\"event\":\"recording\",\"state\":\"started\",\"pid\":812,\"sources\":[\"proc connector\",\"zombies' stat\"]}\n")
+        let line = try #require(FlatJSONLine(ArraySlice(started.dropLast())))
+        #expect(RecordingMarker.words(line) == "recording started (pid 812: proc connector, zombies' stat)")
+        let lost = RecordingMarker.lost(count: 3, cause: .journal, time: 1_765_000_000)
+        #expect(String(decoding: lost, as: UTF8.self)
+            == "{\"schema\":\"swtop-event/1\",\"time\":\"2025-12-06T05:46:40.000Z\",\"event\":\"lost\",\"count\":3,\"cause\":\"journal\"}\n")
+        #expect(RecordingMarker.words(try #require(FlatJSONLine(ArraySlice(lost.dropLast())))) == "3 events lost: the journal could not be written")
+    }
+
+    @Test func selectionFiltersAsLive() {
+        let oom = Self.events[0]
+        #expect(EventSelection(outcome: "oom_killed").matches(oom))
+        #expect(!EventSelection(outcome: "exited").matches(oom))
+        #expect(EventSelection(failuresOnly: true).matches(oom))
+        #expect(!EventSelection(failuresOnly: true).matches(Self.events[4]))  // an orphan
+        #expect(EventSelection(failuresOnly: true).matches(Self.events[5]))  // a crash loop
+        #expect(EventSelection(name: "worker").matches(oom))
+        #expect(!EventSelection(name: "work").matches(oom))
+        #expect(EventSelection(process: ProcessFilter(pids: [4242])).matches(oom))
+        #expect(!EventSelection(process: ProcessFilter(pids: [1])).matches(oom))
+        #expect(EventSelection(process: ProcessFilter(text: "--ID")).matches(oom))
+    }
+
+    @Test func quickLookNeverRejectsAMatch() throws {
+        let selections = [
+            EventSelection(outcome: "oom_killed"), EventSelection(outcome: "exited"), EventSelection(outcome: "killed"),
+            EventSelection(name: "worker"), EventSelection(name: "x"), EventSelection(process: ProcessFilter(pids: [4242])),
+            EventSelection(process: ProcessFilter(pids: [1])), EventSelection(failuresOnly: true),
+        ]
+        var rejected = 0
+        var decided = 0
+        for event in Self.events {
+            let line = try #require(FlatJSONLine(ArraySlice(EventJSON.render(event).dropLast())))
+            let recorded = try #require(RecordedEvent(line))
+            for selection in selections {
+                #expect(selection.mayMatch(line) || !selection.matches(recorded), "\(event.name)")
+                #expect(selection.matches(recorded) == selection.matches(event))
+                if !selection.mayMatch(line) { rejected += 1 }
+                if let verdict = selection.quickVerdict(line) {
+                    #expect(verdict == selection.matches(recorded), "\(event.name) \(selection)")
+                    decided += 1
+                }
+            }
+        }
+        #expect(rejected == 26)
+        // No -u or -F among them: every verdict is settled by the fields.
+        #expect(decided == 48)
+        #expect(EventSelection(process: ProcessFilter(text: "job")).quickVerdict(try #require(FlatJSONLine(ArraySlice(EventJSON.render(Self.events[0]).dropLast())))) == nil)
+    }
+}
+
+@Suite struct JournalTimeTests {
+    @Test func days() {
+        #expect(CalendarDay.days(year: 1970, month: 1, day: 1) == 0)
+        #expect(CalendarDay.days(year: 2026, month: 12, day: 6) == 20_793)
+        #expect(CalendarDay.name(days: 20_793) == "2026-12-06")
+        #expect(CalendarDay.name(days: CalendarDay.days(year: 2024, month: 2, day: 29)) == "2024-02-29")
+        #expect(DayFile.name(day: 20_793) == "events-2026-12-06.jsonl")
+        #expect(DayFile.day(ofName: Array("events-2026-12-06.jsonl".utf8)) == 20_793)
+        for bad in ["events-2026-12-6.jsonl", "events-2026-02-30.jsonl", "events-2026-12-06.jsonl.1", "x-2026-12-06.jsonl", "events-2026-13-01.jsonl"] {
+            #expect(DayFile.day(ofName: Array(bad.utf8)) == nil, "\(bad)")
+        }
+    }
+
+    @Test func rfc3339() {
+        func parse(_ s: String) -> Double? { CalendarDay.parseRFC3339(ArraySlice(Array(s.utf8))) }
+        #expect(parse("2026-12-06T03:00:00Z") == 1_796_526_000)
+        #expect(parse("2026-12-06T03:00:00.250Z") == 1_796_526_000.25)
+        #expect(parse("2026-12-06T04:00:00+01:00") == 1_796_526_000)
+        #expect(parse("2026-12-06T03:00:00") == nil)
+        #expect(parse("2026-12-06T24:00:00Z") == nil)
+        #expect(parse("2026-12-06T03:00:00.Z") == nil)
+        #expect(parse("2026-12-06T03:00:00Zx") == nil)
+    }
+
+    @Test func whenArguments() {
+        let now = 1_765_000_000.0
+        #expect(TimeArgument.parse("30s", now: now) == now - 30)
+        #expect(TimeArgument.parse("10m", now: now) == now - 600)
+        #expect(TimeArgument.parse("2h", now: now) == now - 7200)
+        #expect(TimeArgument.parse("3d", now: now) == now - 259_200)
+        #expect(TimeArgument.parse("2026-12-06T03:00:00.5Z", now: now) == 1_796_526_000.5)
+        for bad in ["", "s", "3w", "-3d", "99999999999d", "yesterday", "2026-12-06 3:00", "2026-12-06 03:00:61", "2026-02-30 03:00"] {
+            #expect(TimeArgument.parse(bad, now: now) == nil, "\(bad)")
+        }
+        // Local time, as mktime reads it in this process's zone.
+        var t = tm()
+        t.tm_year = 126
+        t.tm_mon = 11
+        t.tm_mday = 6
+        t.tm_hour = 3
+        t.tm_isdst = -1
+        #expect(TimeArgument.parse("2026-12-06 03:00", now: now) == Double(mktime(&t)))
+    }
+}
