@@ -308,6 +308,43 @@ import TestSupport
         #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
     }
 
+    /// A name with a right-to-left override ("x\u{202E}gpj.exe" reads "xexe.jpg" raw) is
+    /// escaped in the line, as control characters are.
+    @Test func bidiOverrideInANameIsEscaped() throws {
+        let mark = marker("bidi")
+        let dir = Paths.temporaryDirectory("bidi")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The kernel names a process after the file it runs: a link named so names it so.
+        let link = dir + "/x\u{202E}gpj.exe"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/bin/sh")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Paths.swtop)
+        p.arguments = ["events", "--for", "3", "--refresh", "0.1", "-F", mark]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: link)
+        child.arguments = ["-c", "sleep 0.5; exit 3", mark]
+        child.standardInput = FileHandle.nullDevice
+        try child.run()
+        child.waitUntilExit()
+        let rest = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        text += String(decoding: rest, as: UTF8.self)
+        // No raw U+202E anywhere in the output.
+        #expect(!text.unicodeScalars.contains("\u{202E}"))
+        let line = try #require(text.split(separator: "\n").last.map(String.init))
+        let pattern = try Regex("^[0-9]{2}:[0-9]{2}:[0-9]{2} \(child.processIdentifier) x\\\\u\\{202e\\}gpj\\.exe: exited 3 after [0-9.]+ (ms|s)$")
+        #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
+    }
+
     @Test func badOptionsSayWhatIsWrong() throws {
         let r = try run(Paths.swtop, ["events", "--for", "0"])
         #expect(r.status == 64)

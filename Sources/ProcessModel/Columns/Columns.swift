@@ -72,9 +72,10 @@ extension Column {
     ) { p, _ in DisplayText.escaped(p.name) }
 
     /// The command line; kernel threads, zombies and processes without one show their name in
-    /// brackets. It sorts by name, as the command line of most processes starts with a path.
+    /// brackets. It sorts by what it shows, as htop's does.
     public static let command = Column(
-        id: "command", title: "Command", width: 0, alignment: .left, files: .cmdline, sort: Sort(compare: byName, descending: false),
+        id: "command", title: "Command", width: 0, alignment: .left, files: .cmdline,
+        sort: Sort(compare: { ProcessEntry.compareCommandLines($0, $1) }, descending: false),
         aliases: ["cmd", "args", "cmdline"],
         json: [
             JSONField(name: "cmdline") { p, _ in p.terminatedArguments.map { .terminatedStrings($0) } ?? .strings([]) },
