@@ -47,7 +47,8 @@ public enum ReapingCheck {
         guard let age = oldestZombieChildAge, age >= patience else {
             return ReapingVerdict(mark: isNamespaceInit ? .namespaceInit : .none, advice: nil)
         }
-        let seconds = Int(age)
+        // An age past any real one (a watch fed untrusted times) is no reason to trap.
+        let seconds = Int(min(age, 1e15))
         if isNamespaceInit, !knownInits.contains(initName) {
             return ReapingVerdict(mark: .notReaping, advice: containerAdvice)
         }
