@@ -25,7 +25,7 @@ public struct PlainTable {
         var out = ""
         for line in summary() { out += cut(line) + "\n" }
         out += "\n"
-        out += cut(columns.map(\.paddedTitle).joined(separator: " ")) + "\n"
+        out += cut(trimmed(columns.map(\.paddedTitle).joined(separator: " "))) + "\n"
         let context = Column.Context(snapshot)
         var group: String??
         for row in rows {
@@ -74,7 +74,14 @@ public struct PlainTable {
             }
             cells.append(column.padded(text))
         }
-        return cells.joined(separator: " ")
+        return trimmed(cells.joined(separator: " "))
+    }
+
+    /// Without the spaces a left-aligned last column (`-o pid,comm`) is padded with, as ps
+    /// ends its lines.
+    private func trimmed(_ line: String) -> String {
+        guard let last = columns.last, last.alignment == .left, last.width > 0, line.last == " " else { return line }
+        return TextLayout.trimmedTrailing(line)
     }
 
     /// A row's mark before its command, after the tree's indent (as the screen puts its marks

@@ -195,7 +195,7 @@ public struct ProcessEntry: @unchecked Sendable {
         get { storage.fields.nice }
         set { unique().fields.nice = newValue }
     }
-    /// From statm; nil when it could not be read.
+    /// From statm, status or stat (the same counter); nil when unknown.
     public var rssKB: UInt64? {
         get { storage.fields.rssKB == .max ? nil : storage.fields.rssKB }
         set { unique().fields.rssKB = newValue ?? .max }
@@ -394,8 +394,10 @@ public struct ProcessEntry: @unchecked Sendable {
                 return String(decoding: bytes, as: UTF8.self)
             },
             utimeTicks: stat.utime, stimeTicks: stat.stime, startTicks: stat.startTime,
-            rssKB: raw.statm.map { $0.resident &* pageSizeKB } ?? raw.status?.vmRSSKB ?? .max,
-            vszKB: raw.statm.map { $0.size &* pageSizeKB } ?? raw.status?.vmSizeKB ?? .max,
+            // statm, status and stat give the same two counters (the kernel's get_mm_rss and
+            // total_vm): from whichever was read, stat's last, as stat is always read.
+            rssKB: raw.statm.map { $0.resident &* pageSizeKB } ?? raw.status?.vmRSSKB ?? (stat.rss >= 0 ? UInt64(stat.rss) &* pageSizeKB : .max),
+            vszKB: raw.statm.map { $0.size &* pageSizeKB } ?? raw.status?.vmSizeKB ?? stat.vsize / 1024,
             startTime: .nan, limits: raw.limits, membership: nil,
             ioReadBytes: raw.io?.readBytes ?? .max, ioWriteBytes: raw.io?.writeBytes ?? .max,
             ioReadRate: .nan, ioWriteRate: .nan, oldestZombieChildAge: .nan,

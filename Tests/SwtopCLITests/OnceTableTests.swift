@@ -20,7 +20,7 @@ import TestSupport
             "    102 root       20   0  8192K   400K S    1     -   0.0   0:00.00 printf a\\nb",
             "    107 root       20   0  8192K   400K S    1     -   0.0   0:00.00 \\x1b[2J\\x1b[31mred",
             "    109 root       20   0     0K     0K Z    1     -   0.0   0:00.00 [defunct-kid]",
-            "    113 ?          20   0      -      - S    1     -     -   0:00.00 nostatus",
+            "    113 ?          20   0  8192K   400K S    1     -   0.0   0:00.00 nostatus",
             "",
         ])
         #expect(!r.stdout.contains(0x1B))
@@ -57,9 +57,9 @@ import TestSupport
         #expect(Array(r.stdoutText.split(separator: "\n").map(String.init).dropFirst(5)) == [
             "    PID USER      PRI  NI   VIRT    RES S  THR  CPU%  MEM%     TIME+ Command",
             "      1 root       20   0  8192K   400K S    1     -   0.0   0:02.00 /sbin/init splash",
-            "    200 429496729  20   0 17179869184.0T 17179869184.0T R    1     - 1844674407370955.2 51240955760304h huge --max",
-            "    201 ?          RT -2147483648      -      - S 2147483647     -     -   0:00.00 lowest",
-            "    202 ?          RT -20      -      - S   -1     -     -    11930h realtime",
+            "    200 429496729  20   0 16777216.0T 17179869184.0T R    1     - 1844674407370955.2 51240955760304h huge --max",
+            "    201 ?          RT -2147483648     0K      - S 2147483647     -     -   0:00.00 lowest",
+            "    202 ?          RT -20     0K     4K S   -1     -   0.0    11930h realtime",
         ])
         let json = try swtop(["--once", "--json", "--proc-root", Paths.fixture("extremes")])
         #expect(json.status == 0)

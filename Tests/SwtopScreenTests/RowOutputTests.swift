@@ -10,15 +10,6 @@ struct RowOutputTests {
         line.range(of: "^" + pattern + "$", options: .regularExpression) != nil
     }
 
-    func waitUntilTrue(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
-    }
-
     /// In the tree, a zombie's mark comes after the branch that joins it to its parent, as htop
     /// puts its marks, so the lines of the tree stay whole.
     @Test func marksComeAfterTheTreeBranches() throws {

@@ -114,21 +114,21 @@ extension Column {
     ) { p, _ in String(p.nice) }
 
     public static let rss = Column(
-        id: "rss", title: "RES", width: 6, files: .statm, sort: Sort(compare: { order($0.rssKB, $1.rssKB) }, descending: true),
+        id: "rss", title: "RES", width: 6, sort: Sort(compare: { order($0.rssKB, $1.rssKB) }, descending: true),
         aliases: ["rss_kb", "rsz"],
         json: [JSONField(name: "rss_kb") { p, _ in p.rssKB.map { .unsigned($0) } ?? .null }],
         help: "Resident memory (RSS)"
     ) { p, _ in p.rssKB.map(Format.kib) ?? "-" }
 
     public static let vsz = Column(
-        id: "vsz", title: "VIRT", width: 6, files: .statm, sort: Sort(compare: { order($0.vszKB, $1.vszKB) }, descending: true),
+        id: "vsz", title: "VIRT", width: 6, sort: Sort(compare: { order($0.vszKB, $1.vszKB) }, descending: true),
         aliases: ["vsz_kb", "vsize"],
         json: [JSONField(name: "vsz_kb") { p, _ in p.vszKB.map { .unsigned($0) } ?? .null }],
         help: "Virtual memory size"
     ) { p, _ in p.vszKB.map(Format.kib) ?? "-" }
 
     public static let mem = Column(
-        id: "mem", title: "MEM%", width: 5, files: .statm, sort: Sort(compare: { order($0.memPercent, $1.memPercent) }, descending: true),
+        id: "mem", title: "MEM%", width: 5, sort: Sort(compare: { order($0.memPercent, $1.memPercent) }, descending: true),
         aliases: ["pmem", "mem_percent", "%mem"],
         json: [JSONField(name: "mem_percent") { p, _ in p.memPercent.map { .number($0, decimals: 2) } ?? .null }],
         help: "Resident memory as a percent of MemTotal"
