@@ -2,6 +2,8 @@
 # Times `swtop --once --json --interval 0` against ps and `top -b -n 1` with N sleeping
 # processes (default 5000) in one run, and prints the ratios. Targets: swtop <= 0.65x ps at 5,000
 # processes (issue 3), <= 0.5x ps at 15,000 (issue 8: `Scripts/bench-once.sh 15000`).
+# Also times `--once --json --fields` with ps's own columns against that ps (issue 18: <= 0.5x
+# at 5,000 and 15,000): the same columns, each process's stat alone.
 # Also times Scripts/proc-floor.c: the same six files a process read by a C loop that parses and
 # prints nothing, on as many threads as CPUs: the least any reader of those files can take, so
 # floor/ps is the best ratio this machine allows.
@@ -37,6 +39,7 @@ echo "started $N sleeping processes; $total processes in /proc"
 out=$(mktemp)
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$out" \
   -n swtop "$SWTOP --once --json --interval 0" \
+  -n fields "$SWTOP --once --json --fields pid,ppid,state,rss,vsz,threads,nice,name" \
   -n ps "ps -eo pid,ppid,stat,rss,vsz,nlwp,ni,comm" \
   -n top "top -b -n 1" \
   -n floor "$floor stat status cmdline io oom_score oom_score_adj" >/dev/null
@@ -45,11 +48,13 @@ python3 - "$out" "$N" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 med = {k: sorted(v["times"])[len(v["times"]) // 2] for k, v in r.items()}
-for k in ("swtop", "ps", "top", "floor"):
+for k in ("swtop", "fields", "ps", "top", "floor"):
     print(f"{k:6} median {med[k]*1000:8.1f} ms   user {r[k]['user']*1000:7.1f} ms   sys {r[k]['system']*1000:7.1f} ms")
 target = 0.5 if int(sys.argv[2]) >= 15000 else 0.65
 print(f"swtop/ps  = {med['swtop']/med['ps']:.2f}x  (target <= {target}x)")
 print(f"swtop/top = {med['swtop']/med['top']:.2f}x")
+# ps's own columns, by swtop's names: each process's stat alone, one sample (issue 18).
+print(f"fields/ps = {med['fields']/med['ps']:.2f}x  (--fields pid,ppid,state,rss,vsz,threads,nice,name against ps -eo pid,ppid,stat,rss,vsz,nlwp,ni,comm; target <= 0.5x)")
 print(f"floor/ps  = {med['floor']/med['ps']:.2f}x  (the six files alone, read by C on every CPU)")
 print(f"swtop/floor = {med['swtop']/med['floor']:.2f}x")
 PY

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes every /proc parser with libFuzzer for SECONDS each (default 60), seeded from Fixtures/proc.
+# Fuzzes every /proc parser, and the plain table's formatting, with libFuzzer for SECONDS each
+# (default 60), seeded from Fixtures/proc.
 #
 #   Scripts/fuzz.sh [SECONDS]            all targets
 #   FUZZ_TARGETS="stat limits" Scripts/fuzz.sh 300
@@ -32,9 +33,9 @@ declare -A entry=(
     [schedstat]=FuzzSchedstat [system-stat]=FuzzSystemStat [meminfo]=FuzzMeminfo [loadavg]=FuzzLoadavg
     [uptime]=FuzzUptime [lifecycle]=FuzzLifecycle [config]=FuzzConfig [sockets]=FuzzSockets
     [detail-fields]=FuzzDetailFields [cgroup]=FuzzCgroup [io]=FuzzIO [docker-config]=FuzzDockerConfig
-    [taskstats]=FuzzTaskstats [journal-line]=FuzzJournalLine
+    [taskstats]=FuzzTaskstats [journal-line]=FuzzJournalLine [table]=FuzzTable
 )
-all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields cgroup io docker-config taskstats journal-line"
+all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields cgroup io docker-config taskstats journal-line table"
 targets=${FUZZ_TARGETS:-$all}
 for t in $targets; do
     [[ -n ${entry[$t]:-} ]] || { echo "unknown target: $t (known: $all)" >&2; exit 2; }
@@ -54,6 +55,17 @@ config_sources=(Sources/SwtopUI/Config/ConfigFile.swift Fuzz/Sink.swift)
 # The journal's reader: the flat JSON line and the times and names in it (pure Swift).
 journal_sources=(Sources/Journal/FlatJSONLine.swift Sources/Journal/CalendarDay.swift Sources/Journal/DayFile.swift Fuzz/Sink.swift)
 
+# The plain table's formatting (--once): ProcFS, ProcessModel and PlainTable compiled as one
+# module, so copies without their imports of each other, with the CLinux shim on the path.
+table_dir=$out/table-sources
+table_sources() {
+    rm -rf "$table_dir"
+    mkdir -p "$table_dir"
+    for f in Sources/ProcFS/*.swift Sources/ProcessModel/*.swift Sources/ProcessModel/Columns/*.swift Sources/OutputFormats/PlainTable.swift; do
+        sed '/^import \(ProcFS\|ProcessModel\)$/d' "$f" >"$table_dir/$(basename "$f")"
+    done
+}
+
 # Copies the files that match find's arguments into the corpus, one name per path.
 seed() {
     local corpus=$1
@@ -67,6 +79,9 @@ seed_target() {
     local t=$1 corpus=$2
     case $t in
     stat | statm | status | cmdline | limits | cgroup) seed "$corpus" -path "*/[0-9]*/$t" ;;
+    # A stat line first (Fixtures/proc/extremes has every field at its limits); libFuzzer adds
+    # the statm, uid and values after it.
+    table) seed "$corpus" -path "*/[0-9]*/stat" ;;
     io) seed "$corpus" "(" -path "*/[0-9]*/io" -o -path "*/[0-9]*/oom_score*" ")" ;;
     docker-config) cp Fixtures/docker/config.v2.json "$corpus/" ;;
     # Replies recorded from the kernel: an account, a task gone (ESRCH), the family's id, no family.
@@ -108,17 +123,27 @@ seed_target() {
 # Build (skipped when the binary is newer than every source it is made of).
 for t in $targets; do
     bin=$out/$t
-    case $t in
-    config) srcs=("${config_sources[@]}") ;;
-    journal-line) srcs=("${journal_sources[@]}") ;;
-    *) srcs=("${sources[@]}") ;;
-    esac
+    extra=()
+    if [[ $t == config ]]; then
+        srcs=("${config_sources[@]}")
+    elif [[ $t == journal-line ]]; then
+        srcs=("${journal_sources[@]}")
+    elif [[ $t == table ]]; then
+        srcs=(Sources/ProcFS/*.swift Sources/ProcessModel/*.swift Sources/ProcessModel/Columns/*.swift Sources/OutputFormats/PlainTable.swift Fuzz/Sink.swift)
+        extra=(-I Sources/CLinux)
+    else
+        srcs=("${sources[@]}")
+    fi
     if [[ -x $bin && -z $(find "${srcs[@]}" "Fuzz/${entry[$t]}.swift" -newer "$bin") ]]; then
         continue
     fi
     echo "building $t" >&2
+    if [[ $t == table ]]; then
+        table_sources
+        srcs=("$table_dir"/*.swift Fuzz/Sink.swift)
+    fi
     flock /tmp/swtop-build.lock swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
-        -swift-version 6 -use-ld=lld -module-name ProcFSFuzz \
+        -swift-version 6 -use-ld=lld -module-name ProcFSFuzz "${extra[@]}" \
         "${srcs[@]}" "Fuzz/${entry[$t]}.swift" -o "$bin"
 done
 

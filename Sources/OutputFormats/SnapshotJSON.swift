@@ -9,14 +9,24 @@ public struct SnapshotJSON {
     /// Rows in the order to print, with their tree depth when a tree was asked for.
     public var rows: [(entry: ProcessEntry, depth: Int?)]
     public var includeLimits: Bool
+    /// `--fields`: each process object holds the JSON fields of these columns alone (then
+    /// `depth` and `limits` where asked for); nil: every column's.
+    public var fields: [Column]?
 
     public static let schema = "swtop/1"
 
-    public init(snapshot: Snapshot, rows: [(entry: ProcessEntry, depth: Int?)], includeLimits: Bool) {
+    public init(snapshot: Snapshot, rows: [(entry: ProcessEntry, depth: Int?)], includeLimits: Bool, fields: [Column]? = nil) {
         self.snapshot = snapshot
         self.rows = rows
         self.includeLimits = includeLimits
+        self.fields = fields
+        processFields = fields.map { $0.flatMap(\.json) } ?? Self.allFields
+        // How a zombie ended belongs with its state.
+        writesOutcome = fields?.contains(.state) ?? true
     }
+
+    private let processFields: [Column.JSONField]
+    private let writesOutcome: Bool
 
     /// The document, whole.
     public func render() -> [UInt8] {
@@ -94,19 +104,19 @@ public struct SnapshotJSON {
     }
 
     /// Every column's JSON fields, in the registry's order.
-    private static let fields = Column.all.flatMap(\.json)
+    private static let allFields = Column.all.flatMap(\.json)
 
-    /// A process: the fields of every column in the registry, then its place in the tree and its
-    /// limits when asked for.
+    /// A process: the fields of every column in the registry (of the `--fields` columns, in
+    /// their order), then its place in the tree and its limits when asked for.
     private func writeProcess(_ w: inout JSONWriter, _ p: ProcessEntry, depth: Int?, context: Column.Context) {
         w.beginObject()
-        for field in Self.fields {
+        for field in processFields {
             guard let value = field.value(p, context) else { continue }
             w.key(field.name)
             w.value(value)
         }
         // How a zombie ended, from its wait status ("unknown" where it cannot be read).
-        if p.state == .zombie { EventJSON.writeOutcome(&w, Outcome.ofZombie(p)) }
+        if writesOutcome, p.state == .zombie { EventJSON.writeOutcome(&w, Outcome.ofZombie(p)) }
         if let depth { w.field("depth", depth) }
         if includeLimits { writeLimits(&w, p) }
         w.endObject()

@@ -132,13 +132,18 @@ public enum Format {
     }
 
     /// htop's TIME+ column: "3:07.25" under an hour, "12h05:33" under 100 hours, "523h" after.
+    /// Any tick count prints (a recorded tree's are untrusted: 2^64-1 is "51240955760304h").
     public static func cpuTime(ticks: UInt64, ticksPerSecond: Double) -> String {
-        let hundredths = UInt64((Double(ticks) / ticksPerSecond * 100).rounded(.down))
+        let total = Double(ticks) / ticksPerSecond
+        guard total.isFinite, total >= 0 else { return "-" }
+        // 100 hours and more: whole hours, computed in Double, as hundredths of 2^64-1 ticks
+        // do not fit a UInt64.
+        if total >= 360_000 { return String(UInt64(min(total / 3600, 1e18).rounded(.down))) + "h" }
+        let hundredths = UInt64((total * 100).rounded(.down))
         let totalSeconds = hundredths / 100
         let hours = totalSeconds / 3600
         let minutes = (totalSeconds / 60) % 60
         let seconds = totalSeconds % 60
-        if hours >= 100 { return String(hours) + "h" }
         if hours > 0 { return String(hours) + "h" + pad(Int(minutes), 2) + ":" + pad(Int(seconds), 2) }
         return String(minutes) + ":" + pad(Int(seconds), 2) + "." + pad(Int(hundredths % 100), 2)
     }

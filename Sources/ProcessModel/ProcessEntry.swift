@@ -195,7 +195,7 @@ public struct ProcessEntry: @unchecked Sendable {
         get { storage.fields.nice }
         set { unique().fields.nice = newValue }
     }
-    /// From statm; nil when it could not be read.
+    /// From statm, status or stat (the same counter); nil when unknown.
     public var rssKB: UInt64? {
         get { storage.fields.rssKB == .max ? nil : storage.fields.rssKB }
         set { unique().fields.rssKB = newValue ?? .max }
@@ -322,7 +322,12 @@ public struct ProcessEntry: @unchecked Sendable {
 
     public var key: ProcessKey { ProcessKey(id: id, startTicks: startTicks) }
 
-    public var cpuTicks: UInt64 { utimeTicks &+ stimeTicks }
+    /// User and system ticks; a sum past UInt64 (only an untrusted recorded tree has one) is
+    /// UInt64.max rather than wrapped round to a small time.
+    public var cpuTicks: UInt64 {
+        let (sum, overflow) = utimeTicks.addingReportingOverflow(stimeTicks)
+        return overflow ? .max : sum
+    }
 
     /// Whether a row is a secondary thread of a process.
     public var isSecondaryThread: Bool { tid.map { $0 != pid } ?? false }
@@ -334,6 +339,45 @@ public struct ProcessEntry: @unchecked Sendable {
             return joined
         }
         return "[" + name + "]"
+    }
+
+    /// -1, 0 or 1: the order of the two command lines as shown (`commandLine`), byte by byte as
+    /// htop's strcmp, without building either string (a sort compares each process many times).
+    public static func compareCommandLines(_ a: ProcessEntry, _ b: ProcessEntry) -> Int {
+        let x = a.shownArguments, y = b.shownArguments
+        switch (x, y) {
+        case let (x?, y?): return compareShown(x.utf8, y.utf8)
+        case let (x?, nil): return compareShown(x.utf8, ("[" + b.name + "]").utf8)
+        case let (nil, y?): return compareShown(("[" + a.name + "]").utf8, y.utf8)
+        case (nil, nil): return compareShown(("[" + a.name + "]").utf8, ("[" + b.name + "]").utf8)
+        }
+    }
+
+    /// The kept arguments when `commandLine` shows them (joined, each NUL a space); nil when it
+    /// shows the bracketed name.
+    private var shownArguments: String? {
+        guard let arguments = storage.fields.arguments, !arguments.isEmpty, !isKernelThread else { return nil }
+        return arguments
+    }
+
+    /// Compares two byte sequences as shown: a NUL (between kept arguments) reads as the space
+    /// `commandLine` puts there, and a trailing NUL (after the last argument) is not shown.
+    private static func compareShown(_ x: String.UTF8View, _ y: String.UTF8View) -> Int {
+        var i = x.makeIterator(), j = y.makeIterator()
+        var a = i.next(), b = j.next()
+        while true {
+            // The last argument's NUL ends the line.
+            let nextA = a == 0 ? i.next() : nil
+            let nextB = b == 0 ? j.next() : nil
+            let endA = a == nil || (a == 0 && nextA == nil)
+            let endB = b == nil || (b == 0 && nextB == nil)
+            if endA || endB { return endA && endB ? 0 : (endA ? -1 : 1) }
+            let ca = a == 0 ? UInt8(ascii: " ") : a ?? 0
+            let cb = b == 0 ? UInt8(ascii: " ") : b ?? 0
+            if ca != cb { return ca < cb ? -1 : 1 }
+            a = a == 0 ? nextA : i.next()
+            b = b == 0 ? nextB : j.next()
+        }
     }
 
     public init(raw: RawProcess, pageSizeKB: UInt64) {
@@ -350,8 +394,10 @@ public struct ProcessEntry: @unchecked Sendable {
                 return String(decoding: bytes, as: UTF8.self)
             },
             utimeTicks: stat.utime, stimeTicks: stat.stime, startTicks: stat.startTime,
-            rssKB: raw.statm.map { $0.resident &* pageSizeKB } ?? raw.status?.vmRSSKB ?? .max,
-            vszKB: raw.statm.map { $0.size &* pageSizeKB } ?? raw.status?.vmSizeKB ?? .max,
+            // statm, status and stat give the same two counters (the kernel's get_mm_rss and
+            // total_vm): from whichever was read, stat's last, as stat is always read.
+            rssKB: raw.statm.map { $0.resident &* pageSizeKB } ?? raw.status?.vmRSSKB ?? (stat.rss >= 0 ? UInt64(stat.rss) &* pageSizeKB : .max),
+            vszKB: raw.statm.map { $0.size &* pageSizeKB } ?? raw.status?.vmSizeKB ?? stat.vsize / 1024,
             startTime: .nan, limits: raw.limits, membership: nil,
             ioReadBytes: raw.io?.readBytes ?? .max, ioWriteBytes: raw.io?.writeBytes ?? .max,
             ioReadRate: .nan, ioWriteRate: .nan, oldestZombieChildAge: .nan,

@@ -47,7 +47,8 @@ public enum ReapingCheck {
         guard let age = oldestZombieChildAge, age >= patience else {
             return ReapingVerdict(mark: isNamespaceInit ? .namespaceInit : .none, advice: nil)
         }
-        let seconds = Int(age)
+        // An age past any real one (a watch fed untrusted times) is no reason to trap.
+        let seconds = Int(min(age, 1e15))
         if isNamespaceInit, !knownInits.contains(initName) {
             return ReapingVerdict(mark: .notReaping, advice: containerAdvice)
         }
@@ -57,6 +58,24 @@ public enum ReapingCheck {
     public static func judge(_ p: ProcessEntry) -> ReapingVerdict {
         judge(isNamespaceInit: p.isNamespaceInit, initName: p.name, oldestZombieChildAge: p.oldestZombieChildAge)
     }
+
+    /// What one look (`--once`) can tell, where no zombie's age is known: a namespace's PID 1
+    /// holding zombies that is no init (not in `knownInits`) is not reaping them, as an ordinary
+    /// program never waits for the orphans PID 1 inherits.
+    public static func notReapingAtOneLook(_ p: ProcessEntry) -> Bool {
+        p.isNamespaceInit && p.zombieChildren > 0 && !knownInits.contains(p.name)
+    }
+
+    /// The mark of a row holding zombie children, on the screen and in `--once`'s table: "1
+    /// zombie", "3 zombies"; a namespace's PID 1 that does not reap says so on its own row, where
+    /// the user looks first: "PID 1, not reaping: 3 zombies".
+    public static func parentMark(zombies: Int, namespaceInitNotReaping: Bool) -> String {
+        let count = zombies == 1 ? "1 zombie" : "\(zombies) zombies"
+        return namespaceInitNotReaping ? notReapingInitWords + count : count
+    }
+
+    /// How a parent's mark starts for a namespace's PID 1 that does not reap.
+    public static let notReapingInitWords = "PID 1, not reaping: "
 }
 
 /// How long each zombie has gone unreaped, as far as swtop has seen: the time it was first seen

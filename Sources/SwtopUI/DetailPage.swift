@@ -443,9 +443,11 @@ public enum DetailPage {
             page.title(.environment)
             page.wrapped(c.unreadable(e), role: .dim, indent: 2)
         case .success(let vars):
-            page.title(.environment, " (\(vars.count))")
-            if vars.isEmpty { page.wrapped("  none", role: .dim) }
-            for v in vars { page.wrapped(text(v), indent: 2, hang: 4) }
+            // The entries that are there, and what the area holds when it is a title's.
+            let area = EnvironmentArea(vars)
+            page.title(.environment, " (\(area.entries.count))")
+            if let note = area.note { page.wrapped(note, role: .dim, indent: 2, hang: 2) } else if vars.isEmpty { page.wrapped("  none", role: .dim) }
+            for v in area.entries { page.wrapped(text(v), indent: 2, hang: 4) }
         }
     }
 

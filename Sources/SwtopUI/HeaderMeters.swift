@@ -149,29 +149,21 @@ public struct HeaderMeters {
 
     // MARK: - Text meters
 
-    /// As htop counts them: userland processes, their threads besides the main ones, kernel
-    /// threads; so that the figures read the same as in htop side by side.
+    /// As htop counts them (TaskCounts.tasksLine, which `--once` prints too).
     private func drawTasks(into grid: inout ScreenGrid, x: Int, y: Int, width: Int) {
-        let end = x + width
-        let processes = tasks.total - tasks.kernelThreads
-        var col = grid.put("Tasks: ", x: x, y: y, role: .meterLabel, limit: end - x)
-        col = grid.put(String(processes), x: col, y: y, role: .headerValue, limit: end - col)
-        col = grid.put(", ", x: col, y: y, role: .meterLabel, limit: end - col)
-        col = grid.put(String(max(0, tasks.threads - processes)), x: col, y: y, role: .headerValue, limit: end - col)
-        col = grid.put(" thr, ", x: col, y: y, role: .meterLabel, limit: end - col)
-        col = grid.put(String(tasks.kernelThreads), x: col, y: y, role: .headerValue, limit: end - col)
-        col = grid.put(" kthr; ", x: col, y: y, role: .meterLabel, limit: end - col)
-        col = grid.put(String(tasks.running), x: col, y: y, role: .headerValue, limit: end - col)
-        grid.put(" running", x: col, y: y, role: .meterLabel, limit: end - col)
+        drawParts(tasks.tasksLine, into: &grid, x: x, y: y, width: width)
     }
 
     private func drawStates(into grid: inout ScreenGrid, x: Int, y: Int, width: Int) {
+        drawParts(tasks.statesLine, into: &grid, x: x, y: y, width: width)
+    }
+
+    private func drawParts(_ parts: [TaskCounts.Part], into grid: inout ScreenGrid, x: Int, y: Int, width: Int) {
         let end = x + width
         var col = x
-        let items: [(String, Int)] = [("Zombie: ", tasks.zombie), ("  Stopped: ", tasks.stopped), ("  Disk sleep: ", tasks.diskSleep)]
-        for (label, count) in items {
-            col = grid.put(label, x: col, y: y, role: .meterLabel, limit: end - col)
-            col = grid.put(String(count), x: col, y: y, role: count > 0 ? .taskWarning : .headerValue, limit: end - col)
+        for part in parts {
+            let role: Role = !part.isFigure ? .meterLabel : (part.warnsWhenNotZero && part.text != "0" ? .taskWarning : .headerValue)
+            col = grid.put(part.text, x: col, y: y, role: role, limit: end - col)
         }
     }
 

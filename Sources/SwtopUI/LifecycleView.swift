@@ -28,9 +28,12 @@ public struct LifecycleView: Sendable {
     }
 
     /// The mark of a row: a ghost says how it ended; a live row its lifecycle marks.
-    public func mark(for key: ProcessKey, exited: Bool) -> String? {
+    /// - Parameter reapingShown: the row says itself whether it reaps (the service view's
+    ///   "[main, not reaping]"): a namespace's PID 1 is not called out twice.
+    public func mark(for key: ProcessKey, exited: Bool, reapingShown: Bool = false) -> String? {
         if exited { return outcomes[key].map(\.words) }
-        return marks[key]
+        guard reapingShown, let mark = marks[key], mark.hasPrefix(ReapingCheck.notReapingInitWords) else { return marks[key] }
+        return String(mark.dropFirst(ReapingCheck.notReapingInitWords.count))
     }
 
     /// The events about processes the filter passes (the screen's -p, -u and F4, as the list
@@ -85,7 +88,7 @@ public struct LifecycleView: Sendable {
 
     /// The mark of a parent holding zombies: "1 zombie", "3 zombies".
     public static func parentMark(zombies: Int) -> String {
-        zombies == 1 ? "1 zombie" : "\(zombies) zombies"
+        ReapingCheck.parentMark(zombies: zombies, namespaceInitNotReaping: false)
     }
 
     public static let crashLoopMark = "crash loop"

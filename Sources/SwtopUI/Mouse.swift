@@ -35,7 +35,8 @@ public enum MouseTarget: Equatable, Sendable {
 
 extension ScreenRenderer {
     /// The process list's columns at a width, as drawn: the state's columns (TID after PID in
-    /// the thread view), less those a narrow terminal has no room for.
+    /// the thread view, the sort's column where it is not among them), less those a narrow
+    /// terminal has no room for.
     public func listColumns(_ state: ViewState, width: Int) -> ProcessColumns {
         var shown = state.columns
         if state.showUserThreads, !shown.contains(.tid) { shown.insert(.tid, at: (shown.firstIndex(of: .pid) ?? -1) + 1) }
@@ -44,6 +45,8 @@ extension ScreenRenderer {
             let added = [Column.container, .unit].filter { !shown.contains($0) }
             shown.insert(contentsOf: added, at: max(0, shown.count - 1))
         }
+        // The sort's column is shown, as `--once` shows it.
+        shown = Column.showing(shown, sortKey: state.sortKey)
         return ProcessColumns(columns: shown, context: state.snapshot.map(Column.Context.init) ?? Column.Context()).fitting(width: width)
     }
 

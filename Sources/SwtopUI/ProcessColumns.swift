@@ -71,7 +71,8 @@ public struct ProcessColumns: Sendable {
     /// One row. `override` paints the whole row in one role (selection, new, exited, tagged);
     /// otherwise the state letter, tree branches and command get their own roles.
     /// `scroll` shifts the command column left by that many columns.
-    /// `marker` ("TERM 7s": a graceful stop in progress) comes first in the command cell.
+    /// `marker` ("TERM 7s": a graceful stop in progress) comes first in the command cell, after
+    /// the tree's branches.
     public func drawRow(
         _ p: ProcessEntry, branch: String, into grid: inout ScreenGrid, y: Int, override: Role?, scroll: Int = 0, marker: String? = nil,
         markerRole: Role = .statusError
@@ -81,8 +82,11 @@ public struct ProcessColumns: Sendable {
         for column in columns {
             guard x < grid.width else { break }
             if column == .command {
-                if let marker { x = grid.put("[" + DisplayText.escaped(marker) + "] ", x: x, y: y, role: override ?? markerRole) }
-                var segments = commandSegments(p, branch: branch)
+                // The mark after the tree's branches, as htop puts its own: before them it would
+                // break the lines that join a parent to its children.
+                var segments = commandSegments(p, branch: "")
+                if let marker { segments.insert(("[" + DisplayText.escaped(marker) + "] ", markerRole), at: 0) }
+                if !branch.isEmpty { segments.insert((branch, .treeBranch), at: 0) }
                 if scroll > 0 { segments = Self.dropColumns(scroll, of: segments) }
                 for (text, role) in segments { x = grid.put(text, x: x, y: y, role: override ?? role) }
                 break

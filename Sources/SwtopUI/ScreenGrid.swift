@@ -47,7 +47,7 @@ public struct ScreenGrid: Sendable {
             if w == 0 { continue }
             if col + w > end { break }
             if col >= 0 {
-                let shown: Unicode.Scalar = DisplayText.isControl(scalar) ? "?" : scalar
+                let shown: Unicode.Scalar = DisplayText.needsEscape(scalar) ? "?" : scalar
                 cells[y * width + col] = Cell(shown, role)
                 if w == 2, col + 1 < width { cells[y * width + col + 1] = Cell(Cell.continuation, role) }
             }

@@ -97,7 +97,7 @@ public struct ScreenRenderer {
             let branch = i < state.branches.count ? state.branches[i] : ""
             // A stop's countdown first; else what the lifecycle monitor says of the row.
             let stop = state.stopMarkers[key]
-            let marker = stop ?? state.lifecycle?.mark(for: key, exited: state.hasExited(key))
+            let marker = stop ?? state.lifecycle?.mark(for: key, exited: state.hasExited(key), reapingShown: state.byCgroup)
             columns.drawRow(
                 row.entry, branch: branch, into: &grid, y: layout.listTop + i - first, override: override, scroll: state.scrollLeft,
                 marker: marker, markerRole: stop == nil ? .taskWarning : .statusError)

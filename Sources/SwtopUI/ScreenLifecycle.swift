@@ -56,13 +56,16 @@ public final class ScreenLifecycle {
         // over every process; the crash loops' commands only where there are loops (most
         // refreshes have none).
         var zombiesOf: [Int32: Int] = [:]
+        // Each parent's oldest unreaped zombie, to tell a namespace's PID 1 that does not reap.
+        var oldestOf: [Int32: Double] = [:]
         var marks: [ProcessKey: [String]] = [:]
         for p in monitor.zombies {
             zombiesOf[p.ppid, default: 0] += 1
             var outcome = Outcome.ofZombie(p)
             if outcome == .unknown { outcome = monitor.outcome(of: p.key) ?? .unknown }
-            marks[p.key, default: []].append(
-                LifecycleView.zombieMark(unreaped: monitor.unreapedSeconds(p.key, now: now), outcome: outcome))
+            let unreaped = monitor.unreapedSeconds(p.key, now: now)
+            if let unreaped { oldestOf[p.ppid] = max(oldestOf[p.ppid] ?? 0, unreaped) }
+            marks[p.key, default: []].append(LifecycleView.zombieMark(unreaped: unreaped, outcome: outcome))
         }
         let loops = monitor.crashLoopsNow(now: now)
         if !loops.isEmpty {
@@ -80,7 +83,9 @@ public final class ScreenLifecycle {
         }
         for (ppid, n) in zombiesOf {
             if let parent = monitor.snapshotProcess(ppid) {
-                marks[parent.key, default: []].insert(LifecycleView.parentMark(zombies: n), at: 0)
+                let verdict = ReapingCheck.judge(isNamespaceInit: parent.isNamespaceInit, initName: parent.name, oldestZombieChildAge: oldestOf[ppid])
+                let notReaping = parent.isNamespaceInit && verdict.mark == .notReaping
+                marks[parent.key, default: []].insert(ReapingCheck.parentMark(zombies: n, namespaceInitNotReaping: notReaping), at: 0)
             }
         }
         for (key, list) in marks { view.marks[key] = list.joined(separator: ", ") }

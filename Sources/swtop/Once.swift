@@ -4,38 +4,71 @@ import OutputFormats
 import ProcessModel
 import Sampling
 
-/// `swtop --once [--json]`: one snapshot, printed.
+/// `swtop --once [--json] [--fields LIST]`: one snapshot, printed.
 struct Once {
     var options: ProcessOptions
     var json: Bool
     var limits: Bool
     var threads: Bool
     var interval: Double
+    /// `--fields`: the columns to print (pid first); nil prints the default table, or every
+    /// field of the JSON document.
+    var fields: [Column]? = nil
+
+    /// Columns whose values compare two samples: without one of them, one sample is all
+    /// `--fields` needs (as ps takes one).
+    static let twoSampleColumns: Set<Column> = [.cpu, .ioReadRate, .ioWriteRate, .ioRate]
 
     func run() throws {
         // A ProcRootError becomes its one line on stderr in Swtop.reportingFailures.
         let sampler = try Sampler(root: options.procRoot)
-        // Only the files the printed columns need (the JSON prints every column).
-        var files = Column.files(for: json ? Column.all : Column.defaults)
-        if limits { files.insert(.limits) }
-        if options.needsCgroup { files.insert(.cgroup) }
-        // The text filter matches units and containers too.
-        if options.filter != nil { files.insert(.cgroup) }
-        let snapshot = try sampler.sample(SampleOptions(files: files, threads: threads), interval: sampler.isLive ? interval : 0)
-        let rows = try options.listing().rows(of: snapshot.processes).map { (entry: $0.entry, depth: $0.depth) }
+        let listing = try options.listing()
+        let columns = try tableColumns(sortKey: listing.sortKey)
+        let printed = json ? fields ?? Column.all : columns
+        let snapshot = try sampler.sample(
+            SampleOptions(files: files(printed, sortKey: listing.sortKey), threads: threads),
+            interval: sampler.isLive && needsTwoSamples(printed, sortKey: listing.sortKey) ? interval : 0)
+        let rows = listing.rows(of: snapshot.processes).map { (entry: $0.entry, depth: $0.depth) }
         if json {
-            for part in SnapshotJSON(snapshot: snapshot, rows: rows, includeLimits: limits).renderParts() where Output.stdoutError == nil {
+            for part in SnapshotJSON(snapshot: snapshot, rows: rows, includeLimits: limits, fields: fields).renderParts() where Output.stdoutError == nil {
                 Output.write(part)
             }
         } else {
-            let columns = Int(swtop_terminal_columns(1))
-            var table = PlainTable(snapshot: snapshot, rows: rows, width: columns > 0 ? columns : nil, showTID: threads)
-            // Grouped by cgroup: what each group is, before the command.
-            if try options.cgroupGrouping() {
-                table.columns.insert(contentsOf: [.container, .unit], at: table.columns.count - 1)
-                table.cgroupHeadings = true
-            }
+            let width = Int(swtop_terminal_columns(1))
+            var table = PlainTable(snapshot: snapshot, rows: rows, width: width > 0 ? width : nil)
+            table.columns = columns
+            table.cgroupHeadings = try options.cgroupGrouping()
             Output.write(Array(table.render().utf8))
         }
+    }
+
+    /// The table's columns: `--fields`, else htop's defaults (TID after PID in the thread view;
+    /// grouped by cgroup, what each group is before the command); and the sort's column where
+    /// it is not among them (`-s start` shows START).
+    func tableColumns(sortKey: Column?) throws -> [Column] {
+        if let fields { return Column.showing(fields, sortKey: sortKey) }
+        var columns = Column.defaults
+        if threads { columns.insert(.tid, at: 1) }
+        if try options.cgroupGrouping() { columns.insert(contentsOf: [.container, .unit], at: columns.count - 1) }
+        return Column.showing(columns, sortKey: sortKey)
+    }
+
+    /// Only the files the printed columns, the sort and the filters need: ps's columns need
+    /// `stat` alone.
+    func files(_ printed: [Column], sortKey: Column?) -> ProcessFiles {
+        var files = Column.files(for: printed + (sortKey.map { [$0] } ?? []))
+        if limits { files.insert(.limits) }
+        if options.needsCgroup { files.insert(.cgroup) }
+        // -u matches the uid (status); the text filter the command line, units and containers.
+        if options.user != nil { files.insert(.status) }
+        if options.filter != nil { files.formUnion([.cmdline, .cgroup]) }
+        return files
+    }
+
+    /// Whether CPU% (or an I/O rate) is printed or sorted by: the document without --fields
+    /// always has them.
+    func needsTwoSamples(_ printed: [Column], sortKey: Column?) -> Bool {
+        guard fields != nil else { return true }
+        return (printed + (sortKey.map { [$0] } ?? [])).contains { Self.twoSampleColumns.contains($0) }
     }
 }

@@ -28,6 +28,9 @@ struct Swtop: ParsableCommand {
     @Flag(help: "With --once: include each process's resource limits (/proc/PID/limits).")
     var limits = false
 
+    @Option(name: [.customShort("o"), .customLong("fields")], help: ArgumentHelp("With --once: print only these columns, in the table and the JSON (comma-separated names --sort-key takes, as ps -o: pid,ppid,stat,rss,vsz,nlwp,ni,comm); pid is always included, and only the files they need are read.", valueName: "LIST"))
+    var fields: [String] = []
+
     @Flag(help: "A row per thread, with its tid (on the screen: start with userland threads shown, as H).")
     var threads = false
 
@@ -73,6 +76,15 @@ struct Swtop: ParsableCommand {
         // `swtop limits PID --json` has a --json of its own.
         if json && !once { throw ValidationError("--json needs --once") }
         if limits && !once { throw ValidationError("--limits needs --once") }
+        if !fields.isEmpty && !once { throw ValidationError("--fields needs --once") }
+        // An unknown field is one line, naming the valid ones, and the usage status.
+        var chosen: [Column]?
+        do {
+            if !fields.isEmpty { chosen = try FieldList.parse(fields, threads: threads) }
+        } catch {
+            Output.error(error.description)
+            throw ExitCode(64)
+        }
         guard screenGrace.isFinite, screenGrace >= 0, screenGrace <= 3600 else {
             throw ValidationError("invalid --stop-grace '\(screenGrace)': expected seconds from 0 to 3600")
         }
@@ -81,7 +93,7 @@ struct Swtop: ParsableCommand {
                 try Screen(options: options, delayTenths: delay, noColor: noColor, readonly: readonly, threads: threads, grace: screenGrace, noConfig: noConfig).run()
                 return
             }
-            try Once(options: options, json: json, limits: limits, threads: threads, interval: interval).run()
+            try Once(options: options, json: json, limits: limits, threads: threads, interval: interval, fields: chosen).run()
         }
     }
 }

@@ -35,8 +35,9 @@ import Testing
     @Test func filesEachColumnNeeds() {
         #expect(Column.files(for: [.pid, .state, .time, .cpu]) == [])
         #expect(Column.files(for: [.user]) == .status)
-        #expect(Column.files(for: [.rss, .command]) == [.statm, .cmdline])
-        #expect(Column.files(for: Column.defaults) == .standard)
+        // stat has RSS and the virtual size (ps reads stat alone for them).
+        #expect(Column.files(for: [.rss, .vsz, .mem, .command]) == [.cmdline])
+        #expect(Column.files(for: Column.defaults) == [.status, .cmdline])
     }
 
     @Test func cellsOfTheNewColumns() {

@@ -126,5 +126,9 @@ import Testing
     @Test func escapes() {
         #expect(DisplayText.escaped("plain") == "plain")
         #expect(DisplayText.escaped("a\tb\rc\u{7F}\u{85}é") == "a\\tb\\rc\\x7f\\x85é")
+        // Bidi controls and other format characters are escaped; the joiners emoji need are not.
+        #expect(DisplayText.escaped("x\u{202E}gpj.exe") == "x\\u{202e}gpj.exe")
+        #expect(DisplayText.escaped("\u{2066}a\u{2069}\u{200F}\u{61C}\u{200B}\u{FEFF}\u{E0041}\u{AD}") == "\\u{2066}a\\u{2069}\\u{200f}\\u{061c}\\u{200b}\\u{feff}\\u{e0041}\\u{00ad}")
+        #expect(DisplayText.escaped("👩\u{200D}💻 a\u{200C}b é 日本") == "👩\u{200D}💻 a\u{200C}b é 日本")
     }
 }

@@ -280,8 +280,8 @@ import TestSupport
         #expect(e["source"] as? String == "pidfd")
     }
 
-    @Test func linesInWords() throws {
-        let mark = marker("words")
+    /// What `swtop events --for 3 -F MARK` prints in words, `body` run once it watches.
+    func linesInWords(filteredBy mark: String, _ body: () throws -> Void) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Paths.swtop)
         p.arguments = ["events", "--for", "3", "--refresh", "0.1", "-F", mark]
@@ -295,16 +295,47 @@ import TestSupport
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
-        let child = try shell("sleep 0.5; exit 3", marker: mark)
+        try body()
         text += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
+        return text
+    }
+
+    @Test func linesInWords() throws {
+        let mark = marker("words")
+        var child: Process?
+        let text = try linesInWords(filteredBy: mark) { child = try shell("sleep 0.5; exit 3", marker: mark) }
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("swtop events: watching with ") == true)
         // The filter leaves only the marked child.
         #expect(lines.count == 2, "\(text)")
         let line = try #require(lines.last)
-        let pattern = try Regex("^[0-9]{2}:[0-9]{2}:[0-9]{2} \(child.processIdentifier) sh: exited 3 after [0-9.]+ (ms|s)$")
+        let pattern = try Regex("^[0-9]{2}:[0-9]{2}:[0-9]{2} \(child?.processIdentifier ?? 0) sh: exited 3 after [0-9.]+ (ms|s)$")
+        #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
+    }
+
+    /// A name with a right-to-left override ("x\u{202E}gpj.exe" reads "xexe.jpg" raw) is
+    /// escaped in the line, as control characters are.
+    @Test func bidiOverrideInANameIsEscaped() throws {
+        let mark = marker("bidi")
+        let dir = Paths.temporaryDirectory("bidi")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The kernel names a process after the file it runs: a link named so names it so.
+        let link = dir + "/x\u{202E}gpj.exe"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/bin/sh")
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: link)
+        child.arguments = ["-c", "sleep 0.5; exit 3", mark]
+        child.standardInput = FileHandle.nullDevice
+        let text = try linesInWords(filteredBy: mark) {
+            try child.run()
+            child.waitUntilExit()
+        }
+        // No raw U+202E anywhere in the output.
+        #expect(!text.unicodeScalars.contains("\u{202E}"))
+        let line = try #require(text.split(separator: "\n").last.map(String.init))
+        let pattern = try Regex("^[0-9]{2}:[0-9]{2}:[0-9]{2} \(child.processIdentifier) x\\\\u\\{202e\\}gpj\\.exe: exited 3 after [0-9.]+ (ms|s)$")
         #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
     }
 

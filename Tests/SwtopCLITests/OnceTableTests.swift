@@ -7,30 +7,91 @@ import TestSupport
         let r = try swtop(["--once", "--proc-root", Paths.fixture("hardcases"), "-p", "1,102,107,109,113"])
         #expect(r.status == 0)
         let lines = r.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines[0].hasPrefix("swtop - ") && lines[0].hasSuffix(" up 01:02:05, load average: 0.52, 1.25, 2.00"))
-        #expect(lines[1] == "Tasks: 22 total, 0 running, 19 sleeping, 1 idle, 0 disk sleep, 1 stopped, 1 zombie; 21 threads, 2 kernel threads")
-        #expect(lines[2] == "CPU: 2 online")
-        #expect(lines[3] == "Mem: 977M total, 391M used, 586M available; Swap: 488M total, 97.7M used")
-        #expect(lines[4] == "")
-        #expect(Array(lines[5...]) == [
+        #expect(lines[0] == "swtop - 2023-11-14T23:15:25Z up 01:02:05")
+        // The screen's words (TaskCounts.tasksLine): userland processes, other threads, kernel threads.
+        #expect(lines[1] == "Tasks: 20, 1 thr, 2 kthr; 0 running")
+        #expect(lines[2] == "Zombie: 1  Stopped: 1  Disk sleep: 0")
+        #expect(lines[3] == "CPU: 2 online; load average: 0.52, 1.25, 2.00")
+        #expect(lines[4] == "Mem: 391M used of 977M, 586M available; Swap: 97.7M used of 488M")
+        #expect(lines[5] == "")
+        #expect(Array(lines[6...]) == [
             "    PID USER      PRI  NI   VIRT    RES S  THR  CPU%  MEM%     TIME+ Command",
             "      1 root       20   0  8192K   400K S    1     -   0.0   0:02.00 /sbin/init splash",
             "    102 root       20   0  8192K   400K S    1     -   0.0   0:00.00 printf a\\nb",
             "    107 root       20   0  8192K   400K S    1     -   0.0   0:00.00 \\x1b[2J\\x1b[31mred",
             "    109 root       20   0     0K     0K Z    1     -   0.0   0:00.00 [defunct-kid]",
-            "    113 ?          20   0      -      - S    1     -     -   0:00.00 nostatus",
+            "    113 ?          20   0  8192K   400K S    1     -   0.0   0:00.00 nostatus",
             "",
         ])
         #expect(!r.stdout.contains(0x1B))
     }
 
+    /// `-s command` sorts by what the Command column shows (the command line), as htop's does;
+    /// by name (COMM) the order differs: init, line1\nline2, parent, rewritten.
+    @Test func commandSortsByTheCommandLineShown() throws {
+        func pids(_ key: String) throws -> [Int] {
+            let r = try swtop(["--once", "--proc-root", Paths.fixture("hardcases"), "-p", "1,102,110,114", "-s", key])
+            #expect(r.status == 0)
+            return r.stdoutText.split(separator: "\n").dropFirst(6).compactMap { Int($0.prefix(7).filter { $0 != " " }) }
+        }
+        // "/sbin/init splash" < "nginx: worker process extra" < "parent" < "printf a\nb" (the mark is not sorted by).
+        #expect(try pids("command") == [1, 114, 110, 102])
+        #expect(try pids("name") == [1, 102, 110, 114])
+    }
+
+    /// A sort key whose column is not shown adds it, before the command.
+    @Test func theSortKeysColumnIsShown() throws {
+        let r = try swtop(["--once", "--proc-root", Paths.fixture("hardcases"), "-p", "1", "-s", "start"])
+        #expect(r.status == 0)
+        let lines = r.stdoutText.split(separator: "\n").map(String.init)
+        #expect(lines[5] == "    PID USER      PRI  NI   VIRT    RES S  THR  CPU%  MEM%     TIME+ START Command")
+        #expect(lines[6].hasPrefix("      1 root       20   0  8192K   400K S    1     -   0.0   0:02.00 "))
+        #expect(lines[6].hasSuffix(" /sbin/init splash"))
+    }
+
+    /// A recorded tree's numbers are untrusted: times, sizes and ids at their limits print as
+    /// they are, never trap (utime and stime 2^64-1 trapped in TIME+).
+    @Test func extremeValuesPrintAsTheyAre() throws {
+        let r = try swtop(["--once", "--proc-root", Paths.fixture("extremes")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(Array(r.stdoutText.split(separator: "\n").map(String.init).dropFirst(5)) == [
+            "    PID USER      PRI  NI   VIRT    RES S  THR  CPU%  MEM%     TIME+ Command",
+            "      1 root       20   0  8192K   400K S    1     -   0.0   0:02.00 /sbin/init splash",
+            "    200 429496729  20   0 16777216.0T 17179869184.0T R    1     - 1844674407370955.2 51240955760304h huge --max",
+            "    201 ?          RT -2147483648     0K      - S 2147483647     -     -   0:00.00 lowest",
+            "    202 ?          RT -20     0K     4K S   -1     -   0.0    11930h realtime",
+        ])
+        let json = try swtop(["--once", "--json", "--proc-root", Paths.fixture("extremes")])
+        #expect(json.status == 0)
+        let processes = try #require(try jsonObject(json.stdout)["processes"] as? [[String: Any]])
+        #expect(processes.map { $0["pid"] as? Int } == [1, 200, 201, 202])
+        #expect(processes[1]["cpu_time_s"] as? Double == 1.8446744073709552e17)
+    }
+
     @Test func treeIndentsChildren() throws {
         let r = try swtop(["--once", "--tree", "--proc-root", Paths.fixture("hardcases"), "-F", "parent|defunct"])
         #expect(r.stdoutText.hasSuffix("""
-                110 root       20   0  8192K   400K S    1     -   0.0   0:00.00 parent
+                110 root       20   0  8192K   400K S    1     -   0.0   0:00.00 [1 zombie] parent
                 109 root       20   0     0K     0K Z    1     -   0.0   0:00.00   [defunct-kid]
 
             """))
+    }
+}
+
+/// Text a process chose reaches the table escaped: a right-to-left override in a real process's
+/// command line shows as `\u{202e}`, never raw ("x\u{202E}gpj.exe" would read "xexe.jpg").
+@Suite struct OnceTableEscapingTests {
+    @Test func bidiOverrideInACommandLineIsEscaped() throws {
+        let children = Children()
+        defer { children.stopAll() }
+        let sleeper = try children.sleeper(named: "x\u{202E}gpj.exe")
+        let pid = sleeper.processIdentifier
+        let r = try swtop(["--once", "-p", String(pid)])
+        #expect(r.status == 0)
+        #expect(!r.stdoutText.unicodeScalars.contains("\u{202E}"))
+        let row = try #require(r.stdoutText.split(separator: "\n").last.map(String.init))
+        #expect(row.hasPrefix(String(repeating: " ", count: 7 - String(pid).count) + String(pid) + " "))
+        #expect(row.hasSuffix(" " + children.linkPath("x\\u{202e}gpj.exe") + " 300"), "\(row)")
     }
 }
 

@@ -340,6 +340,16 @@ extension String {
     }
 }
 
+/// Waits up to `seconds` for `condition`, checking every 20 ms; whether it held.
+func waitUntilTrue(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(20_000)
+    }
+    return condition()
+}
+
 /// Child pids from /proc/PID/task/PID/children.
 func childPIDs(of pid: Int32) -> [Int32] {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return [] }

@@ -11,14 +11,14 @@ import Testing
     static let root = Paths.fixture("detail")
 
     /// The list on the fixture, 4242 selected, the page opened with `key` and read once.
-    func openPage(_ key: Key) throws -> (ViewState, Sampler) {
+    func openPage(_ key: Key, pid: Int32 = 4242) throws -> (ViewState, Sampler) {
         let sampler = try Sampler(root: Self.root)
         var state = ViewState(ScreenOptions())
         state.setListHeight(20)
         state.update(try sampler.sample(), now: 100, baseline: true)
-        let row = try #require(state.rows.firstIndex { $0.entry.pid == 4242 })
+        let row = try #require(state.rows.firstIndex { $0.entry.pid == pid })
         for _ in 0..<row { _ = state.handle(.down) }
-        #expect(state.selectedPID == 4242)
+        #expect(state.selectedPID == pid)
         _ = state.handle(key)
         #expect(state.mode == .detail)
         state.setDetailPageSize(width: 80, height: 21)
@@ -136,6 +136,21 @@ import Testing
         #expect(lines == expected)
         // The start is btime + 1000 ticks: 2025-11-30 00:00:10 UTC, shown in local time.
         #expect(started.hasSuffix(" ago)"))
+    }
+
+    /// A process that set its title wrote over its environment's area (4300: the end of its
+    /// title, then NULs, as nginx leaves it): the page shows the entry that is there and says
+    /// what the area holds, not 39 empty lines.
+    @Test func aRewrittenEnvironmentShowsWhatIsThereAndSaysSo() throws {
+        let (state, _) = try openPage(.character("e"), pid: 4300)
+        let lines = try page(state)
+        let at = try #require(lines.firstIndex(of: "Environment (1)"), "\(lines)")
+        #expect(Array(lines[at...].prefix(4)) == [
+            "Environment (1)",
+            "  the area no longer holds KEY=VALUE pairs: the process wrote over it (as",
+            "    setproctitle does); 39 empty entries not shown",
+            "  rocess",
+        ])
     }
 
     @Test func lAndEOpenAtTheirSections() throws {

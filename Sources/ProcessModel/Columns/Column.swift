@@ -124,6 +124,15 @@ public struct Column: Sendable, Hashable, CustomStringConvertible {
     /// The columns that sort, in the registry's order: what `--sort-key` and F6 offer.
     public static var sortable: [Column] { all.filter { $0.sort != nil } }
 
+    /// The columns with the sort key's added where it is not among them (`--once -s start` shows
+    /// START): before the command, which takes the rest of the line, else last.
+    public static func showing(_ columns: [Column], sortKey: Column?) -> [Column] {
+        guard let sortKey, !columns.contains(sortKey) else { return columns }
+        var out = columns
+        if let last = out.last, last.width == 0 { out.insert(sortKey, at: out.count - 1) } else { out.append(sortKey) }
+        return out
+    }
+
     /// The /proc files these columns need, besides stat.
     public static func files(for columns: [Column]) -> ProcessFiles {
         columns.reduce(into: ProcessFiles()) { $0.formUnion($1.files) }

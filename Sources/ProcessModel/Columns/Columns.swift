@@ -72,9 +72,10 @@ extension Column {
     ) { p, _ in DisplayText.escaped(p.name) }
 
     /// The command line; kernel threads, zombies and processes without one show their name in
-    /// brackets. It sorts by name, as the command line of most processes starts with a path.
+    /// brackets. It sorts by what it shows, as htop's does.
     public static let command = Column(
-        id: "command", title: "Command", width: 0, alignment: .left, files: .cmdline, sort: Sort(compare: byName, descending: false),
+        id: "command", title: "Command", width: 0, alignment: .left, files: .cmdline,
+        sort: Sort(compare: { ProcessEntry.compareCommandLines($0, $1) }, descending: false),
         aliases: ["cmd", "args", "cmdline"],
         json: [
             JSONField(name: "cmdline") { p, _ in p.terminatedArguments.map { .terminatedStrings($0) } ?? .strings([]) },
@@ -113,21 +114,21 @@ extension Column {
     ) { p, _ in String(p.nice) }
 
     public static let rss = Column(
-        id: "rss", title: "RES", width: 6, files: .statm, sort: Sort(compare: { order($0.rssKB, $1.rssKB) }, descending: true),
+        id: "rss", title: "RES", width: 6, sort: Sort(compare: { order($0.rssKB, $1.rssKB) }, descending: true),
         aliases: ["rss_kb", "rsz"],
         json: [JSONField(name: "rss_kb") { p, _ in p.rssKB.map { .unsigned($0) } ?? .null }],
         help: "Resident memory (RSS)"
     ) { p, _ in p.rssKB.map(Format.kib) ?? "-" }
 
     public static let vsz = Column(
-        id: "vsz", title: "VIRT", width: 6, files: .statm, sort: Sort(compare: { order($0.vszKB, $1.vszKB) }, descending: true),
+        id: "vsz", title: "VIRT", width: 6, sort: Sort(compare: { order($0.vszKB, $1.vszKB) }, descending: true),
         aliases: ["vsz_kb", "vsize"],
         json: [JSONField(name: "vsz_kb") { p, _ in p.vszKB.map { .unsigned($0) } ?? .null }],
         help: "Virtual memory size"
     ) { p, _ in p.vszKB.map(Format.kib) ?? "-" }
 
     public static let mem = Column(
-        id: "mem", title: "MEM%", width: 5, files: .statm, sort: Sort(compare: { order($0.memPercent, $1.memPercent) }, descending: true),
+        id: "mem", title: "MEM%", width: 5, sort: Sort(compare: { order($0.memPercent, $1.memPercent) }, descending: true),
         aliases: ["pmem", "mem_percent", "%mem"],
         json: [JSONField(name: "mem_percent") { p, _ in p.memPercent.map { .number($0, decimals: 2) } ?? .null }],
         help: "Resident memory as a percent of MemTotal"
