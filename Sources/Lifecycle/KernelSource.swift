@@ -17,10 +17,12 @@ public enum KernelReport: Sendable, Equatable {
     case died(ProcessKey)
     /// The kernel's OOM killer killed this process.
     case oomKilled(pid: Int32)
+    /// A signal that stops or kills was generated for a process (the signal tracepoint).
+    case signal(SignalSample)
 }
 
 /// One of the kernel's ways of telling what happens to processes (the proc connector, a pidfd
-/// per process, /dev/kmsg; the signal tracepoint next): a reader, never a decider. Its `fd`
+/// per process, /dev/kmsg, the signal tracepoint): a reader, never a decider. Its `fd`
 /// turns readable when it has something to tell, and `reports()` takes it without blocking.
 public protocol KernelSource: AnyObject {
     /// The descriptor to poll.
@@ -54,4 +56,8 @@ extension PidfdExits: KernelSource {
 
 extension KernelLog: KernelSource {
     public func reports() -> [KernelReport] { oomKills().map { .oomKilled(pid: $0) } }
+}
+
+extension SignalTracepoint: KernelSource {
+    public func reports() -> [KernelReport] { drain().map { .signal($0) } }
 }

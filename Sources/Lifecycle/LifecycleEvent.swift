@@ -11,6 +11,9 @@ public struct LifecycleEvent: Sendable {
         /// The same command, restarted by the same parent, ended abnormally `restarts` times
         /// within `window` seconds. `process` is the latest run.
         case crashLoop(CrashLoop)
+        /// Another process (or the kernel) asked it to stop (SIGHUP, SIGINT, SIGQUIT, SIGTERM) or
+        /// sent it SIGKILL.
+        case signal(signal: Int32, sender: SignalSender)
     }
 
     /// Seconds since the epoch.
@@ -32,17 +35,34 @@ public struct LifecycleEvent: Sendable {
         case .zombie: return "zombie"
         case .orphan: return "orphan"
         case .crashLoop: return "crash_loop"
+        case .signal: return "signal"
         }
     }
 
     /// One line in words, without time and process: "killed by SIGKILL after 3.2 s (OOM kill)",
-    /// "zombie of 1234 python3 for 2m 10s", "orphaned: 1234 exited",
-    /// "crash loop: 5 restarts in 60 s, last exited 1".
+    /// "killed by SIGKILL from kubelet (pid 812) after 3.2 s", "stopped gracefully in 2.0 s
+    /// after SIGTERM from systemd (pid 1)", "zombie of 1234 python3 for 2m 10s", "orphaned: 1234
+    /// exited", "crash loop: 5 restarts in 60 s, last exited 1", "SIGTERM from deployer (pid
+    /// 812, root)".
     public var words: String {
         switch kind {
         case .exit(let record):
             var text = record.outcome == .oomKilled ? "killed by SIGKILL" : record.outcome.words
-            if let lifetime = record.lifetime { text += " after " + Self.duration(lifetime) }
+            let sender = record.sentBy.map { " from " + $0.shortWords } ?? ""
+            if let stop = record.stop {
+                // A stop something asked for: how it went, and who asked.
+                let request = Outcome.signalName(stop.signal) + " from " + stop.requestedBy.shortWords
+                switch stop.kind {
+                case .graceful:
+                    let end = record.outcome == .exited(code: 0) ? "" : " (" + text + sender + ")"
+                    text = "stopped gracefully in " + Self.duration(stop.after) + " after " + request + end
+                case .forced:
+                    text += sender + ", forced " + Self.duration(stop.after) + " after " + request
+                }
+            } else {
+                text += sender
+                if let lifetime = record.lifetime { text += " after " + Self.duration(lifetime) }
+            }
             if record.outcome == .oomKilled { text += " (OOM kill)" }
             if let stop = record.stoppedBySwtop {
                 text += stop == .graceful ? " (stopped by swtop: exited after SIGTERM)" : " (stopped by swtop: needed SIGKILL)"
@@ -58,6 +78,8 @@ public struct LifecycleEvent: Sendable {
             return "orphaned: \(former)\(formerName.map { " " + $0 } ?? "") exited, now a child of \(process.ppid)"
         case .crashLoop(let loop):
             return "crash loop: \(loop.restarts) restarts in \(Int(loop.window)) s, last \(loop.lastOutcome.words)"
+        case .signal(let signal, let sender):
+            return Outcome.signalName(signal) + " from " + sender.words
         }
     }
 

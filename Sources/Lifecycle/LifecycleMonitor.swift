@@ -55,6 +55,9 @@ public final class LifecycleMonitor {
     private var watch = ZombieOrphanWatch()
     private var oom: OOMJudge
     private var told: LifecycleReport
+    /// Who sent the signals that stop and kill, joined to the processes they went to.
+    private let senders: SignalSenders
+    private let userNames = UserNames()
 
     public var connector: ProcConnector? { kernel.connector }
     public var pidfds: PidfdExits? { kernel.pidfds }
@@ -91,6 +94,8 @@ public final class LifecycleMonitor {
         table = ProcessTable(reader: reader, build: build)
         oom = OOMJudge(reader: reader, hasKernelLog: kernel.kernelLog != nil)
         told = LifecycleReport(isLive: reader.isLive)
+        let names = userNames
+        senders = SignalSenders(userName: { names.name(of: $0) })
     }
 
     /// The sources in use, in words: "proc connector, kernel log", "pidfds", "zombies".
@@ -120,11 +125,22 @@ public final class LifecycleMonitor {
     /// Reads what the kernel reported since the last call; returns the events it makes.
     public func pollSources(now: Double = Clock.now()) -> [LifecycleEvent] {
         var events: [LifecycleEvent] = []
+        var reports: [KernelReport] = []
         for source in kernel.all {
-            let reports = source.reports()
-            if source === kernel.connector { connectorEvents += reports.count }
-            for report in reports { take(report, now: now, into: &events) }
+            let told = source.reports()
+            if source === kernel.connector { connectorEvents += told.count }
+            reports += told
         }
+        // The signals first: each was sent before the exit it explains, which may be in the
+        // same reading (the tracepoint is read last, so none is missing).
+        var samples: [SignalSample] = []
+        for case .signal(let sample) in reports { samples.append(sample) }
+        let signals = samples.isEmpty ? [] : signalled(samples)
+        for report in reports {
+            if case .signal = report { continue }
+            take(report, now: now, into: &events)
+        }
+        if !signals.isEmpty { events = tell(signals) + events }
         if kernel.pidfds != nil { resolvePending(now: now, into: &events) }
         checkZombies(now: now, into: &events)
         checkOrphans(now: now, into: &events)
@@ -142,7 +158,34 @@ public final class LifecycleMonitor {
             exited(pid, status: status, parent: parent, now: now, into: &events)
         case .died(let key): died(key, now: now, into: &events)
         case .oomKilled(let pid): oom.named(pid, now: now)
+        case .signal(let sample): events += tell(signalled([sample]))
         }
+    }
+
+    /// Signals the tracepoint recorded: each remembered for its target's ending; the stop
+    /// requests and SIGKILLs from elsewhere returned, to be told once the batch they came in
+    /// has been taken.
+    private func signalled(_ samples: [SignalSample]) -> [(target: Int32, signal: Int32, sender: SignalSender, time: Double)] {
+        senders.record(samples) { pid in
+            if let entry = table[pid] { return (entry.name, entry.uid) }
+            // Not followed (yet): read it while it may still be there.
+            guard let raw = reader.process(pid, files: .status) else { return nil }
+            let entry = ProcessEntry(raw: raw, pageSizeKB: 4)
+            return (entry.name, entry.uid)
+        }
+    }
+
+    /// `signal` events, told after the batch the signals came in: a target forked in the same
+    /// batch is known by then, and one that ended in it is known as it ended.
+    private func tell(_ signals: [(target: Int32, signal: Int32, sender: SignalSender, time: Double)]) -> [LifecycleEvent] {
+        var events: [LifecycleEvent] = []
+        for signal in signals {
+            let entry = table[signal.target] ?? dead.first { $0.key.id == signal.target }?.value.entry
+                ?? Self.unknownEntry(pid: signal.target, ppid: 0)
+            let kind = LifecycleEvent.Kind.signal(signal: signal.signal, sender: signal.sender)
+            told.add(LifecycleEvent(time: signal.time, process: told.facts(entry), kind: kind), into: &events)
+        }
+        return events
     }
 
     /// The proc connector's exit: told at once, with its wait status.
@@ -153,6 +196,7 @@ public final class LifecycleMonitor {
         let outcome = oom.judgeAtExit(Outcome(waitStatus: status), pid: pid, now: now)
         var record = exitRecord(entry, outcome: outcome, source: .procConnector, time: now)
         record.stoppedBySwtop = stopKind(key, outcome)
+        (record.sentBy, record.stop) = senders.ending(of: pid, signal: outcome.signal, time: now)
         dead[key] = Dead(entry: entry, deathTime: now, reported: true, outcome: outcome)
         connectorExits[pid] = now
         watch.checkZombie(key, due: now + options.zombieAfter)
@@ -238,6 +282,7 @@ public final class LifecycleMonitor {
         let outcome = oom.judge(Outcome(waitStatus: status), pid: key.id, atDeath: d.oomAtDeath)
         var record = exitRecord(d.entry, outcome: outcome, source: source, time: d.deathTime)
         record.stoppedBySwtop = stopKind(key, outcome)
+        (record.sentBy, record.stop) = senders.ending(of: key.id, signal: outcome.signal, time: d.deathTime)
         d.reported = true
         d.outcome = outcome
         dead[key] = d
@@ -269,6 +314,7 @@ public final class LifecycleMonitor {
             let key = old.key
             table.vanished(old.pid)
             watch.vanished(old.pid)
+            senders.forget(old.pid)
             if dead[key] == nil, kernel.connector != nil, connectorEvents > 0, kernel.connector?.lost == lostAtLastSnapshot {
                 // The connector reports every exit as it happens (this one's perhaps under a key
                 // read before its start time could be): a vanished process is no second end.
@@ -383,6 +429,12 @@ public final class LifecycleMonitor {
     }
 
     public func crashLoopsNow(now: Double) -> [CrashLoop] { told.crashLoops.loops(now: now) }
+
+    /// The stop request a living process got from another process, if any: it is draining.
+    public func draining(_ pid: Int32) -> StopRequest? { senders.draining(pid) }
+
+    /// Every process that got a stop request and has not ended yet (few: a deploy's worth).
+    public var drainingNow: [(pid: Int32, request: StopRequest)] { senders.drainingNow }
 
     /// How the process with this key ended, when swtop saw it end.
     public func outcome(of key: ProcessKey) -> Outcome? { told.outcome(of: key) }

@@ -10,6 +10,8 @@ struct LifecycleSources {
     private(set) var connector: ProcConnector?
     let kernelLog: KernelLog?
     private(set) var pidfds: PidfdExits?
+    /// Who sent the signals that stop and kill (root, the initial namespaces).
+    let signals: SignalTracepoint?
     /// Why a better source is not in use, in words, for the first line of `swtop events`.
     private(set) var notes: [String] = []
     private let pidfdBudget: Int
@@ -28,6 +30,16 @@ struct LifecycleSources {
                 }
             }
         }
+        var signals: SignalTracepoint?
+        if live, useConnector, geteuid() == 0, Self.inInitialNamespaces() {
+            switch SignalTracepoint.open() {
+            case .success(let tracepoint): signals = tracepoint
+            case .failure(let error): notes.append(error.description)
+            }
+        } else if live, useConnector {
+            notes.append("not root: who sent a signal is not known (the signal tracepoint needs root)")
+        }
+        self.signals = signals
         kernelLog = connector != nil ? KernelLog() : nil
         if connector != nil, kernelLog == nil {
             notes.append("/dev/kmsg unreadable: OOM kills judged from the kernel's OOM counters")
@@ -51,12 +63,14 @@ struct LifecycleSources {
     }
 
     /// Every source in use, in the order they are read: the kernel log first, so an OOM kill is
-    /// known before the exit it explains.
+    /// known before the exit it explains; the signal tracepoint last, so every signal that came
+    /// before an exit read here is read too (the monitor takes the signals first).
     var all: [any KernelSource] {
         var list: [any KernelSource] = []
         if let kernelLog { list.append(kernelLog) }
         if let connector { list.append(connector) }
         if let pidfds { list.append(pidfds) }
+        if let signals { list.append(signals) }
         return list
     }
 
@@ -66,6 +80,7 @@ struct LifecycleSources {
         if connector != nil { list.append("proc connector") }
         if kernelLog != nil { list.append("kernel log (OOM kills)") }
         if let pidfds, pidfds.kernelGivesStatus { list.append("pidfds") }
+        if signals != nil { list.append("signal tracepoint (senders)") }
         if connector == nil { list.append("OOM counters") }
         list.append("zombies' stat")
         return list

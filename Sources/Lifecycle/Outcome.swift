@@ -84,7 +84,7 @@ public enum Outcome: Sendable, Equatable, Hashable {
         }
     }
 
-    static func signalName(_ number: Int32) -> String {
+    public static func signalName(_ number: Int32) -> String {
         Signal(number: number)?.name ?? "signal \(number)"
     }
 

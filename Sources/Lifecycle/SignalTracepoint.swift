@@ -23,13 +23,13 @@ public final class SignalTracepoint {
     }
 
     private var rings: [Ring] = []
+    /// An epoll instance over the rings' fds: one fd to poll that turns readable when any ring
+    /// has a record.
+    public let fd: Int32
     private let offsets: SignalOffsets
     private var scratch: [UInt8] = []
     /// Samples the kernel dropped because a ring was full.
     public private(set) var lost = 0
-
-    /// One fd per CPU; each turns readable when its ring has a record.
-    public var pollFDs: [Int32] { rings.map(\.fd) }
 
     /// Opens the tracepoint on every CPU, or says why it cannot be.
     public static func open() -> Result<SignalTracepoint, TracepointError> {
@@ -39,7 +39,9 @@ public final class SignalTracepoint {
         guard n > 0 else { return .failure(.noTracefs(Int32(clamping: -n))) }
         let format = TracepointFormat.parse(Substring(String(decoding: text[..<n], as: UTF8.self)))
         guard let format, let offsets = format.signalOffsets() else { return .failure(.unknownFormat) }
-        let tracepoint = SignalTracepoint(offsets: offsets)
+        let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epoll >= 0 else { return .failure(.perf(errno)) }
+        let tracepoint = SignalTracepoint(fd: epoll, offsets: offsets)
         let cpus = Int(sysconf(Int32(_SC_NPROCESSORS_CONF)))
         for cpu in 0..<max(cpus, 1) {
             let fd = swtop_perf_tracepoint_open(format.id, Int32(cpu), filter)
@@ -51,23 +53,34 @@ public final class SignalTracepoint {
                 return .failure(.perf(code))
             }
             tracepoint.rings.append(Ring(fd: fd, base: base))
+            var event = epoll_event()
+            event.events = EPOLLIN.rawValue
+            event.data.fd = fd
+            guard epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0 else { return .failure(.perf(errno)) }
             let enabled = swtop_perf_enable(fd)
             guard enabled == 0 else { return .failure(.perf(-enabled)) }
         }
         return .success(tracepoint)
     }
 
-    private init(offsets: SignalOffsets) { self.offsets = offsets }
+    private init(fd: Int32, offsets: SignalOffsets) {
+        self.fd = fd
+        self.offsets = offsets
+    }
 
     deinit {
+        close(fd)
         for ring in rings {
             swtop_perf_unmap(ring.base, UInt(Self.dataPages))
             close(ring.fd)
         }
     }
 
-    /// Every signal recorded since the last call, oldest first per CPU, without blocking.
+    /// Every signal recorded since the last call, oldest first, without blocking.
     public func drain() -> [SignalSample] {
+        // Takes the epoll instance's readiness, so a poll waits for the next record.
+        var ready = [epoll_event](repeating: epoll_event(), count: max(rings.count, 1))
+        _ = epoll_wait(fd, &ready, Int32(ready.count), 0)
         var samples: [SignalSample] = []
         let clockOffset = Clock.now() - Clock.monotonic()
         for ring in rings {

@@ -13,8 +13,12 @@ public struct LifecycleView: Sendable {
     public var ended = 0, failed = 0, oomKilled = 0
     /// How ghost rows (exited processes still on screen) ended, where the monitor knows.
     public var outcomes: [ProcessKey: Outcome] = [:]
-    /// A short tag before a row's command: "zombie 12.0 s, exited 3", "3 zombies", "crash loop".
+    /// A short tag before a row's command: "zombie 12.0 s, exited 3", "3 zombies", "crash loop",
+    /// "draining 12s".
     public var marks: [ProcessKey: String] = [:]
+    /// The stop request each draining process got (another process asked it to stop, and it
+    /// has not ended yet).
+    public var draining: [ProcessKey: StopRequest] = [:]
 
     /// The header's window: five minutes.
     public static let window = 300.0
@@ -90,6 +94,14 @@ public struct LifecycleView: Sendable {
 
     public static let crashLoopMark = "crash loop"
 
+    /// A process that was asked to stop and has not yet: "draining 12s".
+    public static func drainingMark(since seconds: Double) -> String { "draining " + shortDuration(seconds) }
+
+    /// "SIGTERM from deployer (pid 812, root) 12 s ago".
+    public static func stopRequestWords(_ request: StopRequest, now: Double) -> String {
+        Outcome.signalName(request.signal) + " from " + request.sender.words + " " + LifecycleEvent.duration(max(0, now - request.time)) + " ago"
+    }
+
     /// A duration in a row's mark, where the command needs the room: "8s", "2m10s", "3h5m", "2d4h".
     public static func shortDuration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }
@@ -131,6 +143,7 @@ extension ScreenRenderer {
             case .exit(let record): role = record.outcome.isFailure ? .taskWarning : .normal
             case .crashLoop, .zombie: role = .taskWarning
             case .orphan: role = .normal
+            case .signal(let signal, _): role = signal == SignalSenders.kill ? .taskWarning : .normal
             }
             grid.put(LifecycleView.line(event), x: 0, y: layout.listTop + line, role: role)
         }

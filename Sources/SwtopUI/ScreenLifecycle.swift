@@ -78,6 +78,12 @@ public final class ScreenLifecycle {
                 }
             }
         }
+        // Draining: asked to stop by another process, not ended yet.
+        for (pid, request) in monitor.drainingNow {
+            guard let p = monitor.snapshotProcess(pid), p.state != .zombie else { continue }
+            view.draining[p.key] = request
+            marks[p.key, default: []].append(LifecycleView.drainingMark(since: now - request.time))
+        }
         for (ppid, n) in zombiesOf {
             if let parent = monitor.snapshotProcess(ppid) {
                 marks[parent.key, default: []].insert(LifecycleView.parentMark(zombies: n), at: 0)

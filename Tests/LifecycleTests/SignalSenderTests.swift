@@ -96,9 +96,11 @@ import TestSupport
 /// The join of signals to processes, fed samples directly.
 @Suite struct SignalSendersTests {
     static func senders() -> SignalSenders {
-        SignalSenders(describe: { pid in
-            [812: ("deployer", UInt32(0)), 500: ("api", UInt32(33)), 1: ("systemd", UInt32(0))][pid].map { (name: $0.0, uid: $0.1) }
-        }, userName: { [0: "root", 33: "www-data"][$0] })
+        SignalSenders(userName: { [0: "root", 33: "www-data"][$0] })
+    }
+
+    static func describe(_ pid: Int32) -> (name: String, uid: UInt32?)? {
+        [812: ("deployer", UInt32(0)), 500: ("api", UInt32(33)), 1: ("systemd", UInt32(0))][pid].map { (name: $0.0, uid: $0.1) }
     }
 
     static func sample(_ sender: Int32, _ target: Int32, _ signal: Int32, code: Int32 = 0, at time: Double, tid: Int32? = nil) -> SignalSample {
@@ -109,7 +111,7 @@ import TestSupport
 
     @Test func aKillNamesItsSender() {
         let s = Self.senders()
-        let reported = s.record([Self.sample(812, 500, 9, at: 100)])
+        let reported = s.record([Self.sample(812, 500, 9, at: 100)], describe: Self.describe)
         #expect(reported.count == 1)
         #expect(reported[0].target == 500 && reported[0].signal == 9 && reported[0].sender == Self.deployer)
         let ending = s.ending(of: 500, signal: 9, time: 100.01)
@@ -123,7 +125,7 @@ import TestSupport
     @Test func aFaultIsTheKernels() {
         let s = Self.senders()
         // The kernel raises SIGSEGV in the faulting thread 501 of process 500, with SEGV_MAPERR.
-        #expect(s.record([Self.sample(500, 501, 11, code: 1, at: 5, tid: 501)]).isEmpty)
+        #expect(s.record([Self.sample(500, 501, 11, code: 1, at: 5, tid: 501)], describe: Self.describe).isEmpty)
         let ending = s.ending(of: 500, signal: 11, time: 5)
         #expect(ending.sentBy == .theKernel)
         #expect(SignalSender.theKernel.words == "the kernel")
@@ -131,7 +133,7 @@ import TestSupport
 
     @Test func abortIsTheProcessItself() {
         let s = Self.senders()
-        #expect(s.record([Self.sample(500, 500, 6, code: -6, at: 5)]).isEmpty)
+        #expect(s.record([Self.sample(500, 500, 6, code: -6, at: 5)], describe: Self.describe).isEmpty)
         let ending = s.ending(of: 500, signal: 6, time: 5)
         #expect(ending.sentBy == SignalSender(pid: 500, name: "api", uid: 33, user: "www-data", kernel: false))
         #expect(ending.stop == nil)
@@ -139,10 +141,10 @@ import TestSupport
 
     @Test func aHandledTermIsAGracefulStop() {
         let s = Self.senders()
-        s.record([Self.sample(812, 500, 15, at: 10)])
+        s.record([Self.sample(812, 500, 15, at: 10)], describe: Self.describe)
         #expect(s.draining(500) == StopRequest(signal: 15, time: 10, sender: Self.deployer))
         // A second request does not move the start of the drain.
-        s.record([Self.sample(1, 500, 15, at: 11)])
+        s.record([Self.sample(1, 500, 15, at: 11)], describe: Self.describe)
         let ending = s.ending(of: 500, signal: nil, time: 12)
         #expect(ending.sentBy == nil)
         #expect(ending.stop == StopEnding(kind: .graceful, signal: 15, after: 2, requestedBy: Self.deployer))
@@ -151,7 +153,7 @@ import TestSupport
 
     @Test func anIgnoredTermThenKillIsForced() {
         let s = Self.senders()
-        s.record([Self.sample(812, 500, 15, at: 10), Self.sample(1, 500, 9, at: 12)])
+        s.record([Self.sample(812, 500, 15, at: 10), Self.sample(1, 500, 9, at: 12)], describe: Self.describe)
         let ending = s.ending(of: 500, signal: 9, time: 12.001)
         #expect(ending.sentBy == SignalSender(pid: 1, name: "systemd", uid: 0, user: "root", kernel: false))
         #expect(ending.stop?.kind == .forced)
@@ -164,13 +166,13 @@ import TestSupport
         let ending = s.ending(of: 500, signal: nil, time: 1)
         #expect(ending.sentBy == nil && ending.stop == nil)
         // A signal the process sent itself is no stop request.
-        s.record([Self.sample(500, 500, 15, at: 1)])
+        s.record([Self.sample(500, 500, 15, at: 1)], describe: Self.describe)
         #expect(s.draining(500) == nil)
     }
 
     @Test func aGonePidIsForgotten() {
         let s = Self.senders()
-        s.record([Self.sample(812, 500, 15, at: 1), Self.sample(812, 600, 15, at: 1)])
+        s.record([Self.sample(812, 500, 15, at: 1), Self.sample(812, 600, 15, at: 1)], describe: Self.describe)
         s.forget(where: { $0 == 500 })
         #expect(s.draining(500) == nil)
         #expect(s.draining(600) != nil)
@@ -234,5 +236,39 @@ struct SignalTracepointTests {
         let aborted = try #require(found.last { $0.signal == 6 })
         #expect(aborted.senderPID == aborted.targetPID)
         #expect(aborted.code == -6)  // SI_TKILL
+    }
+}
+
+/// Exits and signal events in words, with their senders and stops.
+@Suite struct SignalWordsTests {
+    static let facts = ProcessFacts(key: ProcessKey(id: 500, startTicks: 1), name: "api", cmdline: ["api"], ppid: 1, uid: 33, user: "www-data", startTime: 90)
+    static let kubelet = SignalSender(pid: 812, name: "kubelet", uid: 0, user: "root", kernel: false)
+    static let systemd = SignalSender(pid: 1, name: "systemd", uid: 0, user: "root", kernel: false)
+
+    static func exit(_ outcome: Outcome, sentBy: SignalSender? = nil, stop: StopEnding? = nil) -> String {
+        var record = ExitRecord(process: facts, outcome: outcome, source: .procConnector, time: 100)
+        record.sentBy = sentBy
+        record.stop = stop
+        return LifecycleEvent(time: 100, process: facts, kind: .exit(record)).words
+    }
+
+    @Test func exitLines() {
+        #expect(Self.exit(.killed(signal: 9), sentBy: Self.kubelet) == "killed by SIGKILL from kubelet (pid 812) after 10.0 s")
+        #expect(Self.exit(.coreDumped(signal: 11), sentBy: .theKernel) == "SIGSEGV, core dumped from the kernel after 10.0 s")
+        #expect(Self.exit(.exited(code: 0), stop: StopEnding(kind: .graceful, signal: 15, after: 2, requestedBy: Self.systemd))
+            == "stopped gracefully in 2.0 s after SIGTERM from systemd (pid 1)")
+        #expect(Self.exit(.killed(signal: 15), sentBy: Self.systemd, stop: StopEnding(kind: .graceful, signal: 15, after: 0.004, requestedBy: Self.systemd))
+            == "stopped gracefully in 4 ms after SIGTERM from systemd (pid 1) (killed by SIGTERM from systemd (pid 1))")
+        #expect(Self.exit(.killed(signal: 9), sentBy: Self.systemd, stop: StopEnding(kind: .forced, signal: 15, after: 90, requestedBy: Self.kubelet))
+            == "killed by SIGKILL from systemd (pid 1), forced 1m 30s after SIGTERM from kubelet (pid 812)")
+        #expect(Self.exit(.exited(code: 3)) == "exited 3 after 10.0 s")
+    }
+
+    @Test func signalLine() {
+        let event = LifecycleEvent(time: 100, process: Self.facts, kind: .signal(signal: 15, sender: SignalSender(pid: 812, name: "deployer", uid: 0, user: "root", kernel: false)))
+        #expect(event.words == "SIGTERM from deployer (pid 812, root)")
+        #expect(event.name == "signal")
+        let unnamed = LifecycleEvent(time: 100, process: Self.facts, kind: .signal(signal: 9, sender: SignalSender(pid: 7, name: nil, uid: 1000, user: nil, kernel: false)))
+        #expect(unnamed.words == "SIGKILL from ? (pid 7, uid 1000)")
     }
 }

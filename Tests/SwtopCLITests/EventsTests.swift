@@ -8,7 +8,7 @@ import TestSupport
     /// The fields every exit event has, exactly (the README's contract).
     static let exitFields: Set<String> = [
         "schema", "time", "event", "pid", "name", "cmdline", "ppid", "uid", "user", "outcome", "exit_code", "signal",
-        "start_time", "lifetime_s", "source", "parent_name", "stopped_by_swtop",
+        "start_time", "lifetime_s", "source", "parent_name", "stopped_by_swtop", "sent_by", "stop",
     ]
 
     /// The kernel gives exit statuses through pidfds from 6.15.
