@@ -11,9 +11,6 @@ extension DetailPage {
             page.wrapped(why, role: .dim, indent: 2, hang: 2)
             return
         }
-        if let key = c.entry?.key, let request = lifecycle.draining[key] {
-            page.wrapped("Asked to stop: " + DisplayText.escaped(LifecycleView.stopRequestWords(request, now: c.state.now)), role: .taskWarning, indent: 2, hang: 4)
-        }
         let args: [String]
         if case .success(let bytes) = c.files.cmdline { args = bytes.map { String(decoding: $0, as: UTF8.self) } } else { args = [] }
         let name = c.entry?.name ?? String(decoding: c.files.stat.comm, as: UTF8.self)

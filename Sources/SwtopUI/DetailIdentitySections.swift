@@ -68,6 +68,10 @@ extension DetailPage {
         page.title(.state)
         let role: Role = state == .diskSleep ? .stateDiskSleep : (state == .zombie ? .stateZombie : .normal)
         page.field("State", state.letter + " (" + state.name + ")", role: role)
+        if let key = c.entry?.key, let request = c.state.lifecycle?.draining[key] {
+            // Another process asked it to stop, and it has not yet: it is draining.
+            page.field("Draining", DisplayText.escaped(LifecycleView.stopRequestWords(request, now: c.state.now)), role: .taskWarning)
+        }
         if state == .sleeping || state == .diskSleep || state == .idle {
             switch f.wchan {
             case .success(let w?): page.field("Waiting in", DisplayText.escaped(w))

@@ -130,6 +130,32 @@ struct LifecycleScreenTests {
         try s.waitFor("the stop in the events view") { $0.lines.contains { Self.matches($0, line) } }
     }
 
+    /// Another process asks a process that ignores SIGTERM to stop: its row says it is draining
+    /// and for how long, its detail page who asked, and the E view the signal and its sender.
+    @Test(.enabled(if: geteuid() == 0, "the signal tracepoint needs root"))
+    func aProcessAskedToStopByAnotherIsDraining() throws {
+        let children = Children()
+        let testee = try children.startTestee(["ignore-term"])
+        let s = try ScreenSession(arguments: "-d 5 -p \(testee)", width: 200, height: 40)
+        try s.waitFor("the testee") { $0.row(pid: testee) != nil }
+        // A bash named "deployer" sends SIGTERM and lives on (the closing exit keeps bash from
+        // exec'ing the sleep, which would rename it).
+        let scratch = try makeScratchDirectory()
+        defer { removeScratchDirectory(scratch) }
+        let deployer = scratch + "/deployer"
+        #expect(symlink("/bin/bash", deployer) == 0)
+        let asker = try children.start(deployer, ["-c", "kill -TERM \(testee); sleep 60; exit 0"])
+        try s.waitFor("the draining row") { $0.row(pid: testee).map { Self.matches($0, #".* \[draining [0-9]+s\] .*swtop-testee ignore-term"#) } == true }
+        try s.send("Enter")
+        try s.waitFor("who asked, on the detail page") { screen in
+            screen.lines.contains { Self.matches($0, #"  Draining +SIGTERM from deployer \(pid \#(asker), root\) ([0-9]+ ms|[0-9]+\.[0-9] s) ago"#) }
+        }
+        try s.send("Escape")
+        try s.send("E")
+        let line = Self.eventPattern(pid: testee, name: "swtop-testee", words: #"SIGTERM from deployer \(pid \#(asker), root\)"#)
+        try s.waitFor("the signal in the events view") { $0.lines.contains { Self.matches($0, line) } }
+    }
+
     @Test func tidyAt80Columns() throws {
         let children = Children()
         let parent = try children.start("/usr/bin/python3", ["-c", "import os, time\nif os.fork() == 0: os._exit(5)\ntime.sleep(600)"])
