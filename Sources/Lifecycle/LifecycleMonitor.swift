@@ -67,6 +67,8 @@ public final class LifecycleMonitor {
     public static let recentLimit = 500
 
     private var dead: [ProcessKey: Dead] = [:]
+    /// How long each zombie has waited: the one tracker of it, which the screen shares.
+    public private(set) var zombieAges = ZombieAges()
     /// Pids whose exit the proc connector reported, and when: a snapshot read just before an
     /// exit still shows the process (perhaps before its exec, under another name), and when it
     /// then vanishes it is not a second, unexplained end.
@@ -154,6 +156,7 @@ public final class LifecycleMonitor {
         var record = exitRecord(entry, outcome: outcome, source: .procConnector, time: now)
         record.stoppedBySwtop = stopKind(key, outcome)
         dead[key] = Dead(entry: entry, deathTime: now, reported: true, outcome: outcome)
+        zombieAges.died(key, at: now)
         connectorExits[pid] = now
         watch.checkZombie(key, due: now + options.zombieAfter)
         told.report(record, into: &events)
@@ -173,7 +176,8 @@ public final class LifecycleMonitor {
             d.zombieReported = true
             d.entry.ppid = parent
             dead[key] = d
-            let kind = LifecycleEvent.Kind.zombie(outcome: d.outcome, parentName: table[parent]?.name, unreaped: now - d.deathTime)
+            let age = zombieAges.age(of: key, now: now) ?? ZombieAge(seconds: now - d.deathTime, isLowerBound: false)
+            let kind = LifecycleEvent.Kind.zombie(outcome: d.outcome, parentName: table[parent]?.name, unreaped: age)
             told.add(LifecycleEvent(time: now, process: told.facts(d.entry), kind: kind), into: &events)
         }
     }
@@ -213,6 +217,7 @@ public final class LifecycleMonitor {
         // counter is the one to compare.
         record.oomAtDeath = oom.countersRose(for: key, now: now)
         dead[key] = record
+        zombieAges.died(key, at: now)
         resolve(key, now: now, zombieStat: kernel.pidfds?.kernelGivesStatus != true, into: &events)
         wantsSnapshot = true
     }
@@ -310,7 +315,9 @@ public final class LifecycleMonitor {
             watch.saw(entry)
         }
         // Every zombie, changed or not: its report falls due while it waits.
-        for entry in watch.zombies(in: current) {
+        let zombiesNow = watch.zombies(in: current)
+        zombieAges.observe(zombies: zombiesNow, now: now)
+        for entry in zombiesNow {
             zombie(entry, now: now, current: current, into: &events)
         }
         table.replace(with: current, exited: connectorExits)
@@ -332,7 +339,18 @@ public final class LifecycleMonitor {
             // Reported by the connector before its start could be read.
             dead[key] = unknownStart
         }
+        let known = dead[key] != nil
         var d = dead[key] ?? Dead(entry: table[entry.pid].flatMap { $0.key == key ? $0 : nil } ?? entry, deathTime: now, reported: false)
+        if !known, zombieAges.diedBeforeWatching(key) {
+            // It died before swtop watched: no exit of now to tell (nor to count), only a zombie
+            // that has waited at least as long as swtop has watched.
+            d.reported = true
+            d.outcome = Outcome.ofZombie(entry)
+        }
+        if !known {
+            // With the connector /proc is read now and then: its report is looked at when due.
+            watch.checkZombie(key, due: now + options.zombieAfter)
+        }
         // A zombie's command line reads empty: what was known of it alive is kept.
         if d.entry.cmdline?.isEmpty != false, entry.cmdline?.isEmpty == false { d.entry.keepCommandLine(of: entry) }
         if d.entry.name.isEmpty { d.entry.name = entry.name }
@@ -344,8 +362,8 @@ public final class LifecycleMonitor {
             resolve(key, now: now, into: &events)
             d = dead[key] ?? d
         }
-        let unreaped = now - d.deathTime
-        if !d.zombieReported, unreaped >= options.zombieAfter {
+        let unreaped = zombieAges.age(of: key, now: now) ?? ZombieAge(seconds: now - d.deathTime, isLowerBound: false)
+        if !d.zombieReported, unreaped.seconds >= options.zombieAfter {
             d.zombieReported = true
             dead[key] = d
             let parentName = AliveProcesses.find(entry.ppid, in: current)?.name
@@ -363,11 +381,10 @@ public final class LifecycleMonitor {
     /// The process row of `pid` in the last snapshot.
     public func snapshotProcess(_ pid: Int32) -> ProcessEntry? { table.snapshotProcess(pid) }
 
-    /// Seconds a zombie has been unreaped (since its death, or since swtop first saw it as a
-    /// zombie); nil for anything else.
-    public func unreapedSeconds(_ key: ProcessKey, now: Double) -> Double? {
-        dead[key].map { now - $0.deathTime }
-    }
+    /// How long a zombie has been unreaped (since its death, or since swtop first saw it as a
+    /// zombie; at least as long as swtop has watched for one that was there before); nil for
+    /// anything else.
+    public func unreaped(_ key: ProcessKey, now: Double) -> ZombieAge? { zombieAges.age(of: key, now: now) }
 
     /// What is told of a process (see `LifecycleReport.facts`).
     public func facts(_ entry: ProcessEntry) -> ProcessFacts { told.facts(entry) }
@@ -385,5 +402,5 @@ public final class LifecycleMonitor {
     public func crashLoopsNow(now: Double) -> [CrashLoop] { told.crashLoops.loops(now: now) }
 
     /// How the process with this key ended, when swtop saw it end.
-    public func outcome(of key: ProcessKey) -> Outcome? { told.outcome(of: key) }
+    public func ending(of key: ProcessKey) -> ExitRecord? { told.ending(of: key) }
 }

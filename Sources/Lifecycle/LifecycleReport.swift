@@ -66,9 +66,9 @@ struct LifecycleReport {
     }
 
     /// How the process with this key ended, when swtop saw it end.
-    func outcome(of key: ProcessKey) -> Outcome? {
+    func ending(of key: ProcessKey) -> ExitRecord? {
         for event in recent.reversed() {
-            if case .exit(let record) = event.kind, record.process.key == key { return record.outcome }
+            if case .exit(let record) = event.kind, record.process.key == key { return record }
         }
         return nil
     }

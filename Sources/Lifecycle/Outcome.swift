@@ -84,6 +84,21 @@ public enum Outcome: Sendable, Equatable, Hashable {
         }
     }
 
+    /// The one description of an ending, wherever swtop tells it (the status line after a
+    /// stop, a row's tag, the E view, `swtop events`, the detail page's history): how it ended,
+    /// after how long it ran where that is known, and how swtop's own stop went. "killed by
+    /// SIGTERM after 40.8 s (stopped by swtop: SIGTERM was enough)".
+    public func described(lifetime: Double? = nil, stoppedBySwtop stop: StopKind? = nil) -> String {
+        var text = words
+        if let lifetime { text += " after " + LifecycleEvent.duration(lifetime) }
+        switch stop {
+        case .graceful: text += " (stopped by swtop: SIGTERM was enough)"
+        case .forced: text += " (stopped by swtop: needed SIGKILL)"
+        case nil: break
+        }
+        return text
+    }
+
     static func signalName(_ number: Int32) -> String {
         Signal(number: number)?.name ?? "signal \(number)"
     }

@@ -1,4 +1,5 @@
 import Lifecycle
+import ProcessModel
 import ProcFS
 import Testing
 
@@ -173,14 +174,22 @@ import Testing
 
     @Test func eachKindInWords() {
         let oom = ExitRecord(process: Self.facts, outcome: .oomKilled, source: .procConnector, time: 1003.2)
-        #expect(LifecycleEvent(time: 1003.2, process: Self.facts, kind: .exit(oom)).words == "killed by SIGKILL after 3.2 s (OOM kill)")
+        #expect(LifecycleEvent(time: 1003.2, process: Self.facts, kind: .exit(oom)).words == "OOM-killed after 3.2 s")
         let segv = ExitRecord(process: Self.facts, outcome: .coreDumped(signal: 11), source: .pidfd, time: 1000.004)
         #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .exit(segv)).words == "SIGSEGV, core dumped after 4 ms")
         var stopped = ExitRecord(process: Self.facts, outcome: .killed(signal: 9), source: .pidfd, time: 1130)
         stopped.stoppedBySwtop = .forced
         #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .exit(stopped)).words == "killed by SIGKILL after 2m 10s (stopped by swtop: needed SIGKILL)")
-        #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .zombie(outcome: .exited(code: 7), parentName: "python3", unreaped: 130)).words
+        #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .zombie(outcome: .exited(code: 7), parentName: "python3", unreaped: ZombieAge(seconds: 130, isLowerBound: false))).words
             == "zombie of 1234 python3 for 2m 10s (exited 7)")
+        // One that was there before swtop watched has waited at least that long.
+        #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .zombie(outcome: .exited(code: 7), parentName: nil, unreaped: ZombieAge(seconds: 12, isLowerBound: true))).words
+            == "zombie of 1234 for ≥ 12.0 s (exited 7)")
+        // One ending, one description, from one function.
+        var graceful = ExitRecord(process: Self.facts, outcome: .killed(signal: 15), source: .procConnector, time: 1040.8)
+        graceful.stoppedBySwtop = .graceful
+        #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .exit(graceful)).words == "killed by SIGTERM after 40.8 s (stopped by swtop: SIGTERM was enough)")
+        #expect(graceful.words == Outcome.killed(signal: 15).described(lifetime: 40.8, stoppedBySwtop: .graceful))
         #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .orphan(formerParent: 99, formerParentName: "sh")).words
             == "orphaned: 99 sh exited, now a child of 1234")
         let loop = CrashLoop(restarts: 5, window: 60, lastOutcome: .exited(code: 1), pids: [1, 2, 3, 4, 5], command: "worker", parent: 1234)

@@ -126,7 +126,7 @@ struct LifecycleScreenTests {
         #expect(reap(testee) == 0)
         try s.send("E")
         let line = Self.eventPattern(
-            pid: testee, name: "swtop-testee", words: #"exited 0 after ([0-9]+ ms|[0-9]+\.[0-9] s) \(stopped by swtop: exited after SIGTERM\)"#)
+            pid: testee, name: "swtop-testee", words: #"exited 0 after ([0-9]+ ms|[0-9]+\.[0-9] s) \(stopped by swtop: SIGTERM was enough\)"#)
         try s.waitFor("the stop in the events view") { $0.lines.contains { Self.matches($0, line) } }
     }
 
