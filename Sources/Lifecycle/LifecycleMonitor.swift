@@ -46,6 +46,8 @@ public final class LifecycleMonitor {
         var oomAtDeath = false
         /// How it ended, once reported.
         var outcome = Outcome.unknown
+        /// Its exit as told, once reported (nil for a death older than swtop's watch).
+        var record: ExitRecord?
     }
 
     public let options: Options
@@ -155,7 +157,7 @@ public final class LifecycleMonitor {
         let outcome = oom.judgeAtExit(Outcome(waitStatus: status), pid: pid, now: now)
         var record = exitRecord(entry, outcome: outcome, source: .procConnector, time: now)
         record.stoppedBySwtop = stopKind(key, outcome)
-        dead[key] = Dead(entry: entry, deathTime: now, reported: true, outcome: outcome)
+        dead[key] = Dead(entry: entry, deathTime: now, reported: true, outcome: outcome, record: record)
         zombieAges.died(key, at: now)
         connectorExits[pid] = now
         watch.checkZombie(key, due: now + options.zombieAfter)
@@ -245,6 +247,7 @@ public final class LifecycleMonitor {
         record.stoppedBySwtop = stopKind(key, outcome)
         d.reported = true
         d.outcome = outcome
+        d.record = record
         dead[key] = d
         kernel.pidfds?.forget(key)
         told.report(record, into: &events)
@@ -401,6 +404,7 @@ public final class LifecycleMonitor {
 
     public func crashLoopsNow(now: Double) -> [CrashLoop] { told.crashLoops.loops(now: now) }
 
-    /// How the process with this key ended, when swtop saw it end.
-    public func ending(of key: ProcessKey) -> ExitRecord? { told.ending(of: key) }
+    /// How the process with this key ended, when swtop saw it end: while it is a zombie (or not
+    /// yet gone from /proc), else among the recent events.
+    public func ending(of key: ProcessKey) -> ExitRecord? { dead[key]?.record ?? told.ending(of: key) }
 }

@@ -151,6 +151,48 @@ import TestSupport
         #expect(e["exit_code"] as? Int == 7)
     }
 
+    /// A zombie that was there before `swtop events` started: reported once it has been watched
+    /// for --zombie-after (not at the next full read of /proc, 30 s later as root), its age a
+    /// lower bound, and its old death never told as a new exit.
+    @Test(arguments: [false, true])
+    func zombieFromBeforeSwtopStarted(asNobody: Bool) throws {
+        if asNobody, !isRoot { return }  // setpriv needs root
+        let parent = Process()
+        parent.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        parent.arguments = ["-c", "import os, time\nif os.fork() == 0: os._exit(7)\ntime.sleep(120)", marker("old-zombie")]
+        parent.standardOutput = FileHandle.nullDevice
+        parent.standardError = FileHandle.nullDevice
+        try parent.run()
+        defer {
+            kill(parent.processIdentifier, SIGKILL)
+            parent.waitUntilExit()
+        }
+        // Its child, once it is a zombie (/proc/PID/task/PID/children, then the child's state).
+        var zombie: Int32 = 0
+        let pid = parent.processIdentifier
+        #expect(waitUntil(10) {
+            let children = String(decoding: fileBytes("/proc/\(pid)/task/\(pid)/children") ?? [], as: UTF8.self)
+            zombie = children.split(separator: " ").compactMap { Int32($0) }.first ?? 0
+            let stat = String(decoding: fileBytes("/proc/\(zombie)/stat") ?? [], as: UTF8.self)
+            return zombie > 0 && stat.split(separator: ")").last?.hasPrefix(" Z ") == true
+        })
+        let stream = try EventStream(["--for", "30", "--zombie-after", "1", "--refresh", "0.5"], prefix: asNobody ? Self.nobody : [])
+        defer { stream.stop() }
+        let started = Date()
+        let z = try #require(stream.wait(10) { $0["event"] as? String == "zombie" && $0["pid"] as? Int == Int(zombie) }, "\(stream.text)")
+        let took = Date().timeIntervalSince(started)
+        #expect(took < 2.5, "reported after \(took) s")
+        #expect(z["unreaped_at_least"] as? Bool == true)
+        let unreaped = try #require(z["unreaped_s"] as? Double)
+        #expect(unreaped >= 1 && unreaped < 2.5)
+        #expect(z["ppid"] as? Int == Int(parent.processIdentifier))
+        // Its wait status is readable to root (and its own user) only.
+        #expect(z["exit_code"] as? Int == (asNobody ? nil : 7))
+        // No exit: its death is older than swtop's watch.
+        _ = stream.wait(1.5) { _ in false }
+        #expect(!stream.all.contains { $0["event"] as? String == "exit" && $0["pid"] as? Int == Int(zombie) }, "\(stream.text)")
+    }
+
     @Test func orphanWhoseParentExitsFirst() throws {
         let stream = try EventStream(["--for", "60", "--refresh", "0.2"])
         defer { stream.stop() }
