@@ -130,6 +130,10 @@ public final class LifecycleMonitor {
             for report in reports { take(report, now: now, into: &events) }
         }
         if kernel.pidfds != nil { resolvePending(now: now, into: &events) }
+        // Forked children read again: those still running their parent's program are its runs.
+        for child in table.reread(now: now) {
+            told.started(child, as: .fork(of: child.ppid), time: now, into: &events)
+        }
         checkZombies(now: now, into: &events)
         checkOrphans(now: now, into: &events)
         oom.expire(now: now)
@@ -139,9 +143,14 @@ public final class LifecycleMonitor {
     /// One report of a kernel source.
     func take(_ report: KernelReport, now: Double, into events: inout [LifecycleEvent]) {
         switch report {
-        case .forked(let parent, let child): table.forked(parent: parent, child: child)
-        case .execed(let pid): table.execed(pid: pid)
+        case .forked(let parent, let child): table.forked(parent: parent, child: child, now: now)
+        case .execed(let pid):
+            table.execed(pid: pid)
+            if let entry = table[pid] {
+                told.started(entry, as: .command(entry.cmdline ?? [], parent: entry.ppid), time: now, into: &events)
+            }
         case .uidChanged(let pid, let ruid): table.uidChanged(pid: pid, ruid: ruid)
+        case .renamed(let pid, let name): table.renamed(pid: pid, name: name, now: now)
         case .exited(let pid, let status, let parent):
             exited(pid, status: status, parent: parent, now: now, into: &events)
         case .died(let key): died(key, now: now, into: &events)
@@ -151,7 +160,11 @@ public final class LifecycleMonitor {
 
     /// The proc connector's exit: told at once, with its wait status.
     private func exited(_ pid: Int32, status: Int32, parent: Int32, now: Double, into events: inout [LifecycleEvent]) {
-        var entry = table.exiting(pid) ?? Self.unknownEntry(pid: pid, ppid: parent)
+        var entry = table.exiting(pid) ?? ProcessTable.unknownEntry(pid: pid, ppid: parent)
+        if table.exited(pid) {
+            // A child that ran its parent's program, ended before it was read again: a run of it.
+            told.started(entry, as: .fork(of: entry.ppid), time: now, into: &events)
+        }
         if parent > 0 { entry.ppid = parent }
         let key = entry.key
         let outcome = oom.judgeAtExit(Outcome(waitStatus: status), pid: pid, now: now)
@@ -198,14 +211,6 @@ public final class LifecycleMonitor {
     private func orphan(_ child: ProcessEntry, formerParent: Int32, formerName: String?, now: Double, into events: inout [LifecycleEvent]) {
         let kind = LifecycleEvent.Kind.orphan(formerParent: formerParent, formerParentName: formerName)
         told.add(LifecycleEvent(time: now, process: told.facts(child), kind: kind), into: &events)
-    }
-
-    /// An entry for a process that exited before anything of it could be read.
-    static func unknownEntry(pid: Int32, ppid: Int32) -> ProcessEntry {
-        let stat = ProcStat(
-            pid: pid, comm: [], state: UInt8(ascii: "X"), ppid: ppid, pgrp: 0, session: 0, ttyNr: 0, flags: 0, utime: 0,
-            stime: 0, priority: 0, nice: 0, numThreads: 0, startTime: 0, vsize: 0, rss: 0)
-        return ProcessEntry(raw: RawProcess(stat: stat, pid: pid, cmdline: []), pageSizeKB: 4)
     }
 
     /// A pidfd turned readable: the process died (it may not be reaped yet).
@@ -310,9 +315,15 @@ public final class LifecycleMonitor {
                 if old.ppid != entry.ppid, old.ppid > 1, table.isGone(old.ppid, current) {
                     orphan(entry, formerParent: old.ppid, formerName: table[old.ppid]?.name ?? deadName(old.ppid), now: now, into: &events)
                 }
-            } else if let pidfds = kernel.pidfds, !entry.isKernelThread, entry.state != .zombie {
-                pidfds.watch(entry.key)
-                oom.watch(entry.key)
+            } else {
+                if kernel.connector == nil, lastSnapshotTime > 0, !entry.isKernelThread {
+                    // Without the kernel's reports, a run starts when a reading first shows it.
+                    told.started(entry, as: .command(entry.cmdline ?? [], parent: entry.ppid), time: now, into: &events)
+                }
+                if let pidfds = kernel.pidfds, !entry.isKernelThread, entry.state != .zombie {
+                    pidfds.watch(entry.key)
+                    oom.watch(entry.key)
+                }
             }
             table.isParent(entry.ppid)
             watch.saw(entry)
@@ -397,9 +408,9 @@ public final class LifecycleMonitor {
         told.endingsSummary(now: now, window: window)
     }
 
-    /// Whether this process's command is in a crash loop under its parent.
+    /// Whether this process is a run of a command in a crash loop under its parent.
     public func isCrashLooping(_ entry: ProcessEntry, now: Double) -> Bool {
-        told.crashLoops.isLooping(command: facts(entry).command, parent: entry.ppid, now: now)
+        told.crashLoops.isLooping(pid: entry.pid, now: now)
     }
 
     public func crashLoopsNow(now: Double) -> [CrashLoop] { told.crashLoops.loops(now: now) }

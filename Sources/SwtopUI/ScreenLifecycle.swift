@@ -84,16 +84,9 @@ public final class ScreenLifecycle {
         }
         let loops = monitor.crashLoopsNow(now: now)
         if !loops.isEmpty {
-            var looping: Set<String> = []
-            var loopParents: Set<Int32> = []
-            for loop in loops {
-                looping.insert(loop.command + "\u{0}" + String(loop.parent))
-                loopParents.insert(loop.parent)
-            }
+            let loopParents = Set(loops.map(\.parent))
             for p in snapshot.processes where !p.isSecondaryThread && p.state != .zombie && loopParents.contains(p.ppid) {
-                if looping.contains(monitor.facts(p).command + "\u{0}" + String(p.ppid)) {
-                    marks[p.key, default: []].append(LifecycleView.crashLoopMark)
-                }
+                if monitor.isCrashLooping(p, now: now) { marks[p.key, default: []].append(LifecycleView.crashLoopMark) }
             }
         }
         for (ppid, n) in zombiesOf {

@@ -88,38 +88,10 @@ import TestSupport
             let e = try exit(of: pid, in: stream, after: before)
             #expect(e["exit_code"] as? Int == code)
             #expect(e["outcome"] as? String == "exited")
-            // A process of a few milliseconds may be gone before its name can be read (on a busy
-            // machine, often): the name is then empty, never another's.
-            #expect(["sh", ""].contains(e["name"] as? String ?? "-"), "\(e)")
+            // A process of a few milliseconds may be gone before its files can be read (on a busy
+            // machine, often): it is still named by its exec'd program, which the kernel sends.
+            #expect(e["name"] as? String == "sh", "\(e)")
         }
-    }
-
-    @Test(.enabled(if: isRoot, "the proc connector needs root"))
-    func crashLoopOfAShellSupervisor() throws {
-        let stream = try EventStream(["--for", "60"])
-        defer { stream.stop() }
-        let mark = marker("loop")
-        // The supervisor restarts `sh -c "exit 1" MARK` each time it ends.
-        let supervisor = try shell("while :; do sh -c 'exit 1' \(mark); sleep 0.2; done", marker: "supervisor", wait: false)
-        defer {
-            kill(supervisor.processIdentifier, SIGKILL)
-            supervisor.waitUntilExit()
-        }
-        let loop = try #require(stream.wait { $0["event"] as? String == "crash_loop" && ($0["cmdline"] as? [String])?.last == mark })
-        #expect(loop["restarts"] as? Int == 3)
-        #expect(loop["window_s"] as? Int == 60)
-        #expect(loop["last_outcome"] as? String == "exited")
-        #expect(loop["last_exit_code"] as? Int == 1)
-        #expect(loop["last_signal"] is NSNull)
-        #expect(loop["ppid"] as? Int == Int(supervisor.processIdentifier))
-        let pids = try #require(loop["pids"] as? [Int])
-        #expect(pids.count == 3)
-        #expect(pids.last == loop["pid"] as? Int)
-        let exits = stream.events(marked: mark).filter { $0["event"] as? String == "exit" }
-        #expect(Array(exits.prefix(3)).compactMap { $0["pid"] as? Int } == pids)
-        // Reported once when the loop starts, not at every later end.
-        _ = stream.wait(2) { _ in false }
-        #expect(stream.events(marked: mark).filter { $0["event"] as? String == "crash_loop" }.count == 1)
     }
 
     @Test func zombieWhoseParentNeverWaits() throws {
