@@ -74,6 +74,9 @@ public struct ExitRecord: Sendable {
         self.stoppedBySwtop = stoppedBySwtop
     }
 
+    /// How it ended, in the words every place uses (`Outcome.described`).
+    public var words: String { outcome.described(lifetime: lifetime, stoppedBySwtop: stoppedBySwtop, sentBy: sentBy, requested: stop) }
+
     /// Seconds it lived; nil when its start is unknown.
     public var lifetime: Double? {
         guard let start = process.startTime else { return nil }

@@ -10,6 +10,8 @@ public enum KernelReport: Sendable, Equatable {
     case execed(pid: Int32)
     /// A process's real uid changed.
     case uidChanged(pid: Int32, ruid: UInt32)
+    /// A process's name was set: at its exec, or by the process itself (`prctl(PR_SET_NAME)`).
+    case renamed(pid: Int32, name: String)
     /// A process ended with this wait status; `parent` is 0 where the kernel does not say.
     case exited(pid: Int32, status: Int32, parent: Int32)
     /// A watched process died; how is asked of its source later (`PidfdExits.status(of:)`),
@@ -42,6 +44,9 @@ extension ProcConnector: KernelSource {
                 return pid == tgid ? .execed(pid: pid) : nil
             case .uid(let pid, let tgid, let ruid):
                 return pid == tgid ? .uidChanged(pid: pid, ruid: ruid) : nil
+            case .comm(let pid, let tgid, let name):
+                // A thread's own name (Java's, Chrome's) is not the process's.
+                return pid == tgid ? .renamed(pid: pid, name: String(decoding: name, as: UTF8.self)) : nil
             case .exit(let pid, let tgid, let status, let parent):
                 return pid == tgid ? .exited(pid: pid, status: status, parent: parent) : nil
             }

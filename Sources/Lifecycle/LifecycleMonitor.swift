@@ -46,6 +46,8 @@ public final class LifecycleMonitor {
         var oomAtDeath = false
         /// How it ended, once reported.
         var outcome = Outcome.unknown
+        /// Its exit as told, once reported (nil for a death older than swtop's watch).
+        var record: ExitRecord?
     }
 
     public let options: Options
@@ -70,6 +72,8 @@ public final class LifecycleMonitor {
     public static let recentLimit = 500
 
     private var dead: [ProcessKey: Dead] = [:]
+    /// How long each zombie has waited: the one tracker of it, which the screen shares.
+    public private(set) var zombieAges = ZombieAges()
     /// Pids whose exit the proc connector reported, and when: a snapshot read just before an
     /// exit still shows the process (perhaps before its exec, under another name), and when it
     /// then vanishes it is not a second, unexplained end.
@@ -142,6 +146,10 @@ public final class LifecycleMonitor {
         }
         if !signals.isEmpty { events = tell(signals) + events }
         if kernel.pidfds != nil { resolvePending(now: now, into: &events) }
+        // Forked children read again: those still running their parent's program are its runs.
+        for child in table.reread(now: now) {
+            told.started(child, as: .fork(of: child.ppid), time: now, into: &events)
+        }
         checkZombies(now: now, into: &events)
         checkOrphans(now: now, into: &events)
         oom.expire(now: now)
@@ -151,9 +159,14 @@ public final class LifecycleMonitor {
     /// One report of a kernel source.
     func take(_ report: KernelReport, now: Double, into events: inout [LifecycleEvent]) {
         switch report {
-        case .forked(let parent, let child): table.forked(parent: parent, child: child)
-        case .execed(let pid): table.execed(pid: pid)
+        case .forked(let parent, let child): table.forked(parent: parent, child: child, now: now)
+        case .execed(let pid):
+            table.execed(pid: pid)
+            if let entry = table[pid] {
+                told.started(entry, as: .command(entry.cmdline ?? [], parent: entry.ppid), time: now, into: &events)
+            }
         case .uidChanged(let pid, let ruid): table.uidChanged(pid: pid, ruid: ruid)
+        case .renamed(let pid, let name): table.renamed(pid: pid, name: name, now: now)
         case .exited(let pid, let status, let parent):
             exited(pid, status: status, parent: parent, now: now, into: &events)
         case .died(let key): died(key, now: now, into: &events)
@@ -181,7 +194,7 @@ public final class LifecycleMonitor {
         var events: [LifecycleEvent] = []
         for signal in signals {
             let entry = table[signal.target] ?? dead.first { $0.key.id == signal.target }?.value.entry
-                ?? Self.unknownEntry(pid: signal.target, ppid: 0)
+                ?? ProcessTable.unknownEntry(pid: signal.target, ppid: 0)
             let kind = LifecycleEvent.Kind.signal(signal: signal.signal, sender: signal.sender)
             told.add(LifecycleEvent(time: signal.time, process: told.facts(entry), kind: kind), into: &events)
         }
@@ -190,14 +203,19 @@ public final class LifecycleMonitor {
 
     /// The proc connector's exit: told at once, with its wait status.
     private func exited(_ pid: Int32, status: Int32, parent: Int32, now: Double, into events: inout [LifecycleEvent]) {
-        var entry = table.exiting(pid) ?? Self.unknownEntry(pid: pid, ppid: parent)
+        var entry = table.exiting(pid) ?? ProcessTable.unknownEntry(pid: pid, ppid: parent)
+        if table.exited(pid) {
+            // A child that ran its parent's program, ended before it was read again: a run of it.
+            told.started(entry, as: .fork(of: entry.ppid), time: now, into: &events)
+        }
         if parent > 0 { entry.ppid = parent }
         let key = entry.key
         let outcome = oom.judgeAtExit(Outcome(waitStatus: status), pid: pid, now: now)
         var record = exitRecord(entry, outcome: outcome, source: .procConnector, time: now)
         record.stoppedBySwtop = stopKind(key, outcome)
         (record.sentBy, record.stop) = senders.ending(of: pid, signal: outcome.signal, time: now)
-        dead[key] = Dead(entry: entry, deathTime: now, reported: true, outcome: outcome)
+        dead[key] = Dead(entry: entry, deathTime: now, reported: true, outcome: outcome, record: record)
+        zombieAges.died(key, at: now)
         connectorExits[pid] = now
         watch.checkZombie(key, due: now + options.zombieAfter)
         told.report(record, into: &events)
@@ -217,7 +235,8 @@ public final class LifecycleMonitor {
             d.zombieReported = true
             d.entry.ppid = parent
             dead[key] = d
-            let kind = LifecycleEvent.Kind.zombie(outcome: d.outcome, parentName: table[parent]?.name, unreaped: now - d.deathTime)
+            let age = zombieAges.age(of: key, now: now) ?? ZombieAge(seconds: now - d.deathTime, isLowerBound: false)
+            let kind = LifecycleEvent.Kind.zombie(outcome: d.outcome, parentName: table[parent]?.name, unreaped: age)
             told.add(LifecycleEvent(time: now, process: told.facts(d.entry), kind: kind), into: &events)
         }
     }
@@ -238,14 +257,6 @@ public final class LifecycleMonitor {
         told.add(LifecycleEvent(time: now, process: told.facts(child), kind: kind), into: &events)
     }
 
-    /// An entry for a process that exited before anything of it could be read.
-    static func unknownEntry(pid: Int32, ppid: Int32) -> ProcessEntry {
-        let stat = ProcStat(
-            pid: pid, comm: [], state: UInt8(ascii: "X"), ppid: ppid, pgrp: 0, session: 0, ttyNr: 0, flags: 0, utime: 0,
-            stime: 0, priority: 0, nice: 0, numThreads: 0, startTime: 0, vsize: 0, rss: 0)
-        return ProcessEntry(raw: RawProcess(stat: stat, pid: pid, cmdline: []), pageSizeKB: 4)
-    }
-
     /// A pidfd turned readable: the process died (it may not be reaped yet).
     private func died(_ key: ProcessKey, now: Double, into events: inout [LifecycleEvent]) {
         guard let entry = table[key.id], entry.key == key else {
@@ -257,6 +268,7 @@ public final class LifecycleMonitor {
         // counter is the one to compare.
         record.oomAtDeath = oom.countersRose(for: key, now: now)
         dead[key] = record
+        zombieAges.died(key, at: now)
         resolve(key, now: now, zombieStat: kernel.pidfds?.kernelGivesStatus != true, into: &events)
         wantsSnapshot = true
     }
@@ -285,6 +297,7 @@ public final class LifecycleMonitor {
         (record.sentBy, record.stop) = senders.ending(of: key.id, signal: outcome.signal, time: d.deathTime)
         d.reported = true
         d.outcome = outcome
+        d.record = record
         dead[key] = d
         kernel.pidfds?.forget(key)
         told.report(record, into: &events)
@@ -348,15 +361,23 @@ public final class LifecycleMonitor {
                 if old.ppid != entry.ppid, old.ppid > 1, table.isGone(old.ppid, current) {
                     orphan(entry, formerParent: old.ppid, formerName: table[old.ppid]?.name ?? deadName(old.ppid), now: now, into: &events)
                 }
-            } else if let pidfds = kernel.pidfds, !entry.isKernelThread, entry.state != .zombie {
-                pidfds.watch(entry.key)
-                oom.watch(entry.key)
+            } else {
+                if kernel.connector == nil, lastSnapshotTime > 0, !entry.isKernelThread {
+                    // Without the kernel's reports, a run starts when a reading first shows it.
+                    told.started(entry, as: .command(entry.cmdline ?? [], parent: entry.ppid), time: now, into: &events)
+                }
+                if let pidfds = kernel.pidfds, !entry.isKernelThread, entry.state != .zombie {
+                    pidfds.watch(entry.key)
+                    oom.watch(entry.key)
+                }
             }
             table.isParent(entry.ppid)
             watch.saw(entry)
         }
         // Every zombie, changed or not: its report falls due while it waits.
-        for entry in watch.zombies(in: current) {
+        let zombiesNow = watch.zombies(in: current)
+        zombieAges.observe(zombies: zombiesNow, now: now)
+        for entry in zombiesNow {
             zombie(entry, now: now, current: current, into: &events)
         }
         table.replace(with: current, exited: connectorExits)
@@ -378,7 +399,18 @@ public final class LifecycleMonitor {
             // Reported by the connector before its start could be read.
             dead[key] = unknownStart
         }
+        let known = dead[key] != nil
         var d = dead[key] ?? Dead(entry: table[entry.pid].flatMap { $0.key == key ? $0 : nil } ?? entry, deathTime: now, reported: false)
+        if !known, zombieAges.diedBeforeWatching(key) {
+            // It died before swtop watched: no exit of now to tell (nor to count), only a zombie
+            // that has waited at least as long as swtop has watched.
+            d.reported = true
+            d.outcome = Outcome.ofZombie(entry)
+        }
+        if !known {
+            // With the connector /proc is read now and then: its report is looked at when due.
+            watch.checkZombie(key, due: now + options.zombieAfter)
+        }
         // A zombie's command line reads empty: what was known of it alive is kept.
         if d.entry.cmdline?.isEmpty != false, entry.cmdline?.isEmpty == false { d.entry.keepCommandLine(of: entry) }
         if d.entry.name.isEmpty { d.entry.name = entry.name }
@@ -390,8 +422,8 @@ public final class LifecycleMonitor {
             resolve(key, now: now, into: &events)
             d = dead[key] ?? d
         }
-        let unreaped = now - d.deathTime
-        if !d.zombieReported, unreaped >= options.zombieAfter {
+        let unreaped = zombieAges.age(of: key, now: now) ?? ZombieAge(seconds: now - d.deathTime, isLowerBound: false)
+        if !d.zombieReported, unreaped.seconds >= options.zombieAfter {
             d.zombieReported = true
             dead[key] = d
             let parentName = AliveProcesses.find(entry.ppid, in: current)?.name
@@ -409,11 +441,10 @@ public final class LifecycleMonitor {
     /// The process row of `pid` in the last snapshot.
     public func snapshotProcess(_ pid: Int32) -> ProcessEntry? { table.snapshotProcess(pid) }
 
-    /// Seconds a zombie has been unreaped (since its death, or since swtop first saw it as a
-    /// zombie); nil for anything else.
-    public func unreapedSeconds(_ key: ProcessKey, now: Double) -> Double? {
-        dead[key].map { now - $0.deathTime }
-    }
+    /// How long a zombie has been unreaped (since its death, or since swtop first saw it as a
+    /// zombie; at least as long as swtop has watched for one that was there before); nil for
+    /// anything else.
+    public func unreaped(_ key: ProcessKey, now: Double) -> ZombieAge? { zombieAges.age(of: key, now: now) }
 
     /// What is told of a process (see `LifecycleReport.facts`).
     public func facts(_ entry: ProcessEntry) -> ProcessFacts { told.facts(entry) }
@@ -423,9 +454,9 @@ public final class LifecycleMonitor {
         told.endingsSummary(now: now, window: window)
     }
 
-    /// Whether this process's command is in a crash loop under its parent.
+    /// Whether this process is a run of a command in a crash loop under its parent.
     public func isCrashLooping(_ entry: ProcessEntry, now: Double) -> Bool {
-        told.crashLoops.isLooping(command: facts(entry).command, parent: entry.ppid, now: now)
+        told.crashLoops.isLooping(pid: entry.pid, now: now)
     }
 
     public func crashLoopsNow(now: Double) -> [CrashLoop] { told.crashLoops.loops(now: now) }
@@ -436,6 +467,7 @@ public final class LifecycleMonitor {
     /// Every process that got a stop request and has not ended yet (few: a deploy's worth).
     public var drainingNow: [(pid: Int32, request: StopRequest)] { senders.drainingNow }
 
-    /// How the process with this key ended, when swtop saw it end.
-    public func outcome(of key: ProcessKey) -> Outcome? { told.outcome(of: key) }
+    /// How the process with this key ended, when swtop saw it end: while it is a zombie (or not
+    /// yet gone from /proc), else among the recent events.
+    public func ending(of key: ProcessKey) -> ExitRecord? { dead[key]?.record ?? told.ending(of: key) }
 }

@@ -23,13 +23,18 @@ struct LifecycleReport {
 
     init(isLive: Bool) { self.isLive = isLive }
 
-    /// An exit: its event, and a crash loop's when this exit starts one.
+    /// An exit: its event (and the end of a run, for the crash loops).
     mutating func report(_ record: ExitRecord, into events: inout [LifecycleEvent]) {
         add(LifecycleEvent(time: record.time, process: record.process, kind: .exit(record)), into: &events)
         endings.append((record.time, record.outcome))
-        if let loop = crashLoops.record(record) {
-            add(LifecycleEvent(time: record.time, process: record.process, kind: .crashLoop(loop)), into: &events)
-        }
+        crashLoops.ended(record)
+    }
+
+    /// A run of a command started (see `CrashLoopDetector`): a crash loop's event when this
+    /// restart starts one.
+    mutating func started(_ entry: ProcessEntry, as identity: CrashLoopDetector.Identity?, time: Double, into events: inout [LifecycleEvent]) {
+        guard let loop = crashLoops.started(pid: entry.pid, as: identity, time: time) else { return }
+        add(LifecycleEvent(time: time, process: facts(entry), kind: .crashLoop(loop)), into: &events)
     }
 
     /// Any other event: returned, and kept among the recent ones.
@@ -66,9 +71,9 @@ struct LifecycleReport {
     }
 
     /// How the process with this key ended, when swtop saw it end.
-    func outcome(of key: ProcessKey) -> Outcome? {
+    func ending(of key: ProcessKey) -> ExitRecord? {
         for event in recent.reversed() {
-            if case .exit(let record) = event.kind, record.process.key == key { return record.outcome }
+            if case .exit(let record) = event.kind, record.process.key == key { return record }
         }
         return nil
     }

@@ -14,6 +14,18 @@ struct ProcessTable {
     /// exit). Kept up to date from what changed, so a pid whose children have all ended stays
     /// until it ends itself, which costs only a look.
     private var parents: Set<Int32> = []
+    /// Children forked since the last snapshot that have not exec'd: they run their parent's
+    /// program (a pre-fork server's workers) until they do.
+    private(set) var forkedOnly: Set<Int32> = []
+    /// Pids whose name a comm event set since their last exec: an exec whose program could not
+    /// be read keeps that name (the kernel sends the comm event just before the exec event).
+    private var named: Set<Int32> = []
+    /// Processes to read again a moment after a fork or a rename, oldest first: a worker sets its
+    /// title right after the fork (nginx: "nginx: worker process"), and a process that renames
+    /// itself often rewrites its command line too. An end then carries what it last had.
+    private var rereads: [(pid: Int32, due: Double)] = []
+    /// How long after a fork or rename the process is read again.
+    static let rereadDelay = 0.05
 
     private let reader: ProcReader
     private let build: (RawProcess) -> ProcessEntry
@@ -35,8 +47,11 @@ struct ProcessTable {
 
     // MARK: - The kernel's reports
 
-    mutating func forked(parent: Int32, child: Int32) {
+    mutating func forked(parent: Int32, child: Int32, now: Double) {
         parents.insert(parent)
+        forkedOnly.insert(child)
+        named.remove(child)
+        rereads.append((child, now + Self.rereadDelay))
         let parentEntry = alive[parent]
         if let raw = reader.process(child, files: parentEntry == nil ? [.status, .cmdline] : []) {
             var entry = build(raw)
@@ -57,10 +72,13 @@ struct ProcessTable {
 
     mutating func execed(pid: Int32) {
         let old = alive[pid]
-        guard let raw = reader.process(pid, files: old == nil ? [.status, .cmdline] : [.cmdline]) else {
-            // It runs another program now, which could not be read: its name is unknown.
+        forkedOnly.remove(pid)
+        let renamed = named.remove(pid) != nil
+        guard let raw = reader.process(pid, files: old.map { $0.startTicks == 0 } ?? true ? [.status, .cmdline] : [.cmdline]) else {
+            // It runs another program now, which could not be read: its command line is unknown,
+            // its name the one the kernel sent with the exec.
             if var entry = old {
-                entry.name = ""
+                if !renamed { entry.name = "" }
                 entry.cmdline = []
                 alive[pid] = entry
                 touched.insert(pid)
@@ -75,6 +93,59 @@ struct ProcessTable {
         }
         alive[pid] = entry
         touched.insert(pid)
+    }
+
+    /// The kernel's comm event: at an exec (just before the exec event), or a rename.
+    mutating func renamed(pid: Int32, name: String, now: Double) {
+        var entry = alive[pid] ?? Self.unknownEntry(pid: pid, ppid: 0)
+        entry.name = name
+        alive[pid] = entry
+        touched.insert(pid)
+        named.insert(pid)
+        rereads.append((pid, now + Self.rereadDelay))
+    }
+
+    /// Reads again the processes whose moment after a fork or rename has come (each one file,
+    /// `cmdline`, and its `stat`): still the same process (by start time), it now carries its
+    /// own title. Returns the children that have run their parent's program since their fork,
+    /// now a run of it (those that exec'd are runs of what they exec'd).
+    mutating func reread(now: Double) -> [ProcessEntry] {
+        var forkRuns: [Int32] = []
+        var n = 0
+        while n < rereads.count, rereads[n].due <= now {
+            let pid = rereads[n].pid
+            n += 1
+            // An exec'd program was read at its exec: only forks and renames are read again.
+            let forkRun = forkedOnly.remove(pid) != nil
+            if forkRun { forkRuns.append(pid) }
+            guard forkRun || named.contains(pid), let old = alive[pid], old.startTicks != 0, let raw = reader.process(pid, files: [.cmdline]),
+                raw.stat.startTime == old.startTicks
+            else { continue }
+            var entry = build(raw)
+            if entry.uid == nil {
+                entry.uid = old.uid
+                entry.user = old.user
+            }
+            alive[pid] = entry
+            touched.insert(pid)
+        }
+        if n > 0 { rereads.removeFirst(n) }
+        return forkRuns.compactMap { alive[$0] }
+    }
+
+    /// A process ended: what was pending for it goes. Returns whether it was a child that ran
+    /// its parent's program since its fork (a run of it, that ended before it was read again).
+    mutating func exited(_ pid: Int32) -> Bool {
+        named.remove(pid)
+        return forkedOnly.remove(pid) != nil
+    }
+
+    /// An entry for a process that exited before anything of it could be read.
+    static func unknownEntry(pid: Int32, ppid: Int32) -> ProcessEntry {
+        let stat = ProcStat(
+            pid: pid, comm: [], state: UInt8(ascii: "X"), ppid: ppid, pgrp: 0, session: 0, ttyNr: 0, flags: 0, utime: 0,
+            stime: 0, priority: 0, nice: 0, numThreads: 0, startTime: 0, vsize: 0, rss: 0)
+        return ProcessEntry(raw: RawProcess(stat: stat, pid: pid, cmdline: []), pageSizeKB: 4)
     }
 
     mutating func uidChanged(pid: Int32, ruid: UInt32) {

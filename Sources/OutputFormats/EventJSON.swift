@@ -45,7 +45,8 @@ public enum EventJSON {
         case .zombie(let outcome, let parentName, let unreaped):
             writeOutcome(&w, outcome)
             w.field("parent_name", parentName)
-            w.field("unreaped_s", unreaped, decimals: 3)
+            w.field("unreaped_s", unreaped.seconds, decimals: 3)
+            w.field("unreaped_at_least", unreaped.isLowerBound)
         case .orphan(let former, let formerName):
             w.field("former_ppid", former)
             w.field("former_parent_name", formerName)

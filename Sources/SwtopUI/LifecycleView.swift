@@ -11,8 +11,9 @@ public struct LifecycleView: Sendable {
     public var events: [LifecycleEvent] = []
     /// Ends within the last `window` seconds.
     public var ended = 0, failed = 0, oomKilled = 0
-    /// How ghost rows (exited processes still on screen) ended, where the monitor knows.
-    public var outcomes: [ProcessKey: Outcome] = [:]
+    /// How ghost rows (exited processes still on screen) ended, where the monitor knows, in
+    /// the words every place uses (`Outcome.described`).
+    public var endings: [ProcessKey: String] = [:]
     /// A short tag before a row's command: "zombie 12.0 s, exited 3", "3 zombies", "crash loop",
     /// "draining 12s".
     public var marks: [ProcessKey: String] = [:]
@@ -33,7 +34,7 @@ public struct LifecycleView: Sendable {
 
     /// The mark of a row: a ghost says how it ended; a live row its lifecycle marks.
     public func mark(for key: ProcessKey, exited: Bool) -> String? {
-        if exited { return outcomes[key].map(\.words) }
+        if exited { return endings[key] }
         return marks[key]
     }
 
@@ -63,27 +64,15 @@ public struct LifecycleView: Sendable {
         let pid = String(p.pid)
         let pidText = String(repeating: " ", count: max(0, 7 - pid.count)) + pid
         let padded = name + String(repeating: " ", count: max(0, 15 - CellWidth.of(name)))
-        return Format.clock(event.time) + " " + pidText + " " + padded + " " + DisplayText.escaped(words(event))
+        return Format.clock(event.time) + " " + pidText + " " + padded + " " + DisplayText.escaped(event.words)
     }
 
-    /// In the user's words: an exit says how it ended first ("exited 3", "killed by SIGKILL",
-    /// "SIGSEGV, core dumped", "OOM-killed"), then after how long it ran, then whether swtop
-    /// stopped it; the others as `swtop events` says them.
-    public static func words(_ event: LifecycleEvent) -> String {
-        guard case .exit(let record) = event.kind else { return event.words }
-        var text = record.outcome.words
-        if let lifetime = record.lifetime { text += " after " + LifecycleEvent.duration(lifetime) }
-        if let stop = record.stoppedBySwtop {
-            text += stop == .graceful ? " (stopped by swtop: exited after SIGTERM)" : " (stopped by swtop: needed SIGKILL)"
-        }
-        return text
-    }
-
-    /// The mark of a zombie row: how long it has been unreaped, and how it ended where known.
-    public static func zombieMark(unreaped: Double?, outcome: Outcome) -> String {
+    /// The mark of a zombie row: how long it has been unreaped ("≥12s" for one that was there
+    /// before swtop watched), and how it ended where known, in the words every place uses.
+    public static func zombieMark(unreaped: ZombieAge?, ending: String?) -> String {
         var text = "zombie"
-        if let unreaped { text += " " + shortDuration(unreaped) }
-        if outcome != .unknown { text += ", " + outcome.words }
+        if let unreaped { text += " " + (unreaped.isLowerBound ? "≥" : "") + shortDuration(unreaped.seconds) }
+        if let ending { text += ", " + ending }
         return text
     }
 
