@@ -4,7 +4,7 @@ import ProcessControl
 import ProcessModel
 
 /// Who sent a signal, as signalfd tells it (or swtop run itself).
-public struct SignalSender: Sendable, Equatable {
+public struct SignalOrigin: Sendable, Equatable {
     public var pid: Int32
     public var name: String?
     public var uid: UInt32
@@ -18,7 +18,7 @@ public struct StopFacts: Sendable, Equatable {
     public var kind: StopKind
     public var signal: Int32
     public var after: Double
-    public var requestedBy: SignalSender
+    public var requestedBy: SignalOrigin
 }
 
 /// One transition of a supervised child, as `--events` writes it (swtop-event/1, with the common
@@ -26,7 +26,7 @@ public struct StopFacts: Sendable, Equatable {
 public struct RunEvent: Sendable {
     public enum Kind: Sendable {
         case start(attempt: Int)
-        case exit(outcome: Outcome, lifetime: Double, sentBy: SignalSender?, stop: StopFacts?, attempt: Int)
+        case exit(outcome: Outcome, lifetime: Double, sentBy: SignalOrigin?, stop: StopFacts?, attempt: Int)
         case restart(delay: Double, reason: RestartReason, attempt: Int)
         case health(ok: Bool, detail: String)
         case ready
@@ -59,20 +59,8 @@ public struct RunEvent: Sendable {
     /// The JSON line, newline included.
     public var json: [UInt8] {
         var w = JSONWriter(capacity: 512)
-        let p = child
         w.beginObject()
-        w.field("schema", EventJSON.schema)
-        w.field("time", Format.rfc3339(time, fractionDigits: 3))
-        w.field("event", name)
-        w.field("pid", p.pid)
-        w.field("name", p.name)
-        w.key("cmdline")
-        w.beginArray()
-        for arg in p.cmdline { w.string(arg) }
-        w.endArray()
-        w.field("ppid", p.ppid)
-        w.field("uid", p.uid)
-        w.field("user", p.user)
+        EventJSON.writeCommonFields(&w, time: time, event: name, process: child)
         switch kind {
         case .start(let attempt):
             w.field("attempt", attempt)
@@ -113,7 +101,7 @@ public struct RunEvent: Sendable {
         return w.bytes + [UInt8(ascii: "\n")]
     }
 
-    private static func write(_ w: inout JSONWriter, _ sender: SignalSender?) {
+    private static func write(_ w: inout JSONWriter, _ sender: SignalOrigin?) {
         guard let sender else {
             w.null()
             return

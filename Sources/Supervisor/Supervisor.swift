@@ -24,19 +24,20 @@ public final class Supervisor {
     struct Stopping {
         var escalation: StopEscalation
         var signal: Int32
-        var requestedBy: SignalSender
+        var requestedBy: SignalOrigin
         var reason: StopReason
     }
 
     let options: RunOptions
     let log = RunLog()
     private let events: EventsFile?
+    private let stateFile: StateFile?
     private let inbox: SignalInbox
     private var plan: RestartPlan
     private let health: HealthChecks?
     private let isInit = getpid() == 1
     private let users = UserNames()
-    private let me: SignalSender
+    private let me: SignalOrigin
 
     /// The child running now (0: none), and what is known of it (or of the last one).
     private var childPID: Int32 = 0
@@ -48,6 +49,10 @@ public final class Supervisor {
     private var lastSignalSent: Int32?
     private var stopping: Stopping?
     private var restartAt: Double?
+    /// The wait before the restart at `restartAt`.
+    private var waitingDelay: Double?
+    /// A transition happened since the state file was written.
+    private var stateChanged = false
     private var restartReason = RunEvent.RestartReason.exit
     /// A stop was asked for (SIGTERM or SIGINT): no more restarts.
     private var shuttingDown = false
@@ -55,15 +60,16 @@ public final class Supervisor {
     /// The exit status to end with: the last child's.
     private var lastStatus: Int32 = 0
 
-    private init(options: RunOptions, events: EventsFile?, inbox: SignalInbox) {
+    private init(options: RunOptions, events: EventsFile?, stateFile: StateFile?, inbox: SignalInbox) {
         self.options = options
         self.events = events
+        self.stateFile = stateFile
         self.inbox = inbox
         plan = RestartPlan(options)
         health = options.health.map { HealthChecks($0, options: options) }
         let pid = getpid()
         let name = (try? ProcReader(root: "/proc"))?.process(pid, files: [])?.stat.comm
-        me = SignalSender(
+        me = SignalOrigin(
             pid: pid, name: name.map { String(decoding: $0, as: UTF8.self) } ?? "swtop-run",
             uid: getuid(), user: users.name(of: getuid()), kernel: false)
     }
@@ -95,18 +101,29 @@ public final class Supervisor {
             let rc = swtop_become_child_subreaper()
             if rc != 0 { log.problem("cannot become a subreaper (orphans will not be reaped): " + errnoText(-rc)) }
         }
+        var stateFile: StateFile?
+        switch StateFile.open() {
+        case .success(let file): stateFile = file
+        // Without a place for it only the screen misses it: said, and run on.
+        case .failure(let why): if geteuid() == 0 || getenv("XDG_RUNTIME_DIR") != nil { log.problem(why.description) }
+        }
         switch SignalInbox.open() {
         case .failure(let failure):
             log.problem("\(failure.call): " + errnoText(failure.errno))
             return 1
         case .success(let inbox):
-            return Supervisor(options: options, events: events, inbox: inbox).run()
+            return Supervisor(options: options, events: events, stateFile: stateFile, inbox: inbox).run()
         }
     }
 
     private func run() -> Int32 {
         if let failure = startChild(at: Clock.monotonic()) { return failure }
-        while !finished { waitAndHandle() }
+        saveState()
+        while !finished {
+            waitAndHandle()
+            if stateChanged { saveState() }
+        }
+        stateFile?.remove()
         endLeftovers()
         return lastStatus
     }
@@ -166,6 +183,7 @@ public final class Supervisor {
                         escalation: StopEscalation(grace: options.grace, killWait: .infinity, startedAt: Clock.monotonic()),
                         signal: arrival.signal, requestedBy: sender(arrival), reason: .request)
                     health?.childStopping()
+                    stateChanged = true
                 }
             } else if restartAt != nil {
                 restartAt = nil
@@ -197,11 +215,11 @@ public final class Supervisor {
         if rc == 0 { lastSignalSent = signal }
     }
 
-    private func sender(_ arrival: SignalInbox.Arrival) -> SignalSender {
+    private func sender(_ arrival: SignalInbox.Arrival) -> SignalOrigin {
         let name = arrival.senderPID > 0
             ? (try? ProcReader(root: "/proc"))?.process(arrival.senderPID, files: [])?.stat.comm
             : nil
-        return SignalSender(
+        return SignalOrigin(
             pid: arrival.senderPID, name: name.map { String(decoding: $0, as: UTF8.self) }, uid: arrival.senderUID,
             user: users.name(of: arrival.senderUID), kernel: arrival.fromKernel)
     }
@@ -216,6 +234,7 @@ public final class Supervisor {
         case .success(let pid):
             attempt += 1
             childPID = pid
+            waitingDelay = nil
             startedAt = now
             lastSignalSent = nil
             Terminal.giveForeground(to: pid, previous: child?.pid)
@@ -263,6 +282,7 @@ public final class Supervisor {
             restartReason = unhealthy ? .unhealthy : .exit
             emit(.restart(delay: delay, reason: restartReason, attempt: attempt + 1), say: false)
             restartAt = now + delay
+            waitingDelay = delay
         }
     }
 
@@ -288,12 +308,24 @@ public final class Supervisor {
 
     private func emit(_ kind: RunEvent.Kind, next: String = "", say: Bool = true) {
         guard let child else { return }
+        stateChanged = true
         let event = RunEvent(time: Clock.now(), child: child, kind: kind)
         events?.append(event.json, log: log)
         if say {
             let (text, tone) = RunLog.words(event)
             log.say(text + next, at: event.time, tone)
         }
+    }
+
+    /// The state file after a transition.
+    private func saveState() {
+        stateChanged = false
+        guard let stateFile, !finished else { return }
+        let phase = childPID == 0 ? (restartAt == nil ? "ended" : "waiting") : (stopping == nil ? "running" : "stopping")
+        let restartWall = restartAt.map { Clock.now() + ($0 - Clock.monotonic()) }
+        stateFile.write(StateFile.State(
+            childPID: childPID, attempt: attempt, restarts: restarts, phase: phase, backoff: waitingDelay ?? plan.nextDelay,
+            restartAt: restartWall, ready: health.map(\.ready), unhealthy: health?.unhealthy ?? false, command: options.command))
     }
 
     /// As PID 1, when the child has ended for good: the other processes of the namespace get

@@ -122,3 +122,30 @@ import TestSupport
         }
     }
 }
+
+/// The state file the monitor reads.
+@Suite(.serialized) struct RunStateFileTests {
+    @Test(.enabled(if: isRoot, "the state file is in /run/swtop as root"))
+    func stateFileSaysWhatRunDoesAndGoesAtExit() throws {
+        let supervisor = try Background(RunSupport.swtopRun, [
+            "--restart", "always", "--backoff-min", "30s", "--", "/bin/sh", "-c", "echo started; exit 3",
+        ])
+        try supervisor.waitForOutput("started")
+        let path = "/run/swtop/run-\(supervisor.pid).json"
+        #expect(waitUntil { (fileBytes(path).flatMap { try? jsonObject(Data($0)) })?["phase"] as? String == "waiting" })
+        let state = try jsonObject(Data(try #require(fileBytes(path))))
+        #expect(state["schema"] as? String == "swtop-run-state/1")
+        #expect(state["pid"] as? Int == Int(supervisor.pid))
+        #expect(state["child_pid"] is NSNull)
+        #expect(state["attempt"] as? Int == 1)
+        #expect(state["restarts"] as? Int == 1)
+        #expect(state["backoff_s"] as? Double == 30)
+        #expect(state["restart_at"] is String)
+        #expect(state["ready"] is NSNull)
+        var info = stat()
+        #expect(lstat("/run/swtop", &info) == 0 && info.st_mode & S_IFMT == S_IFDIR && info.st_mode & 0o022 == 0)
+        kill(supervisor.pid, SIGTERM)
+        #expect(try supervisor.status() == 3)
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}
