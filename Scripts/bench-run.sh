@@ -3,7 +3,8 @@
 #
 #   Scripts/bench-run.sh [N]   N repetitions of each measure (default 10)
 #
-# Measures, for each init with the same child:
+# Measures, for each init with the same child (tini with -s: a subreaper, as swtop-run is when
+# not PID 1):
 #   - peak RSS (VmHWM, read by the child from its parent's /proc status, so at the moment the
 #     child runs), and swtop-run's again after 20 restarts;
 #   - start-up: from launching the init to its child running (the child prints the time);
@@ -34,7 +35,7 @@ finish() {
 trap finish EXIT
 
 median() { python3 -c 'import sys, statistics; v=[float(x) for x in sys.stdin.read().split()]; print(f"{statistics.median(v):.3f}" if v else "nan")'; }
-ratio() { python3 -c "import sys; a, b = float('$1'), float('$2'); print(f'{a / b:.2f}x' if b > 0 else 'n/a')"; }
+ratio() { python3 -c "import sys; a, b = float('$1'), float('$2'); print((f'{a / b:.2f}x' if a / b >= 0.1 else f'1/{b / a:.0f}') if a > 0 and b > 0 else 'n/a')"; }
 now_ns() { date +%s%N; }
 
 # supervisord with one program running COMMAND (its % doubled for the config's syntax); waits
@@ -69,7 +70,7 @@ hwm='awk "/^VmHWM/ {print \$2}" /proc/$PPID/status'
 
 echo "== peak RSS (kB, median of $N) =="
 for i in $(seq "$N"); do "$RUN" -- sh -c "$hwm" 2>/dev/null; done | median > "$work/rss-run"
-for i in $(seq "$N"); do tini -- sh -c "$hwm"; done | median > "$work/rss-tini"
+for i in $(seq "$N"); do tini -s -- sh -c "$hwm"; done | median > "$work/rss-tini"
 for i in $(seq "$N"); do
   rm -f "$work/hwm"
   supervise_until "sh -c '$hwm > $work/hwm; exec sleep 60'" "$work/hwm"
@@ -86,7 +87,7 @@ echo "== start-up: launch to child running (ms, median of $N) =="
 for init in run tini; do
   for i in $(seq "$N"); do
     t0=$(now_ns)
-    if [ $init = run ]; then t1=$("$RUN" -- sh -c 'date +%s%N' 2>/dev/null); else t1=$(tini -- sh -c 'date +%s%N'); fi
+    if [ $init = run ]; then t1=$("$RUN" -- sh -c 'date +%s%N' 2>/dev/null); else t1=$(tini -s -- sh -c 'date +%s%N'); fi
     echo "$(( (t1 - t0) / 1000 ))" | awk '{print $1 / 1000}'
   done | median > "$work/start-$init"
 done
@@ -112,7 +113,7 @@ echo "swtop-run/supervisord $(ratio "$(gaps "$work/times-run")" "$(gaps "$work/t
 echo "== CPU while idle: ticks over 5 s, the child sleeping =="
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 "$RUN" -- sleep 30 2>/dev/null & run_pid=$!
-tini -- sleep 30 & tini_pid=$!
+tini -s -- sleep 30 & tini_pid=$!
 rm -f "$work/up"; supervise_until "sh -c 'echo 1 > $work/up; exec sleep 30'" "$work/up"
 sleep 0.5
 a=$(ticks $run_pid); b=$(ticks $tini_pid); c=$(ticks "$supervisor_pid")
