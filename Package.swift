@@ -136,7 +136,7 @@ let package = Package(
         // `swtop run`: a container's init and a supervisor (reaping, signals, restarts with
         // back-off, health checks, swtop-event/1 lines). Never the screen's code: it must start
         // where ncursesw is absent.
-        .target(name: "Supervisor", dependencies: ["ProcFS", "ProcessModel", "ProcessControl", "Lifecycle", "OutputFormats", "CLinux"]),
+        .target(name: "Supervisor", dependencies: ["ProcFS", "ProcessModel", "ProcessControl", "Lifecycle", "OutputFormats", "StartupMemory", "CLinux"]),
         .executableTarget(name: "swtop-run", dependencies: ["Supervisor"], linkerSettings: releaseLinkerSettings),
         // The executable: argument parsing and wiring.
         .executableTarget(

@@ -6,6 +6,7 @@ import Lifecycle
 import ProcFS
 import ProcessControl
 import ProcessModel
+import StartupMemory
 
 /// `swtop run`: starts the command as its child and stays its parent until the end. It reaps
 /// every process that ends under it (as PID 1, or as a subreaper), passes signals on, stops the
@@ -107,6 +108,10 @@ public final class Supervisor {
         // Without a place for it only the screen misses it: said, and run on.
         case .failure(let why): if geteuid() == 0 || getenv("XDG_RUNTIME_DIR") != nil { log.problem(why.description) }
         }
+        // The pages only start-up used (the loader, the runtime's set-up, parsing) are given back
+        // before the child starts: they would otherwise stay in RSS for the container's life, and
+        // what running touches next would add to them in the peak.
+        StartupPages.giveBack()
         switch SignalInbox.open() {
         case .failure(let failure):
             log.problem("\(failure.call): " + errnoText(failure.errno))

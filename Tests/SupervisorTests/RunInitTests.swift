@@ -19,6 +19,21 @@ import TestSupport
         }
     }
 
+    @Test func bothSpellingsRunIt() throws {
+        let r = try run(Paths.swtop, ["run", "--grace", "1s", "--", "/bin/sh", "-c", "exit 7"])
+        #expect(r.status == 7)
+        #expect(r.stderr.contains(" exited 7 after "))
+    }
+
+    /// It must start in an image with nothing but glibc: no ncursesw, no libstdc++.
+    @Test(.enabled(if: isInstalled("/usr/bin/readelf"), "needs readelf"))
+    func needsNoScreenLibraries() throws {
+        let r = try run("/usr/bin/readelf", ["-d", RunSupport.swtopRun])
+        let needed = r.stdoutText.split(separator: "\n").filter { $0.contains("(NEEDED)") }
+        #expect(!needed.isEmpty)
+        #expect(!needed.contains { $0.contains("ncurses") || $0.contains("tinfo") })
+    }
+
     @Test func deathBySignalIs128PlusTheSignal() throws {
         for peer in Self.inits() {
             let r = try run(peer.program, peer.arguments + ["--", "/bin/sh", "-c", "kill -SEGV $$"])
