@@ -57,10 +57,13 @@ import TestSupport
         #expect(restart["attempt"] as? Int == 2)
         let unhealthy = try #require(RunSupport.events(events, named: "unhealthy").first)
         #expect(unhealthy["failures"] as? Int == 2)
-        // The first run's failed checks (the second run's, before the test made it healthy again,
-        // are reported too but count only after its start period).
+        // The first run's failed checks after it was ready: those counted. (Checks before the
+        // server listened, and the second run's before the test made it healthy again, are
+        // reported too, but fall in the start period.)
         let firstPID = try #require(RunSupport.events(events, named: "start").first?["pid"] as? Int)
-        let failed = RunSupport.events(events, named: "health").filter { $0["ok"] as? Bool == false && $0["pid"] as? Int == firstPID }
+        let firstRun = RunSupport.events(events).filter { $0["pid"] as? Int == firstPID }
+        let readyAt = try #require(firstRun.firstIndex { $0["event"] as? String == "ready" })
+        let failed = firstRun[readyAt...].filter { $0["event"] as? String == "health" && $0["ok"] as? Bool == false }
         #expect(failed.count == 2)
         #expect(failed.allSatisfy { $0["detail"] as? String == "HTTP 503" })
         let exit = try #require(RunSupport.events(events, named: "exit").first)
