@@ -27,7 +27,7 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
         case .refusedPID(let pid):
             return pid == 0
                 ? "refused: pid 0 would signal the caller's whole process group"
-                : "refused: pid \(pid) would signal \(pid == -1 ? "every process" : "process group \(-pid)")"
+                : "refused: pid \(pid) would signal \(pid == -1 ? "every process" : "process group \(-Int64(pid))")"
         case .alreadyGone: return "already gone"
         case .noSuchProcess: return "no such process"
         case .thread(let process): return "a thread of process \(process), not a process"

@@ -22,7 +22,7 @@ struct Events: ParsableCommand {
             refresh. -p, -u and -F filter as elsewhere.
             """)
 
-    @ParentCommand var swtop: Swtop
+    @OptionGroup var selection: SelectionOptions
 
     @Flag(help: "Print JSON Lines, one object per event.")
     var json = false
@@ -37,32 +37,27 @@ struct Events: ParsableCommand {
     var refresh: Double = 1
 
     func validate() throws {
-        try swtop.requireLiveProcesses("events")
-        if let duration, !(duration.isFinite && duration > 0 && duration <= 31_536_000) {
-            throw ValidationError("invalid --for '\(duration)': expected seconds, more than 0")
+        if let duration {
+            try OptionValue.check(duration, "--for", 0...31_536_000)
+            if duration == 0 { throw ValidationError("invalid --for '0': expected seconds, more than 0") }
         }
-        guard zombieAfter.isFinite, zombieAfter >= 0, zombieAfter <= 86_400 else {
-            throw ValidationError("invalid --zombie-after '\(zombieAfter)': expected seconds from 0 to 86400")
-        }
-        guard refresh.isFinite, refresh >= 0.1, refresh <= 3600 else {
-            throw ValidationError("invalid --refresh '\(refresh)': expected seconds from 0.1 to 3600")
-        }
+        try OptionValue.check(zombieAfter, "--zombie-after", 0...86_400)
+        try OptionValue.check(refresh, "--refresh", 0.1...3600)
     }
 
     func run() throws {
         try Self.reportingFailures {
-            let options = swtop.options
-            let filter = ProcessFilter(pids: try options.pidSet(), uid: try options.uid(), text: options.filter)
+            let filter = try selection.processFilter()
             // Without the proc connector, exits are seen through a pidfd per process: half the
             // fds for them.
-            let sampler = try Sampler(root: options.procRoot, keepFilesOpen: true, shareFDs: LifecycleMonitor.connectorUsable ? 0 : 0.5)
+            let sampler = try Sampler(root: "/proc", keepFilesOpen: true, shareFDs: LifecycleMonitor.connectorUsable ? 0 : 0.5)
             let sample = SampleOptions(files: [.status, .cmdline])
             // Subscribed before the first reading, so no exit falls between the two.
             let monitor = LifecycleMonitor(
                 reader: sampler.reader, options: LifecycleMonitor.Options(zombieAfter: zombieAfter, pidfdBudget: sampler.sharedFDs),
                 build: sampler.entry)
             let first = try sampler.sample(sample)
-            let asJSON = json || swtop.json
+            let asJSON = json
             if asJSON {
                 Output.write(EventJSON.header(sources: monitor.sources, notes: monitor.notes))
             } else {

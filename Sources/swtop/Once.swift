@@ -1,3 +1,4 @@
+import ArgumentParser
 import CLinux
 import ProcFS
 import OutputFormats
@@ -37,5 +38,7 @@ struct Once {
             }
             Output.write(Array(table.render().utf8))
         }
+        // As ps: a choice of processes that selects none is exit status 1 (`--once -p 999999`).
+        if rows.isEmpty, options.selects { throw ExitCode(1) }
     }
 }

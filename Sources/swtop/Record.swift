@@ -12,9 +12,9 @@ struct Record: ParsableCommand {
     @Argument(help: ArgumentHelp("The directory to write.", valueName: "DIR"))
     var directory: String
 
-    /// `--proc-root SRC` (swtop's own option, wherever it is typed): record from SRC.
-    @ParentCommand var swtop: Swtop
-    var procRoot: String { swtop.options.procRoot }
+    /// `--proc-root SRC`: record from SRC.
+    @OptionGroup var source: SourceOptions
+    var procRoot: String { source.procRoot }
 
     func run() throws {
         try Self.reportingFailures {
