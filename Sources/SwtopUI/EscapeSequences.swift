@@ -40,6 +40,11 @@ enum EscapeSequence {
                     continue
                 }
                 guard (0x40...0x7E).contains(c) else { return .dropped }
+                // The Linux console's F1 to F5: ESC [ [ A ... one more byte, dropped with it.
+                if c == 0x5B, parameters.isEmpty {
+                    _ = next()
+                    return .dropped
+                }
                 return csi(parameters: parameters, final: c).map(Outcome.key) ?? .dropped
             }
             return .dropped

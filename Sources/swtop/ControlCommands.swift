@@ -16,8 +16,8 @@ struct PIDList: ParsableArguments {
             throw ValidationError("Unknown option '\(text)'")
         }
         guard !values.isEmpty else { throw ValidationError("missing PID") }
-        for text in values where Int32(text) == nil {
-            throw ValidationError("invalid pid '\(text)': expected an integer from 1 to \(Int32.max)")
+        for text in values {
+            if case .failure(let problem) = PIDText.one(text) { throw ValidationError(problem.message) }
         }
     }
 
@@ -54,6 +54,8 @@ struct Stop: ParsableCommand {
     // (about 0.8 MB of peak RSS, at every start).
     static let configuration = CommandConfiguration(
         commandName: "stop",
+        // Parsed on its own (CommandStart): its usage still reads "swtop stop".
+        _superCommandName: "swtop",
         abstract: "Stop processes gracefully: SIGTERM, wait up to the grace period, then SIGKILL.",
         discussion: """
             Each target is opened as a pidfd and checked before anything is sent, so a PID that \
@@ -96,6 +98,8 @@ struct Stop: ParsableCommand {
 struct ReniceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "renice",
+        // Parsed on its own (CommandStart): its usage still reads "swtop renice".
+        _superCommandName: "swtop",
         abstract: "Set the nice value (-20 to 19) of every thread of each process.",
         discussion: """
             As renice(1), `swtop renice -n NICE [-p] PID...` works too. Lowering nice (raising \
@@ -137,6 +141,8 @@ struct ReniceCommand: ParsableCommand {
 struct LimitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "limits",
+        // Parsed on its own (CommandStart): its usage still reads "swtop limits".
+        _superCommandName: "swtop",
         abstract: "Show a process's resource limits, or change one with --set.",
         discussion: """
             RESOURCE is one of cpu fsize data stack core rss nproc nofile memlock as locks sigpending \
@@ -157,7 +163,7 @@ struct LimitsCommand: ParsableCommand {
     @OptionGroup var readonly: ReadonlyOption
 
     func validate() throws {
-        guard Int32(pid) != nil else { throw ValidationError("invalid pid '\(pid)': expected an integer from 1 to \(Int32.max)") }
+        if case .failure(let problem) = PIDText.one(pid) { throw ValidationError(problem.message) }
         for s in set {
             if case .failure(let error) = ResourceLimits.Change.parse(s) { throw ValidationError("--set \(s): \(error)") }
         }

@@ -12,6 +12,8 @@ import Sampling
 struct Events: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
+        // Parsed on its own (CommandStart): its usage still reads "swtop events".
+        _superCommandName: "swtop",
         abstract: "Stream what happens to processes: exits (code, signal, core dump, OOM kill), zombies, orphans, crash loops.",
         discussion: """
             One line per event until interrupted (Ctrl-C exits 0) or for --for SECONDS; with \

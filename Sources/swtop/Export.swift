@@ -8,6 +8,8 @@ import PrometheusExport
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
+        // Parsed on its own (CommandStart): its usage still reads "swtop export".
+        _superCommandName: "swtop",
         abstract: "Print the process groups as Prometheus metrics, write them for node_exporter, or serve them over HTTP.",
         discussion: """
             Without --textfile or --listen, prints one exposition on stdout. --textfile PATH \

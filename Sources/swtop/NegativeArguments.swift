@@ -1,5 +1,3 @@
-import ProcessControl
-
 /// Negative numbers on the command line. ArgumentParser reads a leading "-" as an option, so
 /// `--interval -1` said "Missing value" and `swtop renice -5 PID` could not be typed.
 /// - `swtop renice -5 PID` and `swtop signal -9 PID` (`-KILL`, `-0`), as renice(1) and kill(1)
@@ -20,7 +18,9 @@ enum NegativeArguments {
         switch command {
         case "renice" where Int32(value) != nil:
             return [command] + options + ["--", value] + positionals
-        case "signal" where value != "-h" && SignalChoice(parsing: String(value.dropFirst())) != nil:
+        // `-TERM`, `-9`, `-RTMIN+2`, `-0`: one dash and a signal's characters (an unknown name is
+        // then "unknown signal", not an unknown option).
+        case "signal" where value != "-h" && value.dropFirst().allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" }):
             return [command] + options + ["--", String(value.dropFirst())] + positionals
         default:
             return arguments

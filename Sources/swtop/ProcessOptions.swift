@@ -37,16 +37,10 @@ struct SelectionOptions: ParsableArguments {
 
     func pidSet() throws -> Set<Int32>? {
         guard !pids.isEmpty else { return nil }
-        var set = Set<Int32>()
-        for part in pids.joined(separator: ",").split(separator: ",", omittingEmptySubsequences: false) {
-            let text = TextLayout.trimmed(part)
-            guard let pid = Int32(text), pid > 0 else {
-                let negative = Int64(text).map { $0 < 0 } ?? false
-                throw ValidationError("invalid pid '\(text)' in --pid: \(negative ? "a pid must not be negative" : "expected positive integers separated by commas")")
-            }
-            set.insert(pid)
+        switch PIDText.list(pids) {
+        case .success(let set): return set
+        case .failure(let problem): throw ValidationError(problem.message)
         }
-        return set
     }
 
     func uid() throws -> UInt32? {

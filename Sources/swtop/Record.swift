@@ -5,6 +5,8 @@ import ProcFS
 struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
+        // Parsed on its own (CommandStart): its usage still reads "swtop record".
+        _superCommandName: "swtop",
         abstract: "Write /proc as a tree of plain files, to replay with --proc-root or attach to a bug report.",
         discussion: "Records stat, meminfo, loadavg, uptime, and per process stat, statm, status, cmdline, limits and task/TID/{stat,statm,status}. DIR must not exist or be empty. With --proc-root SRC, records SRC instead of /proc."
     )

@@ -22,6 +22,8 @@ enum SignalChoice: Equatable {
 struct SignalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "signal",
+        // Parsed on its own (CommandStart): its usage still reads "swtop signal".
+        _superCommandName: "swtop",
         abstract: "Send a signal (TERM, HUP, KILL, INT, QUIT, USR1, USR2, STOP, CONT, any other by name or number).",
         usage: "swtop signal [-s] <signal> <pid> ...",
         discussion: """

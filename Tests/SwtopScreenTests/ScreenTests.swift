@@ -246,8 +246,14 @@ struct ScreenTests {
         try ro.waitFor("the read-only message") { $0.statusLine == "Kill: swtop is read-only (--readonly)" }
         try ro.send("F7")
         try ro.waitFor("the read-only message for nice") { $0.statusLine == "Nice -: swtop is read-only (--readonly)" }
+        // The limits are shown (as htop's read-only mode shows them), only not changed.
         try ro.send("L")
+        let limits = try ro.waitFor("the read-only limits view") { $0.lines.contains { $0.hasPrefix("nofile ") } && $0.functionBar == "Esc Back" }
+        #expect(limits.statusLine.hasPrefix("Limits of ") && limits.statusLine.hasSuffix(" (read-only: --readonly)  Esc back"), "\(limits.statusLine)")
+        try ro.send("Enter")
         try ro.waitFor("the read-only message for limits") { $0.statusLine == "Limits: swtop is read-only (--readonly)" }
+        try ro.send("Escape")
+        try ro.waitFor("the list") { $0.functionBar.hasPrefix("F1Help") }
     }
 
     @Test func signalMenuOffersTheGracefulStopFirstAndEscCancels() throws {
