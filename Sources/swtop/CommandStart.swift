@@ -24,8 +24,9 @@ enum CommandStart {
             var command = try type.parseAsRoot(arguments)
             // Reached through swtop's own options (`swtop --readonly stop PID`): those options
             // were parsed for the screen and would be ignored.
-            if type == Swtop.self, !(command is Swtop) {
-                let name = Swift.type(of: command)._commandName
+            let parsed = Swift.type(of: command)
+            if type == Swtop.self, Swtop.configuration.subcommands.contains(where: { $0 == parsed }) {
+                let name = parsed._commandName
                 throw ValidationError("'\(name)' must come first: swtop's options do not apply to 'swtop \(name)' (see 'swtop \(name) --help')")
             }
             try command.run()

@@ -40,12 +40,13 @@ import TestSupport
     }
 
     @Test func aCommandRefusesTheScreensOptionsByName() throws {
-        for (arguments, option) in [(["export", "-p", "1"], "-p"), (["export", "--tree"], "--tree"), (["events", "-s", "pid", "--for", "1"], "-s"),
-                                    (["record", "/tmp/never", "--once"], "--once"), (["stop", "--json", "4194304"], "--json"),
-                                    (["limits", "1", "--sort-key", "pid"], "--sort-key")] {
+        for (arguments, message) in [(["export", "-p", "1"], "Unknown option '-p'"), (["export", "--tree"], "Unknown option '--tree'. Did you mean '--top'?"),
+                                     (["events", "-s", "pid", "--for", "1"], "Unknown option '-s'"),
+                                     (["record", "/tmp/never", "--once"], "Unknown option '--once'"), (["stop", "--json", "4194304"], "Unknown option '--json'"),
+                                     (["limits", "1", "--sort-key", "pid"], "Unknown option '--sort-key'")] {
             let r = try swtop(arguments)
             #expect(r.status == 64, "\(arguments)")
-            #expect(r.stderr == "swtop: Unknown option '\(option)'\n", "\(arguments)")
+            #expect(r.stderr == "swtop: \(message)\n", "\(arguments)")
             #expect(r.stdout.isEmpty)
         }
     }

@@ -66,7 +66,7 @@ import TestSupport
             (["--once", "-p", "0"], "invalid pid '0' in --pid"),
             (["--once", "--user", "no-such-user-here"], "unknown user 'no-such-user-here' in --user"),
             (["--once", "--interval=-1"], "invalid --interval"),
-            (["--once", "--interval", "5000"], "invalid --interval '5000.0': expected seconds from 0 to 3600"),
+            (["--once", "--interval", "5000"], "invalid --interval '5000': expected seconds from 0 to 3600"),
             (["--once", "--interval", "abc"], "--interval"),
             (["--json"], "--json needs --once"),
             (["--once", "--bogus"], "--bogus"),
