@@ -26,7 +26,7 @@ public final class Terminal {
         // Exit status 1 rather than a table the user did not ask for: a script gets --once's
         // table by asking for it.
         guard !termName.isEmpty else {
-            throw TerminalError(description: "TERM is not set: the screen needs to know the terminal (set TERM, e.g. TERM=xterm-256color, or use --once for a table)")
+            throw TerminalError(description: "TERM is not set: the screen needs it to know the terminal (or use --once for a table)")
         }
         // Before newterm, or UTF-8 comes out as mojibake.
         setlocale(LC_ALL, "")

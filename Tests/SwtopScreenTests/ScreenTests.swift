@@ -70,6 +70,13 @@ struct ScreenTests {
         #expect(Array(screen.lines.prefix(3)) == ["before-swtop", "swtop: cannot use terminal 'xyz'", "swtop-exit=1"])
     }
 
+    /// TERM unset: said so, exit status 1 (no table the user did not ask for).
+    @Test func unsetTermIsSaidSo() throws {
+        let s = try ScreenSession(environment: "env -u TERM")
+        let screen = try s.waitFor("the exit status") { $0.lines.contains("swtop-exit=1") }
+        #expect(Array(screen.lines.prefix(3)) == ["before-swtop", "swtop: TERM is not set: the screen needs it to know the terminal (or use --once for a table)", "swtop-exit=1"])
+    }
+
     /// TERM=dumb is a terminal ncurses knows, but it cannot place the cursor: a blank screen with
     /// a function bar would be all that shows.
     @Test func aTerminalThatCannotMoveTheCursorFailsWithOneLine() throws {
