@@ -30,7 +30,7 @@ public struct EventSelection: Sendable {
         case .exit(let record): ending = record.outcome
         case .zombie(let outcome, _, _): ending = outcome
         case .crashLoop(let loop): ending = loop.lastOutcome
-        case .orphan: ending = nil
+        case .orphan, .signal: ending = nil
         }
         if case .crashLoop = event.kind { return matches(event.process, ending, failed: true) }
         return matches(event.process, ending, failed: ending?.isFailure ?? false)

@@ -238,7 +238,7 @@ public struct FlatJSONLine {
             skipSpace(b, &i)
             guard i < b.endIndex else { return false }
             switch b[i] {
-            case UInt8(ascii: """): guard string(b, &i) != nil else { return false }
+            case UInt8(ascii: "\""): guard string(b, &i) != nil else { return false }
             case UInt8(ascii: "["): guard array(b, &i) else { return false }
             case UInt8(ascii: "t"): guard literal(b, &i, "true") else { return false }
             case UInt8(ascii: "f"): guard literal(b, &i, "false") else { return false }

@@ -1,6 +1,7 @@
 import Lifecycle
 import ProcFS
 import ProcessControl
+import ProcessModel
 
 /// A journal line read back into what the live stream has: the process's facts, how it ended,
 /// and for the kinds this swtop knows, the `LifecycleEvent` itself, so `EventLine` words it as
@@ -53,7 +54,7 @@ public struct RecordedEvent {
             outcome = ending
             event = LifecycleEvent(
                 time: time, process: facts,
-                kind: .zombie(outcome: ending, parentName: line.string("parent_name"), unreaped: Self.seconds(line, "unreaped_s") ?? 0))
+                kind: .zombie(outcome: ending, parentName: line.string("parent_name"), unreaped: ZombieAge(seconds: Self.seconds(line, "unreaped_s") ?? 0, isLowerBound: line.bool("unreaped_at_least") ?? false)))
         case "orphan":
             event = LifecycleEvent(
                 time: time, process: facts,

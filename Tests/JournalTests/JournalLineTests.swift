@@ -22,7 +22,7 @@ import Testing
         LifecycleEvent(
             time: 1_765_000_000.254, process: facts,
             kind: .exit(ExitRecord(process: facts, outcome: .coreDumped(signal: 11), source: .zombie, time: 1_765_000_000.254))),
-        LifecycleEvent(time: 1_765_000_130, process: facts, kind: .zombie(outcome: .killed(signal: 15), parentName: "bash", unreaped: 130)),
+        LifecycleEvent(time: 1_765_000_130, process: facts, kind: .zombie(outcome: .killed(signal: 15), parentName: "bash", unreaped: ZombieAge(seconds: 130, isLowerBound: false))),
         LifecycleEvent(time: 1_765_000_130, process: facts, kind: .orphan(formerParent: 77, formerParentName: nil)),
         LifecycleEvent(
             time: 1_765_000_130, process: facts,
