@@ -20,7 +20,12 @@ import Testing
     /// Unknown values are stored as sentinels; what comes out is still nil.
     @Test func unknownValuesStayUnknown() {
         var p = entry(pid: 7)
-        #expect(p.tid == nil && p.uid == nil && p.rssKB == nil && p.vszKB == nil && p.startTime == nil && p.cpuPercent == nil && p.memPercent == nil)
+        #expect(p.tid == nil && p.uid == nil && p.startTime == nil && p.cpuPercent == nil && p.memPercent == nil)
+        // Memory is stat's own (0 pages here) when statm and status were not read.
+        #expect(p.rssKB == 0 && p.vszKB == 0)
+        p.rssKB = nil
+        p.vszKB = nil
+        #expect(p.rssKB == nil && p.vszKB == nil)
         p.tid = 8
         p.uid = 0
         p.rssKB = 0
