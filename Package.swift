@@ -151,7 +151,7 @@ let package = Package(
         .executableTarget(name: "swtop-testee", dependencies: ["StartupMemory", "CTestee"], path: "Tests/Testee"),
         // vfork for swtop-testee (a header: Swift cannot call a function that returns twice).
         .systemLibrary(name: "CTestee", path: "Tests/CTestee"),
-        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "ProcFS"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "ProcFS", "TestSupport"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Lifecycle", "OutputFormats", "ProcFS", "ProcessModel", "TestSupport"]),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "ProcFS", "TestSupport"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),

@@ -33,9 +33,9 @@ declare -A entry=(
     [schedstat]=FuzzSchedstat [system-stat]=FuzzSystemStat [meminfo]=FuzzMeminfo [loadavg]=FuzzLoadavg
     [uptime]=FuzzUptime [lifecycle]=FuzzLifecycle [config]=FuzzConfig [sockets]=FuzzSockets
     [detail-fields]=FuzzDetailFields [cgroup]=FuzzCgroup [io]=FuzzIO [docker-config]=FuzzDockerConfig
-    [taskstats]=FuzzTaskstats [journal-line]=FuzzJournalLine [table]=FuzzTable
+    [taskstats]=FuzzTaskstats [journal-line]=FuzzJournalLine [table]=FuzzTable [signal]=FuzzSignal
 )
-all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields cgroup io docker-config taskstats journal-line table"
+all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields cgroup io docker-config taskstats journal-line table signal"
 targets=${FUZZ_TARGETS:-$all}
 for t in $targets; do
     [[ -n ${entry[$t]:-} ]] || { echo "unknown target: $t (known: $all)" >&2; exit 2; }
@@ -48,7 +48,7 @@ parsers=(ByteScanner ProcStat ProcStatm ProcStatus ProcCmdline ProcLimits ProcSc
 sources=()
 for p in "${parsers[@]}"; do sources+=("Sources/ProcFS/$p.swift"); done
 # The lifecycle monitor's parsers of what the kernel reports (pure too).
-for p in ConnectorMessage OOMLine MemoryCgroup; do sources+=("Sources/Lifecycle/$p.swift"); done
+for p in ConnectorMessage OOMLine MemoryCgroup SignalSample; do sources+=("Sources/Lifecycle/$p.swift"); done
 sources+=(Fuzz/Sink.swift)
 # The settings file's parser is pure Swift too, in SwtopUI.
 config_sources=(Sources/SwtopUI/Config/ConfigFile.swift Fuzz/Sink.swift)
@@ -86,6 +86,11 @@ seed_target() {
     docker-config) cp Fixtures/docker/config.v2.json "$corpus/" ;;
     # Replies recorded from the kernel: an account, a task gone (ESRCH), the family's id, no family.
     taskstats) cp Fixtures/taskstats/* "$corpus/" ;;
+    # The tracepoint's format file as the kernel writes it, and a SIGTERM sample with a lost record.
+    signal)
+        cp Fixtures/tracepoint/signal_generate.format "$corpus/"
+        printf '\x09\x00\x00\x00\x00\x00\x50\x00\x2c\x03\x00\x00\x2d\x03\x00\x00\x00\xca\x9a\x3b\x00\x00\x00\x00\x34\x00\x00\x00\x05\x01\x00\x00\x2c\x03\x00\x00\x0f\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x61\x70\x69\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xd2\x04\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x18\x00\x01\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00' >"$corpus/term"
+        ;;
     system-stat) seed "$corpus" -mindepth 2 -maxdepth 2 -name stat ;;
     meminfo | loadavg | uptime) seed "$corpus" -mindepth 2 -maxdepth 2 -name "$t" ;;
     sockets) seed "$corpus" -path "*/[0-9]*/net/*" ;;

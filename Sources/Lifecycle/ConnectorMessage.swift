@@ -6,6 +6,9 @@ public enum ConnectorEvent: Sendable, Equatable {
     case exec(pid: Int32, tgid: Int32)
     /// A task's real uid changed.
     case uid(pid: Int32, tgid: Int32, ruid: UInt32)
+    /// A task's name (comm) was set: at every exec, and by `prctl(PR_SET_NAME)`. Raw bytes, up to
+    /// the first NUL (at most 16).
+    case comm(pid: Int32, tgid: Int32, name: [UInt8])
     /// A task exited; `status` is its wait status. (The event's exit_signal is the signal sent
     /// to the parent, SIGCHLD, not the fatal one: it is not used.)
     case exit(pid: Int32, tgid: Int32, status: Int32, parentTGID: Int32)
@@ -45,6 +48,15 @@ public struct ConnectorMessage {
                         event = .exec(pid: i32(0), tgid: i32(1))
                     case 0x4 where available >= 12:
                         event = .uid(pid: i32(0), tgid: i32(1), ruid: UInt32(bitPattern: i32(2)))
+                    case 0x200 where available >= 24:
+                        // PROC_EVENT_COMM: pid, tgid, then comm[16].
+                        var name: [UInt8] = []
+                        for i in 0..<16 {
+                            let byte = bytes[data + 8 + i]
+                            if byte == 0 { break }
+                            name.append(byte)
+                        }
+                        event = .comm(pid: i32(0), tgid: i32(1), name: name)
                     case 0x8000_0000 where available >= 24:
                         event = .exit(pid: i32(0), tgid: i32(1), status: i32(2), parentTGID: i32(5))
                     case 0x8000_0000 where available >= 16:

@@ -59,6 +59,11 @@ public struct ExitRecord: Sendable {
     public var parentName: String?
     /// Set when swtop stopped it.
     public var stoppedBySwtop: StopKind?
+    /// Who sent the signal that ended it (root, the signal tracepoint); nil when it exited on
+    /// its own or the sender is unknown.
+    public var sentBy: SignalSender?
+    /// How a stop that another process (or the kernel) asked for ended; nil when none was asked.
+    public var stop: StopEnding?
 
     public init(process: ProcessFacts, outcome: Outcome, source: ExitSource, time: Double, parentName: String? = nil, stoppedBySwtop: StopKind? = nil) {
         self.process = process
@@ -68,6 +73,9 @@ public struct ExitRecord: Sendable {
         self.parentName = parentName
         self.stoppedBySwtop = stoppedBySwtop
     }
+
+    /// How it ended, in the words every place uses (`Outcome.described`).
+    public var words: String { outcome.described(lifetime: lifetime, stoppedBySwtop: stoppedBySwtop, sentBy: sentBy, requested: stop) }
 
     /// Seconds it lived; nil when its start is unknown.
     public var lifetime: Double? {

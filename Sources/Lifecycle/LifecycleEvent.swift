@@ -1,16 +1,22 @@
+import ProcessModel
+
 /// Something that happened to a process, as `swtop events` streams it and the screen lists it.
 public struct LifecycleEvent: Sendable {
     public enum Kind: Sendable {
         /// It ended.
         case exit(ExitRecord)
-        /// It has ended and its parent has not reaped it for `unreaped` seconds. `outcome` is
-        /// from its wait status (unknown where it cannot be read).
-        case zombie(outcome: Outcome, parentName: String?, unreaped: Double)
+        /// It has ended and its parent has not reaped it for `unreaped` (at least that long,
+        /// for a zombie that was there before swtop watched). `outcome` is from its wait status
+        /// (unknown where it cannot be read).
+        case zombie(outcome: Outcome, parentName: String?, unreaped: ZombieAge)
         /// Its parent exited; the kernel gave it to `process.ppid` (1 or a subreaper).
         case orphan(formerParent: Int32, formerParentName: String?)
         /// The same command, restarted by the same parent, ended abnormally `restarts` times
         /// within `window` seconds. `process` is the latest run.
         case crashLoop(CrashLoop)
+        /// Another process (or the kernel) asked it to stop (SIGHUP, SIGINT, SIGQUIT, SIGTERM) or
+        /// sent it SIGKILL.
+        case signal(signal: Int32, sender: SignalSender)
     }
 
     /// Seconds since the epoch.
@@ -32,32 +38,31 @@ public struct LifecycleEvent: Sendable {
         case .zombie: return "zombie"
         case .orphan: return "orphan"
         case .crashLoop: return "crash_loop"
+        case .signal: return "signal"
         }
     }
 
-    /// One line in words, without time and process: "killed by SIGKILL after 3.2 s (OOM kill)",
-    /// "zombie of 1234 python3 for 2m 10s", "orphaned: 1234 exited",
-    /// "crash loop: 5 restarts in 60 s, last exited 1".
+    /// One line in words, without time and process: "OOM-killed after 3.2 s",
+    /// "zombie of 1234 python3 for 2m 10s", "zombie of 1 init for ≥ 12.0 s", "orphaned: 1234
+    /// exited", "crash loop: 5 restarts in 60 s, last exited 1", "SIGTERM from deployer (pid 812,
+    /// root)". An ending is told in
+    /// `Outcome.described`'s words, as everywhere.
     public var words: String {
         switch kind {
         case .exit(let record):
-            var text = record.outcome == .oomKilled ? "killed by SIGKILL" : record.outcome.words
-            if let lifetime = record.lifetime { text += " after " + Self.duration(lifetime) }
-            if record.outcome == .oomKilled { text += " (OOM kill)" }
-            if let stop = record.stoppedBySwtop {
-                text += stop == .graceful ? " (stopped by swtop: exited after SIGTERM)" : " (stopped by swtop: needed SIGKILL)"
-            }
-            return text
+            return record.words
         case .zombie(let outcome, let parentName, let unreaped):
             var text = "zombie of \(process.ppid)"
             if let parentName { text += " " + parentName }
-            text += " for " + Self.duration(unreaped)
-            if outcome != .unknown { text += " (" + outcome.words + ")" }
+            text += " for " + (unreaped.isLowerBound ? "≥ " : "") + Self.duration(unreaped.seconds)
+            if outcome != .unknown { text += " (" + outcome.described() + ")" }
             return text
         case .orphan(let former, let formerName):
             return "orphaned: \(former)\(formerName.map { " " + $0 } ?? "") exited, now a child of \(process.ppid)"
         case .crashLoop(let loop):
-            return "crash loop: \(loop.restarts) restarts in \(Int(loop.window)) s, last \(loop.lastOutcome.words)"
+            return "crash loop: \(loop.restarts) restarts in \(Int(loop.window)) s, last \(loop.lastOutcome.described())"
+        case .signal(let signal, let sender):
+            return Outcome.signalName(signal) + " from " + sender.words
         }
     }
 

@@ -8,13 +8,18 @@ import ProcessModel
 /// unreaped, orphans, crash loops. Fed by the kernel where it can be (`pollSources`) and by the
 /// snapshots the screen or `swtop events` reads anyway (`update`).
 ///
-/// Sources, best first:
+/// Sources, best first (each a `KernelSource`, see `LifecycleSources`):
 /// - as root, the proc connector: every exit with its wait status as it happens, even of a
 ///   process that lived a millisecond, and /dev/kmsg, which names each OOM kill;
 /// - without root, on Linux 6.15+, a pidfd per process: readable at the death, the wait status
 ///   after the reap; an OOM kill is judged from the kernel's OOM counters at the death;
 /// - a zombie's `stat`, which holds its wait status until it is reaped;
 /// - else a process that vanished unseen ended in an unknown way: swtop never guesses.
+///
+/// Its rooms: the kernel sources (`LifecycleSources`), the table of living processes
+/// (`ProcessTable`), the zombie and orphan watch (`ZombieOrphanWatch`), the OOM judgement
+/// (`OOMJudge`) and what it has told (`LifecycleReport`). This type joins them: it keeps the
+/// processes that died and decides how each ended.
 public final class LifecycleMonitor {
     public struct Options: Sendable {
         /// Seconds a zombie stays unreaped before it is reported.
@@ -41,34 +46,34 @@ public final class LifecycleMonitor {
         var oomAtDeath = false
         /// How it ended, once reported.
         var outcome = Outcome.unknown
+        /// Its exit as told, once reported (nil for a death older than swtop's watch).
+        var record: ExitRecord?
     }
 
     public let options: Options
     private let reader: ProcReader
-    /// Seconds since the epoch at boot, from the clocks (see `facts`).
-    private let bootTime = Clock.now() - Clock.sinceBoot()
-    private let ticksPerSecond: Double = {
-        let ticks = sysconf(Int32(_SC_CLK_TCK))
-        return ticks > 0 ? Double(ticks) : 100
-    }()
-    private let build: (RawProcess) -> ProcessEntry
-    private let isRoot = geteuid() == 0
+    private var kernel: LifecycleSources
+    private var table: ProcessTable
+    private var watch = ZombieOrphanWatch()
+    private var oom: OOMJudge
+    private var told: LifecycleReport
+    /// Who sent the signals that stop and kill, joined to the processes they went to.
+    private let senders: SignalSenders
+    private let userNames = UserNames()
 
-    public private(set) var connector: ProcConnector?
-    private let kernelLog: KernelLog?
-    public private(set) var pidfds: PidfdExits?
-    private let oom: OOMCounters
+    public var connector: ProcConnector? { kernel.connector }
+    public var pidfds: PidfdExits? { kernel.pidfds }
     /// Why a better source is not in use, in words, for the first line of `swtop events`.
-    public private(set) var notes: [String] = []
-
-    /// Every process of the last snapshot (and, with the connector, those born since), by pid.
-    private var alive = AliveProcesses()
-    /// The pids whose entry in the last snapshot is a zombie: each is looked at every snapshot
-    /// (its report is due after `zombieAfter`), though its entry does not change.
-    private var zombiePIDs: Set<Int32> = []
+    public var notes: [String] { kernel.notes }
     /// The zombies of the last snapshot, by pid.
-    public private(set) var zombies: [ProcessEntry] = []
+    public var zombies: [ProcessEntry] { watch.zombies }
+    /// The most recent events, oldest first (at most `recentLimit`).
+    public var recent: [LifecycleEvent] { told.recent }
+    public static let recentLimit = 500
+
     private var dead: [ProcessKey: Dead] = [:]
+    /// How long each zombie has waited: the one tracker of it, which the screen shares.
+    public private(set) var zombieAges = ZombieAges()
     /// Pids whose exit the proc connector reported, and when: a snapshot read just before an
     /// exit still shows the process (perhaps before its exec, under another name), and when it
     /// then vanishes it is not a second, unexplained end.
@@ -76,94 +81,32 @@ public final class LifecycleMonitor {
     /// The connector's lost-event count at the last snapshot: when it grew, a vanished process
     /// may be one whose exit was lost.
     private var lostAtLastSnapshot = 0
-    /// Pids the proc connector reported born or exec'd since the last snapshot: their entries,
-    /// read as it happened, are newer than the snapshot's.
-    private var touched: Set<Int32> = []
-    /// Pids the kernel log named as OOM-killed, and when (kept a minute).
-    private var oomKilled: [Int32: Double] = [:]
-    private var lastSystemOOMKills: UInt64?
-    /// When /proc/vmstat's oom_kill was last seen to rise.
-    private var systemOOMRise = -Double.infinity
-    /// Without root: each watched process's memory cgroup and the cgroups' OOM counters.
-    private var memoryCgroups: [ProcessKey: MemoryCgroup] = [:]
-    private var cgroupKills: [MemoryCgroup: UInt64] = [:]
-    private var crashLoops = CrashLoopDetector()
     /// The last signal swtop sent each process it was stopping.
     private var sentBySwtop: [ProcessKey: Int32] = [:]
     /// Whether something happened that a snapshot should follow (with the connector, the
     /// snapshots are needed only for orphans and zombies).
     public private(set) var wantsSnapshot = true
-    /// The pids that have children (in the snapshots, or forked since; a pid leaves at its
-    /// exit): only their exits can leave orphans. Kept up to date from what changed, so a pid
-    /// whose children have all ended stays until it ends itself, which costs only a look.
-    private var parents: Set<Int32> = []
-    /// With the connector: exits to look at again when a zombie would be reported, oldest first.
-    /// Most were reaped at once and are dropped then; one still a zombie is reported without
-    /// reading the whole of /proc.
-    private var zombieChecks: [(key: ProcessKey, due: Double)] = []
-    private var zombieChecksDone = 0
-    /// With the connector: children of an exited process, to look at once the kernel has given
-    /// them their new parent.
-    private var orphanChecks: [(child: ProcessEntry, formerParent: Int32, formerName: String, due: Double)] = []
     private var lastSnapshotTime = 0.0
     private var connectorEvents = 0
-
-    /// The most recent events, oldest first (at most `recentLimit`).
-    public private(set) var recent: [LifecycleEvent] = []
-    public static let recentLimit = 500
-    /// The ends of the last ten minutes, for the header.
-    private var endings: [(time: Double, outcome: Outcome)] = []
 
     /// - Parameter build: makes an entry of a process read when the connector reports it (the
     ///   sampler's, so names, users and start times match the snapshots').
     public init(reader: ProcReader, options: Options = Options(), build: @escaping (RawProcess) -> ProcessEntry) {
         self.reader = reader
         self.options = options
-        self.build = build
-        oom = OOMCounters(reader: reader)
-        lastSystemOOMKills = oom.systemKills()
-        if reader.isLive, options.useConnector {
-            if !isRoot {
-                notes.append("not root: exits of processes shorter than a refresh are not seen (the proc connector needs root)")
-            } else if !Self.inInitialNamespaces() {
-                notes.append("in a container (not the initial PID or user namespace): the kernel ignores the proc connector here")
-            } else {
-                switch ProcConnector.open() {
-                case .success(let c): connector = c
-                case .failure(let error): notes.append(error.description)
-                }
-            }
-        }
-        kernelLog = connector != nil ? KernelLog() : nil
-        if connector != nil, kernelLog == nil {
-            notes.append("/dev/kmsg unreadable: OOM kills judged from the kernel's OOM counters")
-        }
-        if connector == nil, reader.isLive { startPidfds() }
-    }
-
-    private func startPidfds() {
-        let watch = PidfdExits(budget: options.pidfdBudget)
-        pidfds = watch
-        if !watch.kernelGivesStatus {
-            notes.append("Linux before 6.15: no exit status through pidfds; only zombies tell how a process ended")
-        }
+        kernel = LifecycleSources(live: reader.isLive, useConnector: options.useConnector, pidfdBudget: options.pidfdBudget)
+        table = ProcessTable(reader: reader, build: build)
+        oom = OOMJudge(reader: reader, hasKernelLog: kernel.kernelLog != nil)
+        told = LifecycleReport(isLive: reader.isLive)
+        let names = userNames
+        senders = SignalSenders(userName: { names.name(of: $0) })
     }
 
     /// The sources in use, in words: "proc connector, kernel log", "pidfds", "zombies".
-    public var sources: [String] {
-        var list: [String] = []
-        if connector != nil { list.append("proc connector") }
-        if kernelLog != nil { list.append("kernel log (OOM kills)") }
-        if let pidfds, pidfds.kernelGivesStatus { list.append("pidfds") }
-        if connector == nil { list.append("OOM counters") }
-        list.append("zombies' stat")
-        return list
-    }
+    public var sources: [String] { kernel.names }
 
     /// The fds to wait on for what the kernel reports between snapshots.
-    public var pollFDs: [Int32] {
-        [connector?.fd, kernelLog?.fd, pidfds?.pollFD].compactMap { $0 }
-    }
+    public var pollFDs: [Int32] { kernel.all.map(\.fd) }
 
     /// Events lost because the proc connector's socket buffer overflowed.
     public var lostEvents: Int { connector?.lost ?? 0 }
@@ -173,16 +116,7 @@ public final class LifecycleMonitor {
 
     /// Whether the proc connector can be used here: root, in the initial namespaces (it may
     /// still turn out to be ignored, see `connectorIgnored`).
-    public static var connectorUsable: Bool { geteuid() == 0 && inInitialNamespaces() }
-
-    /// The PID namespace and user namespace are the kernel's first ones (their inode numbers
-    /// are fixed: PROC_PID_INIT_INO and PROC_USER_INIT_INO).
-    static func inInitialNamespaces() -> Bool {
-        var pidNS = stat()
-        var userNS = stat()
-        guard stat("/proc/self/ns/pid", &pidNS) == 0, stat("/proc/self/ns/user", &userNS) == 0 else { return true }
-        return pidNS.st_ino == 0xEFFF_FFFC && userNS.st_ino == 0xEFFF_FFFD
-    }
+    public static var connectorUsable: Bool { LifecycleSources.connectorUsable }
 
     /// Tells the monitor swtop sent a signal to a process it is stopping, so its end says
     /// whether the stop was graceful or forced.
@@ -195,165 +129,147 @@ public final class LifecycleMonitor {
     /// Reads what the kernel reported since the last call; returns the events it makes.
     public func pollSources(now: Double = Clock.now()) -> [LifecycleEvent] {
         var events: [LifecycleEvent] = []
-        if let kernelLog {
-            for pid in kernelLog.oomKills() { oomKilled[pid] = now }
+        var reports: [KernelReport] = []
+        for source in kernel.all {
+            let told = source.reports()
+            if source === kernel.connector { connectorEvents += told.count }
+            reports += told
         }
-        if let connector {
-            for event in connector.drain() {
-                connectorEvents += 1
-                handle(event, now: now, into: &events)
-            }
+        // The signals first: each was sent before the exit it explains, which may be in the
+        // same reading (the tracepoint is read last, so none is missing).
+        var samples: [SignalSample] = []
+        for case .signal(let sample) in reports { samples.append(sample) }
+        let signals = samples.isEmpty ? [] : signalled(samples)
+        for report in reports {
+            if case .signal = report { continue }
+            take(report, now: now, into: &events)
         }
-        if let pidfds {
-            for key in pidfds.deaths() { died(key, now: now, into: &events) }
-            resolvePending(now: now, into: &events)
+        if !signals.isEmpty { events = tell(signals) + events }
+        if kernel.pidfds != nil { resolvePending(now: now, into: &events) }
+        // Forked children read again: those still running their parent's program are its runs.
+        for child in table.reread(now: now) {
+            told.started(child, as: .fork(of: child.ppid), time: now, into: &events)
         }
         checkZombies(now: now, into: &events)
         checkOrphans(now: now, into: &events)
-        oomKilled = oomKilled.filter { now - $0.value < 60 }
+        oom.expire(now: now)
         return events
     }
 
-    private func handle(_ event: ConnectorEvent, now: Double, into events: inout [LifecycleEvent]) {
-        switch event {
-        case .fork(let parent, let child, let childTGID):
-            // A new process (not a thread): it runs its parent's program until it execs.
-            guard child == childTGID else { return }
-            parents.insert(parent)
-            let parentEntry = alive[parent]
-            if let raw = reader.process(child, files: parentEntry == nil ? [.status, .cmdline] : []) {
-                var entry = build(raw)
-                if let parentEntry { entry.keepCommandLine(of: parentEntry) }
-                alive[child] = entry
-                touched.insert(child)
-            } else if var entry = parentEntry {
-                // Gone already: until it execs, a child is its parent's program (its start time
-                // is unknown).
-                entry.pid = child
-                entry.ppid = parent
-                entry.startTicks = 0
-                entry.startTime = nil
-                alive[child] = entry
-                touched.insert(child)
+    /// One report of a kernel source.
+    func take(_ report: KernelReport, now: Double, into events: inout [LifecycleEvent]) {
+        switch report {
+        case .forked(let parent, let child): table.forked(parent: parent, child: child, now: now)
+        case .execed(let pid):
+            table.execed(pid: pid)
+            if let entry = table[pid] {
+                told.started(entry, as: .command(entry.cmdline ?? [], parent: entry.ppid), time: now, into: &events)
             }
-        case .exec(let pid, let tgid):
-            guard pid == tgid else { return }
-            let old = alive[pid]
-            guard let raw = reader.process(pid, files: old == nil ? [.status, .cmdline] : [.cmdline]) else {
-                // It runs another program now, which could not be read: its name is unknown.
-                if var entry = old {
-                    entry.name = ""
-                    entry.cmdline = []
-                    alive[pid] = entry
-                    touched.insert(pid)
-                }
-                return
-            }
-            var entry = build(raw)
-            if let old, old.startTicks == entry.startTicks, entry.uid == nil {
-                // The uid is kept (uid events say when it changes).
-                entry.uid = old.uid
-                entry.user = old.user
-            }
-            alive[pid] = entry
-            touched.insert(pid)
-        case .uid(let pid, let tgid, let ruid):
-            guard pid == tgid, var entry = alive[pid] else { return }
-            entry.uid = ruid
-            entry.user = UserNames.lookUp(ruid) ?? String(ruid)
-            alive[pid] = entry
-        case .exit(let pid, let tgid, let status, let parent):
-            guard pid == tgid else { return }  // a thread
-            var entry = alive[pid] ?? reader.process(pid, files: [.cmdline]).map(build) ?? Self.unknownEntry(pid: pid, ppid: parent)
-            if parent > 0 { entry.ppid = parent }
-            let key = entry.key
-            var outcome = Outcome(waitStatus: status)
-            if outcome == .killed(signal: 9), oomKilled[pid] != nil || kernelLog == nil && systemOOMRoseRecently(now) {
-                outcome = .oomKilled
-            }
-            var record = exitRecord(entry, outcome: outcome, source: .procConnector, time: now)
-            record.stoppedBySwtop = stopKind(key, outcome)
-            dead[key] = Dead(entry: entry, deathTime: now, reported: true, outcome: outcome)
-            connectorExits[pid] = now
-            zombieChecks.append((key, now + options.zombieAfter))
-            report(record, into: &events)
-            // Its children get another parent as it exits: each is read again a moment later.
-            if parents.remove(pid) != nil {
-                let name = entry.name
-                alive.forEach { child in
-                    if child.ppid == pid, child.pid != pid { orphanChecks.append((child, pid, name, now + 0.05)) }
-                }
-            }
+        case .uidChanged(let pid, let ruid): table.uidChanged(pid: pid, ruid: ruid)
+        case .renamed(let pid, let name): table.renamed(pid: pid, name: name, now: now)
+        case .exited(let pid, let status, let parent):
+            exited(pid, status: status, parent: parent, now: now, into: &events)
+        case .died(let key): died(key, now: now, into: &events)
+        case .oomKilled(let pid): oom.named(pid, now: now)
+        case .signal(let sample): events += tell(signalled([sample]))
         }
     }
 
-    /// The exits whose zombie report is due: still a zombie (the same process, by its start
-    /// time) is reported, gone is forgotten.
+    /// Signals the tracepoint recorded: each remembered for its target's ending; the stop
+    /// requests and SIGKILLs from elsewhere returned, to be told once the batch they came in
+    /// has been taken.
+    private func signalled(_ samples: [SignalSample]) -> [(target: Int32, signal: Int32, sender: SignalSender, time: Double)] {
+        senders.record(samples) { pid in
+            if let entry = table[pid] { return (entry.name, entry.uid) }
+            // Not followed (yet): read it while it may still be there.
+            guard let raw = reader.process(pid, files: .status) else { return nil }
+            let entry = ProcessEntry(raw: raw, pageSizeKB: 4)
+            return (entry.name, entry.uid)
+        }
+    }
+
+    /// `signal` events, told after the batch the signals came in: a target forked in the same
+    /// batch is known by then, and one that ended in it is known as it ended.
+    private func tell(_ signals: [(target: Int32, signal: Int32, sender: SignalSender, time: Double)]) -> [LifecycleEvent] {
+        var events: [LifecycleEvent] = []
+        for signal in signals {
+            let entry = table[signal.target] ?? dead.first { $0.key.id == signal.target }?.value.entry
+                ?? ProcessTable.unknownEntry(pid: signal.target, ppid: 0)
+            let kind = LifecycleEvent.Kind.signal(signal: signal.signal, sender: signal.sender)
+            told.add(LifecycleEvent(time: signal.time, process: told.facts(entry), kind: kind), into: &events)
+        }
+        return events
+    }
+
+    /// The proc connector's exit: told at once, with its wait status.
+    private func exited(_ pid: Int32, status: Int32, parent: Int32, now: Double, into events: inout [LifecycleEvent]) {
+        var entry = table.exiting(pid) ?? ProcessTable.unknownEntry(pid: pid, ppid: parent)
+        if table.exited(pid) {
+            // A child that ran its parent's program, ended before it was read again: a run of it.
+            told.started(entry, as: .fork(of: entry.ppid), time: now, into: &events)
+        }
+        if parent > 0 { entry.ppid = parent }
+        let key = entry.key
+        let outcome = oom.judgeAtExit(Outcome(waitStatus: status), pid: pid, now: now)
+        var record = exitRecord(entry, outcome: outcome, source: .procConnector, time: now)
+        record.stoppedBySwtop = stopKind(key, outcome)
+        (record.sentBy, record.stop) = senders.ending(of: pid, signal: outcome.signal, time: now)
+        dead[key] = Dead(entry: entry, deathTime: now, reported: true, outcome: outcome, record: record)
+        zombieAges.died(key, at: now)
+        connectorExits[pid] = now
+        watch.checkZombie(key, due: now + options.zombieAfter)
+        told.report(record, into: &events)
+        // Its children get another parent as it exits: each is read again a moment later.
+        let children = table.parentExited(pid)
+        if !children.isEmpty { watch.checkOrphans(children, formerParent: pid, formerName: entry.name, due: now + 0.05) }
+    }
+
+    /// The exits whose zombie report is due: still a zombie is reported, gone is forgotten.
     private func checkZombies(now: Double, into events: inout [LifecycleEvent]) {
-        while zombieChecksDone < zombieChecks.count, zombieChecks[zombieChecksDone].due <= now {
-            let key = zombieChecks[zombieChecksDone].key
-            zombieChecksDone += 1
+        for (key, parent) in watch.dueZombies(now: now, reader: reader) {
             guard var d = dead[key], !d.zombieReported else { continue }
-            guard let raw = reader.process(key.id, files: []), raw.stat.state == UInt8(ascii: "Z"),
-                key.startTicks == 0 || raw.stat.startTime == key.startTicks
-            else {
+            guard let parent else {
                 dead[key] = nil
                 continue
             }
             d.zombieReported = true
-            d.entry.ppid = raw.stat.ppid
+            d.entry.ppid = parent
             dead[key] = d
-            let parentName = alive[raw.stat.ppid]?.name
-            events.append(event(now, d.entry, .zombie(outcome: d.outcome, parentName: parentName, unreaped: now - d.deathTime)))
-            record(events.last)
-        }
-        if zombieChecksDone > 1024, zombieChecksDone * 2 > zombieChecks.count {
-            zombieChecks.removeFirst(zombieChecksDone)
-            zombieChecksDone = 0
+            let age = zombieAges.age(of: key, now: now) ?? ZombieAge(seconds: now - d.deathTime, isLowerBound: false)
+            let kind = LifecycleEvent.Kind.zombie(outcome: d.outcome, parentName: table[parent]?.name, unreaped: age)
+            told.add(LifecycleEvent(time: now, process: told.facts(d.entry), kind: kind), into: &events)
         }
     }
 
     /// The children of exited processes whose check is due: each that has a new parent is an
-    /// orphan (read one by one, not the whole of /proc).
+    /// orphan.
     private func checkOrphans(now: Double, into events: inout [LifecycleEvent]) {
-        guard !orphanChecks.isEmpty else { return }
-        var later: [(child: ProcessEntry, formerParent: Int32, formerName: String, due: Double)] = []
-        for check in orphanChecks {
-            guard check.due <= now else {
-                later.append(check)
-                continue
-            }
-            guard let raw = reader.process(check.child.pid, files: []), raw.stat.startTime == check.child.startTicks,
-                raw.stat.ppid != check.formerParent
-            else { continue }
-            var child = alive[check.child.pid].flatMap { $0.startTicks == check.child.startTicks ? $0 : nil } ?? check.child
-            child.ppid = raw.stat.ppid
-            alive[child.pid] = child
-            events.append(event(now, child, .orphan(formerParent: check.formerParent, formerParentName: check.formerName)))
+        for (check, newParent) in watch.dueOrphans(now: now, reader: reader) {
+            var child = table[check.child.pid].flatMap { $0.startTicks == check.child.startTicks ? $0 : nil } ?? check.child
+            child.ppid = newParent
+            table[child.pid] = child
+            orphan(child, formerParent: check.formerParent, formerName: check.formerName, now: now, into: &events)
         }
-        orphanChecks = later
     }
 
-    /// An entry for a process that exited before anything of it could be read.
-    static func unknownEntry(pid: Int32, ppid: Int32) -> ProcessEntry {
-        let stat = ProcStat(
-            pid: pid, comm: [], state: UInt8(ascii: "X"), ppid: ppid, pgrp: 0, session: 0, ttyNr: 0, flags: 0, utime: 0,
-            stime: 0, priority: 0, nice: 0, numThreads: 0, startTime: 0, vsize: 0, rss: 0)
-        return ProcessEntry(raw: RawProcess(stat: stat, pid: pid, cmdline: []), pageSizeKB: 4)
+    private func orphan(_ child: ProcessEntry, formerParent: Int32, formerName: String?, now: Double, into events: inout [LifecycleEvent]) {
+        let kind = LifecycleEvent.Kind.orphan(formerParent: formerParent, formerParentName: formerName)
+        told.add(LifecycleEvent(time: now, process: told.facts(child), kind: kind), into: &events)
     }
 
     /// A pidfd turned readable: the process died (it may not be reaped yet).
     private func died(_ key: ProcessKey, now: Double, into events: inout [LifecycleEvent]) {
-        guard let entry = alive[key.id], entry.key == key else {
-            pidfds?.forget(key)
+        guard let entry = table[key.id], entry.key == key else {
+            kernel.pidfds?.forget(key)
             return
         }
         var record = Dead(entry: entry, deathTime: now, reported: false)
         // Judged at the death: the zombie has left its memory cgroup already, but the cgroup's
         // counter is the one to compare.
-        record.oomAtDeath = oomCountersRose(for: key, now: now)
+        record.oomAtDeath = oom.countersRose(for: key, now: now)
         dead[key] = record
-        resolve(key, now: now, zombieStat: pidfds?.kernelGivesStatus != true, into: &events)
+        zombieAges.died(key, at: now)
+        resolve(key, now: now, zombieStat: kernel.pidfds?.kernelGivesStatus != true, into: &events)
         wantsSnapshot = true
     }
 
@@ -366,7 +282,7 @@ public final class LifecycleMonitor {
         guard var d = dead[key], !d.reported else { return }
         var status: Int32?
         var source = ExitSource.pidfd
-        if let s = pidfds?.status(of: key) {
+        if let s = kernel.pidfds?.status(of: key) {
             status = s
         } else if zombieStat, let raw = reader.process(key.id, files: []), raw.stat.startTime == key.startTicks, raw.stat.state == UInt8(ascii: "Z"),
             let s = raw.stat.exitCode, Outcome.canReadWaitStatus(of: d.entry.uid)
@@ -375,41 +291,20 @@ public final class LifecycleMonitor {
             source = .zombie
         }
         guard let status else { return }
-        var outcome = Outcome(waitStatus: status)
-        if outcome == .killed(signal: 9), d.oomAtDeath || oomKilled[key.id] != nil { outcome = .oomKilled }
+        let outcome = oom.judge(Outcome(waitStatus: status), pid: key.id, atDeath: d.oomAtDeath)
         var record = exitRecord(d.entry, outcome: outcome, source: source, time: d.deathTime)
         record.stoppedBySwtop = stopKind(key, outcome)
+        (record.sentBy, record.stop) = senders.ending(of: key.id, signal: outcome.signal, time: d.deathTime)
         d.reported = true
         d.outcome = outcome
+        d.record = record
         dead[key] = d
-        pidfds?.forget(key)
-        report(record, into: &events)
+        kernel.pidfds?.forget(key)
+        told.report(record, into: &events)
     }
 
     private func resolvePending(now: Double, into events: inout [LifecycleEvent]) {
-        for (key, d) in dead where !d.reported { resolve(key, now: now, zombieStat: pidfds?.kernelGivesStatus != true, into: &events) }
-    }
-
-
-    /// Reads /proc/vmstat's OOM kill count: whether it rose within the last two seconds (the
-    /// killer counts the kill before its victim has finished dying).
-    private func systemOOMRoseRecently(_ now: Double) -> Bool {
-        if let kills = oom.systemKills() {
-            if let last = lastSystemOOMKills, kills > last { systemOOMRise = now }
-            lastSystemOOMKills = kills
-        }
-        return now - systemOOMRise <= 2
-    }
-
-    /// Without the kernel log: the system's and the process's memory cgroup's OOM counters
-    /// both rose around its death.
-    private func oomCountersRose(for key: ProcessKey, now: Double) -> Bool {
-        guard systemOOMRoseRecently(now) || oomKilled[key.id] != nil else { return false }
-        guard let cgroup = memoryCgroups[key] else { return false }
-        let now = oom.kills(in: cgroup)
-        defer { if let now { cgroupKills[cgroup] = now } }
-        guard let now, let before = cgroupKills[cgroup] else { return false }
-        return now > before
+        for (key, d) in dead where !d.reported { resolve(key, now: now, zombieStat: kernel.pidfds?.kernelGivesStatus != true, into: &events) }
     }
 
     private func stopKind(_ key: ProcessKey, _ outcome: Outcome) -> StopKind? {
@@ -421,32 +316,29 @@ public final class LifecycleMonitor {
 
     /// Takes a snapshot: what vanished, new zombies, orphans, and (without the kernel's
     /// reports) new processes to watch. Returns the events, the kernel's pending ones first.
-    ///
-    /// Its cost follows what changed: the snapshot and the last one are walked side by side by
-    /// pid, and a process whose entry is the same reading as before (the sampler keeps the
-    /// entry of a process that did not run) is passed over unread.
     public func update(with snapshot: Snapshot) -> [LifecycleEvent] {
         let now = snapshot.time
         var events = pollSources(now: now)
         let current = AliveProcesses.sortedByPID(snapshot.processes)
-        let (vanished, changed) = differences(current)
+        let (vanished, changed) = table.differences(current)
 
         // Vanished: reaped (or never seen dying).
         for old in vanished {
             let key = old.key
-            parents.remove(old.pid)
-            zombiePIDs.remove(old.pid)
-            if dead[key] == nil, connector != nil, connectorEvents > 0, connector?.lost == lostAtLastSnapshot {
+            table.vanished(old.pid)
+            watch.vanished(old.pid)
+            senders.forget(old.pid)
+            if dead[key] == nil, kernel.connector != nil, connectorEvents > 0, kernel.connector?.lost == lostAtLastSnapshot {
                 // The connector reports every exit as it happens (this one's perhaps under a key
                 // read before its start time could be): a vanished process is no second end.
                 continue
             }
             if dead[key] == nil {
-                if connector != nil, connectorEvents == 0, now - lastSnapshotTime < 60 {
-                    connectorIgnored()
+                if kernel.connector != nil, connectorEvents == 0, now - lastSnapshotTime < 60 {
+                    kernel.connectorIgnored()
                 }
                 var d = Dead(entry: old, deathTime: now, reported: false)
-                if pidfds?.isWatching(key) == true { d.oomAtDeath = oomCountersRose(for: key, now: now) }
+                if kernel.pidfds?.isWatching(key) == true { d.oomAtDeath = oom.countersRose(for: key, now: now) }
                 dead[key] = d
             }
         }
@@ -455,132 +347,46 @@ public final class LifecycleMonitor {
                 resolve(key, now: now, into: &events)
                 if dead[key]?.reported == false {
                     // Reaped before anything could tell how it ended.
-                    report(exitRecord(d.entry, outcome: .unknown, source: .vanished, time: d.deathTime), into: &events)
+                    told.report(exitRecord(d.entry, outcome: .unknown, source: .vanished, time: d.deathTime), into: &events)
                 }
             }
             dead[key] = nil
-            pidfds?.forget(key)
-            memoryCgroups[key] = nil
+            kernel.pidfds?.forget(key)
+            oom.forget(key)
             sentBySwtop[key] = nil
         }
 
         for (old, entry) in changed {
-            let pid = entry.pid
-            let key = entry.key
             if let old, old.startTicks == entry.startTicks {
-                if old.ppid != entry.ppid, old.ppid > 1, isGone(old.ppid, current) {
-                    let former = alive[old.ppid]
-                    events.append(event(now, entry, .orphan(formerParent: old.ppid, formerParentName: former?.name ?? deadName(old.ppid))))
+                if old.ppid != entry.ppid, old.ppid > 1, table.isGone(old.ppid, current) {
+                    orphan(entry, formerParent: old.ppid, formerName: table[old.ppid]?.name ?? deadName(old.ppid), now: now, into: &events)
                 }
-            } else if let pidfds, !entry.isKernelThread, entry.state != .zombie {
-                pidfds.watch(key)
-                if let cgroup = oom.memoryCgroup(of: pid) {
-                    memoryCgroups[key] = cgroup
-                    if cgroupKills[cgroup] == nil { cgroupKills[cgroup] = oom.kills(in: cgroup) }
+            } else {
+                if kernel.connector == nil, lastSnapshotTime > 0, !entry.isKernelThread {
+                    // Without the kernel's reports, a run starts when a reading first shows it.
+                    told.started(entry, as: .command(entry.cmdline ?? [], parent: entry.ppid), time: now, into: &events)
+                }
+                if let pidfds = kernel.pidfds, !entry.isKernelThread, entry.state != .zombie {
+                    pidfds.watch(entry.key)
+                    oom.watch(entry.key)
                 }
             }
-            parents.insert(entry.ppid)
-            if entry.state == .zombie { zombiePIDs.insert(pid) } else { zombiePIDs.remove(pid) }
+            table.isParent(entry.ppid)
+            watch.saw(entry)
         }
         // Every zombie, changed or not: its report falls due while it waits.
-        var zombiesNow: [ProcessEntry] = []
-        for pid in zombiePIDs.sorted() {
-            guard let entry = AliveProcesses.find(pid, in: current), entry.state == .zombie else {
-                zombiePIDs.remove(pid)
-                continue
-            }
-            zombiesNow.append(entry)
+        let zombiesNow = watch.zombies(in: current)
+        zombieAges.observe(zombies: zombiesNow, now: now)
+        for entry in zombiesNow {
             zombie(entry, now: now, current: current, into: &events)
         }
-        zombies = zombiesNow
-        // What the connector reported since the snapshot was read is newer than the snapshot.
-        var newer: [Int32: ProcessEntry] = [:]
-        for pid in touched where connectorExits[pid] == nil {
-            if let born = alive.newer[pid], AliveProcesses.find(pid, in: current).map({ $0.startTicks == born.startTicks || born.startTicks == 0 }) ?? true {
-                newer[pid] = born
-                parents.insert(born.ppid)
-            }
-        }
-        touched.removeAll()
-        alive.replace(list: current, newer: newer)
+        table.replace(with: current, exited: connectorExits)
         connectorExits = connectorExits.filter { $0.value >= now - 1 }
-        crashLoops.expire(now: now)
-        endings.removeAll { now - $0.time > 600 }
+        told.expire(now: now)
         lastSnapshotTime = now
-        lostAtLastSnapshot = connector?.lost ?? 0
+        lostAtLastSnapshot = kernel.connector?.lost ?? 0
         wantsSnapshot = false
         return events
-    }
-
-    /// The last snapshot's processes (with what the kernel reported since) against `current`
-    /// (sorted by pid), one walk of both: those gone or replaced by another process under their
-    /// pid, and those new or read anew, each with its earlier entry if it had one.
-    private func differences(_ current: [ProcessEntry]) -> (vanished: [ProcessEntry], changed: [(old: ProcessEntry?, new: ProcessEntry)]) {
-        var vanished: [ProcessEntry] = []
-        var changed: [(old: ProcessEntry?, new: ProcessEntry)] = []
-        let previous = alive.list
-        let newer = alive.newer
-        // The pids the kernel's reports gave newer entries: the walk passes them up in order.
-        let newerPIDs = newer.keys.sorted()
-        var n = 0
-        func isNewer(_ pid: Int32) -> Bool {
-            while n < newerPIDs.count, newerPIDs[n] < pid { n += 1 }
-            return n < newerPIDs.count && newerPIDs[n] == pid
-        }
-        var i = 0
-        var j = 0
-        while i < previous.count || j < current.count {
-            if i < previous.count, j < current.count, current[j].isSameReading(as: previous[i]) {
-                // Unchanged, unless the kernel reported something newer of it.
-                let entry = current[j]
-                if !entry.isSecondaryThread, isNewer(entry.pid) {
-                    let old = newer[entry.pid]
-                    if let old, old.startTicks != entry.startTicks { vanished.append(old) }
-                    changed.append((old, entry))
-                }
-                i += 1
-                j += 1
-                continue
-            }
-            if i < previous.count, previous[i].isSecondaryThread {
-                i += 1
-                continue
-            }
-            if j < current.count, current[j].isSecondaryThread {
-                j += 1
-                continue
-            }
-            let oldPID = i < previous.count ? previous[i].pid : Int32.max
-            let newPID = j < current.count ? current[j].pid : Int32.max
-            if i < previous.count, oldPID < newPID || j == current.count {
-                // Gone (the newer entry, if any, is looked at with the others below).
-                if !isNewer(oldPID) { vanished.append(previous[i]) }
-                i += 1
-            } else if i < previous.count, oldPID == newPID {
-                let entry = current[j]
-                let old = isNewer(oldPID) ? newer[oldPID] : previous[i]
-                if let old, old.startTicks != entry.startTicks { vanished.append(old) }
-                changed.append((old, entry))
-                i += 1
-                j += 1
-            } else {
-                let entry = current[j]
-                let old = isNewer(newPID) ? newer[newPID] : nil
-                if let old, old.startTicks != entry.startTicks { vanished.append(old) }
-                changed.append((old, entry))
-                j += 1
-            }
-        }
-        // Newer entries of pids the snapshot lacks, and of none the last one had.
-        for (pid, old) in newer where AliveProcesses.find(pid, in: current) == nil {
-            vanished.append(old)
-        }
-        return (vanished, changed)
-    }
-
-    private func isGone(_ pid: Int32, _ current: [ProcessEntry]) -> Bool {
-        guard let parent = AliveProcesses.find(pid, in: current) else { return true }
-        return parent.state == .zombie || alive[pid].map { $0.startTicks != parent.startTicks } ?? true
     }
 
     private func deadName(_ pid: Int32) -> String? {
@@ -593,7 +399,18 @@ public final class LifecycleMonitor {
             // Reported by the connector before its start could be read.
             dead[key] = unknownStart
         }
-        var d = dead[key] ?? Dead(entry: alive[entry.pid].flatMap { $0.key == key ? $0 : nil } ?? entry, deathTime: now, reported: false)
+        let known = dead[key] != nil
+        var d = dead[key] ?? Dead(entry: table[entry.pid].flatMap { $0.key == key ? $0 : nil } ?? entry, deathTime: now, reported: false)
+        if !known, zombieAges.diedBeforeWatching(key) {
+            // It died before swtop watched: no exit of now to tell (nor to count), only a zombie
+            // that has waited at least as long as swtop has watched.
+            d.reported = true
+            d.outcome = Outcome.ofZombie(entry)
+        }
+        if !known {
+            // With the connector /proc is read now and then: its report is looked at when due.
+            watch.checkZombie(key, due: now + options.zombieAfter)
+        }
         // A zombie's command line reads empty: what was known of it alive is kept.
         if d.entry.cmdline?.isEmpty != false, entry.cmdline?.isEmpty == false { d.entry.keepCommandLine(of: entry) }
         if d.entry.name.isEmpty { d.entry.name = entry.name }
@@ -605,99 +422,52 @@ public final class LifecycleMonitor {
             resolve(key, now: now, into: &events)
             d = dead[key] ?? d
         }
-        let unreaped = now - d.deathTime
-        if !d.zombieReported, unreaped >= options.zombieAfter {
+        let unreaped = zombieAges.age(of: key, now: now) ?? ZombieAge(seconds: now - d.deathTime, isLowerBound: false)
+        if !d.zombieReported, unreaped.seconds >= options.zombieAfter {
             d.zombieReported = true
             dead[key] = d
-            let outcome = Outcome.ofZombie(entry)
             let parentName = AliveProcesses.find(entry.ppid, in: current)?.name
-            events.append(event(now, d.entry, .zombie(outcome: outcome, parentName: parentName, unreaped: unreaped)))
-            record(events.last)
+            let kind = LifecycleEvent.Kind.zombie(outcome: Outcome.ofZombie(entry), parentName: parentName, unreaped: unreaped)
+            told.add(LifecycleEvent(time: now, process: told.facts(d.entry), kind: kind), into: &events)
         }
     }
-
-
-    /// The process row of `pid` in the last snapshot.
-    public func snapshotProcess(_ pid: Int32) -> ProcessEntry? {
-        AliveProcesses.find(pid, in: alive.list)
-    }
-
-    /// Seconds a zombie has been unreaped (since its death, or since swtop first saw it as a
-    /// zombie); nil for anything else.
-    public func unreapedSeconds(_ key: ProcessKey, now: Double) -> Double? {
-        dead[key].map { now - $0.deathTime }
-    }
-
-    private func connectorIgnored() {
-        connector = nil
-        notes.append("the proc connector sent nothing while processes exited (a container?): using pidfds")
-        startPidfds()
-    }
-
-    // MARK: - Reporting
 
     private func exitRecord(_ entry: ProcessEntry, outcome: Outcome, source: ExitSource, time: Double) -> ExitRecord {
-        let parent = alive[entry.ppid]
-        return ExitRecord(process: facts(entry), outcome: outcome, source: source, time: time, parentName: parent?.name)
-    }
-
-    private func report(_ record: ExitRecord, into events: inout [LifecycleEvent]) {
-        events.append(LifecycleEvent(time: record.time, process: record.process, kind: .exit(record)))
-        self.record(events.last)
-        endings.append((record.time, record.outcome))
-        if let loop = crashLoops.record(record) {
-            events.append(LifecycleEvent(time: record.time, process: record.process, kind: .crashLoop(loop)))
-            self.record(events.last)
-        }
-    }
-
-    private func event(_ time: Double, _ entry: ProcessEntry, _ kind: LifecycleEvent.Kind) -> LifecycleEvent {
-        let e = LifecycleEvent(time: time, process: facts(entry), kind: kind)
-        if case .orphan = kind { record(e) }
-        return e
-    }
-
-    private func record(_ event: LifecycleEvent?) {
-        guard let event else { return }
-        recent.append(event)
-        if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
-    }
-
-    /// What is told of a process. Its start time is worked out from the clocks, to the clock
-    /// tick: /proc/stat's btime (which the snapshots use, as ps does) is cut to the second, and
-    /// would make a process of 5 ms look up to a second old.
-    public func facts(_ entry: ProcessEntry) -> ProcessFacts {
-        let start = entry.startTicks == 0 || !reader.isLive ? entry.startTime : bootTime + Double(entry.startTicks) / ticksPerSecond
-        return ProcessFacts(
-            key: entry.key, name: entry.name, cmdline: entry.cmdline ?? [], ppid: entry.ppid, uid: entry.uid,
-            user: entry.user, startTime: start)
+        ExitRecord(process: told.facts(entry), outcome: outcome, source: source, time: time, parentName: table[entry.ppid]?.name)
     }
 
     // MARK: - What the screen shows
 
+    /// The process row of `pid` in the last snapshot.
+    public func snapshotProcess(_ pid: Int32) -> ProcessEntry? { table.snapshotProcess(pid) }
+
+    /// How long a zombie has been unreaped (since its death, or since swtop first saw it as a
+    /// zombie; at least as long as swtop has watched for one that was there before); nil for
+    /// anything else.
+    public func unreaped(_ key: ProcessKey, now: Double) -> ZombieAge? { zombieAges.age(of: key, now: now) }
+
+    /// What is told of a process (see `LifecycleReport.facts`).
+    public func facts(_ entry: ProcessEntry) -> ProcessFacts { told.facts(entry) }
+
     /// Ends within the last `window` seconds: how many, how many failed, how many OOM kills.
     public func endingsSummary(now: Double, window: Double = 300) -> (ended: Int, failed: Int, oomKilled: Int) {
-        var ended = 0, failed = 0, oom = 0
-        for e in endings where now - e.time <= window {
-            ended += 1
-            if e.outcome.isFailure { failed += 1 }
-            if e.outcome == .oomKilled { oom += 1 }
-        }
-        return (ended, failed, oom)
+        told.endingsSummary(now: now, window: window)
     }
 
-    /// Whether this process's command is in a crash loop under its parent.
+    /// Whether this process is a run of a command in a crash loop under its parent.
     public func isCrashLooping(_ entry: ProcessEntry, now: Double) -> Bool {
-        crashLoops.isLooping(command: facts(entry).command, parent: entry.ppid, now: now)
+        told.crashLoops.isLooping(pid: entry.pid, now: now)
     }
 
-    public func crashLoopsNow(now: Double) -> [CrashLoop] { crashLoops.loops(now: now) }
+    public func crashLoopsNow(now: Double) -> [CrashLoop] { told.crashLoops.loops(now: now) }
 
-    /// How the process with this key ended, when swtop saw it end.
-    public func outcome(of key: ProcessKey) -> Outcome? {
-        for event in recent.reversed() {
-            if case .exit(let record) = event.kind, record.process.key == key { return record.outcome }
-        }
-        return nil
-    }
+    /// The stop request a living process got from another process, if any: it is draining.
+    public func draining(_ pid: Int32) -> StopRequest? { senders.draining(pid) }
+
+    /// Every process that got a stop request and has not ended yet (few: a deploy's worth).
+    public var drainingNow: [(pid: Int32, request: StopRequest)] { senders.drainingNow }
+
+    /// How the process with this key ended, when swtop saw it end: while it is a zombie (or not
+    /// yet gone from /proc), else among the recent events.
+    public func ending(of key: ProcessKey) -> ExitRecord? { dead[key]?.record ?? told.ending(of: key) }
 }

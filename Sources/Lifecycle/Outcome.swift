@@ -84,7 +84,38 @@ public enum Outcome: Sendable, Equatable, Hashable {
         }
     }
 
-    static func signalName(_ number: Int32) -> String {
+    /// The one description of an ending, wherever swtop tells it (the status line after a
+    /// stop, a row's tag, the E view, `swtop events`, the detail page's history): how it ended,
+    /// who sent the signal that ended it, how a stop something asked for went, after how long it
+    /// ran where that is known, and how swtop's own stop went. "killed by SIGTERM after 40.8 s
+    /// (stopped by swtop: SIGTERM was enough)", "killed by SIGKILL from kubelet (pid 812) after
+    /// 3.2 s", "stopped gracefully in 2.0 s after SIGTERM from systemd (pid 1)".
+    public func described(lifetime: Double? = nil, stoppedBySwtop stop: StopKind? = nil,
+                          sentBy: SignalSender? = nil, requested: StopEnding? = nil) -> String {
+        var text = words
+        let sender = sentBy.map { " from " + $0.shortWords } ?? ""
+        if let requested {
+            let request = Self.signalName(requested.signal) + " from " + requested.requestedBy.shortWords
+            switch requested.kind {
+            case .graceful:
+                let end = self == .exited(code: 0) ? "" : " (" + text + sender + ")"
+                text = "stopped gracefully in " + LifecycleEvent.duration(requested.after) + " after " + request + end
+            case .forced:
+                text += sender + ", forced " + LifecycleEvent.duration(requested.after) + " after " + request
+            }
+        } else {
+            text += sender
+            if let lifetime { text += " after " + LifecycleEvent.duration(lifetime) }
+        }
+        switch stop {
+        case .graceful: text += " (stopped by swtop: SIGTERM was enough)"
+        case .forced: text += " (stopped by swtop: needed SIGKILL)"
+        case nil: break
+        }
+        return text
+    }
+
+    public static func signalName(_ number: Int32) -> String {
         Signal(number: number)?.name ?? "signal \(number)"
     }
 

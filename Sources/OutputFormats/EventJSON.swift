@@ -30,10 +30,23 @@ public enum EventJSON {
             w.field("source", record.source.rawValue)
             w.field("parent_name", record.parentName)
             w.field("stopped_by_swtop", record.stoppedBySwtop?.rawValue)
+            writeSender(&w, "sent_by", record.sentBy)
+            w.key("stop")
+            if let stop = record.stop {
+                w.beginObject()
+                w.field("kind", stop.kind.rawValue)
+                w.field("signal", Outcome.signalName(stop.signal))
+                w.field("after_s", stop.after, decimals: 3)
+                writeSender(&w, "requested_by", stop.requestedBy)
+                w.endObject()
+            } else {
+                w.null()
+            }
         case .zombie(let outcome, let parentName, let unreaped):
             writeOutcome(&w, outcome)
             w.field("parent_name", parentName)
-            w.field("unreaped_s", unreaped, decimals: 3)
+            w.field("unreaped_s", unreaped.seconds, decimals: 3)
+            w.field("unreaped_at_least", unreaped.isLowerBound)
         case .orphan(let former, let formerName):
             w.field("former_ppid", former)
             w.field("former_parent_name", formerName)
@@ -47,6 +60,9 @@ public enum EventJSON {
             w.beginArray()
             for pid in loop.pids { w.number(pid) }
             w.endArray()
+        case .signal(let signal, let sender):
+            w.field("signal", Outcome.signalName(signal))
+            writeSender(&w, "sent_by", sender)
         }
         w.endObject()
         return w.bytes + [UInt8(ascii: "\n")]
@@ -58,6 +74,20 @@ public enum EventJSON {
         w.field("outcome", outcome.name)
         w.field("exit_code", outcome.exitCode)
         w.field("signal", outcome.signalName)
+    }
+
+    /// `{"pid", "name", "uid", "user", "kernel"}` of who sent a signal (all null but `kernel`
+    /// for the kernel), or null when nobody is known to have.
+    public static func writeSender(_ w: inout JSONWriter, _ key: String, _ sender: SignalSender?) {
+        w.key(key)
+        guard let sender else { return w.null() }
+        w.beginObject()
+        w.field("pid", sender.pid)
+        w.field("name", sender.name)
+        w.field("uid", sender.uid)
+        w.field("user", sender.user)
+        w.field("kernel", sender.kernel)
+        w.endObject()
     }
 
     /// The first line: which sources are in use, and why a missing one is missing.

@@ -58,23 +58,17 @@ public struct SocketTable: Sendable, Equatable {
     /// header line. Lines that do not parse are skipped; inode 0 (a TIME_WAIT entry, which no
     /// file holds) too.
     public static func parseInet(_ bytes: UnsafeBufferPointer<UInt8>, proto: Proto) -> [Socket] {
-        var out: [Socket] = []
-        var lines = ByteScanner(bytes)
-        _ = lines.restOfLine()
-        while !lines.isAtEnd {
-            let line = lines.restOfLine()
-            var s = ByteScanner(UnsafeBufferPointer(rebasing: bytes[..<line.upperBound]), from: line.lowerBound)
-            guard let slot = s.nextToken(), bytes[slot.upperBound - 1] == UInt8(ascii: ":"),
-                let localRange = s.nextToken(), let remoteRange = s.nextToken(), let stRange = s.nextToken(),
+        rows(bytes) { _, s in
+            guard let localRange = s.nextToken(), let remoteRange = s.nextToken(), let stRange = s.nextToken(),
                 let st = hexValue(bytes, stRange), st <= 0xFF
-            else { continue }
+            else { return nil }
             // tx:rx, tr:when, retrnsmt, uid, timeout, then the inode.
             var inode: UInt64?
             for _ in 0..<5 where s.nextToken() == nil { break }
             if let r = s.nextToken() { inode = parseUInt64(bytes, r) }
             guard let inode, inode != 0,
                 let local = address(bytes, localRange), let remote = address(bytes, remoteRange)
-            else { continue }
+            else { return nil }
             let isTCP = proto == .tcp || proto == .tcp6
             var state: String?
             if isTCP {
@@ -84,7 +78,22 @@ public struct SocketTable: Sendable, Equatable {
                 state = "CONNECTED"
             }
             let unconnected = remote.isUnspecified && remote.port == 0
-            out.append(Socket(proto: proto, local: local.text, remote: unconnected ? nil : remote.text, state: state, inode: inode))
+            return Socket(proto: proto, local: local.text, remote: unconnected ? nil : remote.text, state: state, inode: inode)
+        }
+    }
+
+    /// The lines after the header line, each as a scanner past its first token, which must end
+    /// in ':' (the slot number, as every table of /proc/net has it); `row` makes a socket of the
+    /// rest or skips the line (nil).
+    static func rows(_ bytes: UnsafeBufferPointer<UInt8>, _ row: (_ line: Range<Int>, _ scanner: inout ByteScanner) -> Socket?) -> [Socket] {
+        var out: [Socket] = []
+        var lines = ByteScanner(bytes)
+        _ = lines.restOfLine()
+        while !lines.isAtEnd {
+            let line = lines.restOfLine()
+            var s = ByteScanner(UnsafeBufferPointer(rebasing: bytes[..<line.upperBound]), from: line.lowerBound)
+            guard let slot = s.nextToken(), bytes[slot.upperBound - 1] == UInt8(ascii: ":") else { continue }
+            if let socket = row(line, &s) { out.append(socket) }
         }
         return out
     }
@@ -164,28 +173,21 @@ public struct SocketTable: Sendable, Equatable {
     /// `Num: RefCount Protocol Flags Type St Inode [Path]`, after a header line. The path runs to
     /// the end of the line (it may hold spaces); an abstract name starts with '@'.
     public static func parseUnix(_ bytes: UnsafeBufferPointer<UInt8>) -> [Socket] {
-        var out: [Socket] = []
-        var lines = ByteScanner(bytes)
-        _ = lines.restOfLine()
-        while !lines.isAtEnd {
-            let line = lines.restOfLine()
-            var s = ByteScanner(UnsafeBufferPointer(rebasing: bytes[..<line.upperBound]), from: line.lowerBound)
-            guard let num = s.nextToken(), bytes[num.upperBound - 1] == UInt8(ascii: ":"),
-                s.nextToken() != nil, s.nextToken() != nil,
+        rows(bytes) { line, s in
+            guard s.nextToken() != nil, s.nextToken() != nil,
                 let flagsRange = s.nextToken(), let flags = hexValue(bytes, flagsRange),
                 let typeRange = s.nextToken(), let type = hexValue(bytes, typeRange),
                 let stRange = s.nextToken(), let st = hexValue(bytes, stRange),
                 let inodeRange = s.nextToken(), let inode = parseUInt64(bytes, inodeRange), inode != 0
-            else { continue }
+            else { return nil }
             // One space, then the path to the end of the line.
             var path = ""
             if inodeRange.upperBound + 1 < line.upperBound {
                 path = String(decoding: UnsafeBufferPointer(rebasing: bytes[(inodeRange.upperBound + 1)..<line.upperBound]), as: UTF8.self)
             }
             let state = flags & acceptingFlag != 0 ? "LISTEN" : (unixStates[st] ?? "UNKNOWN(\(st))")
-            out.append(Socket(proto: .unix, local: path, remote: nil, state: state, type: unixTypes[type] ?? "TYPE(\(type))", inode: inode))
+            return Socket(proto: .unix, local: path, remote: nil, state: state, type: unixTypes[type] ?? "TYPE(\(type))", inode: inode)
         }
-        return out
     }
 
     /// Hex digits (either case) as a number; nil on anything else, on overflow, or when empty.

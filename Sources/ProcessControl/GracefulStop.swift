@@ -32,6 +32,14 @@ public final class GracefulStop {
             }
         }
 
+        /// The process is gone (at SIGTERM or after SIGKILL).
+        public var isGone: Bool {
+            switch self {
+            case .exitedAfterTerm, .killed: return true
+            default: return false
+            }
+        }
+
         /// Needed SIGKILL (exit status 3 of `swtop stop`).
         public var neededKill: Bool {
             switch self {

@@ -282,7 +282,7 @@ public struct ProcessEntry: @unchecked Sendable {
         get { storage.fields.zombieChildren }
         set { if newValue != storage.fields.zombieChildren { unique().fields.zombieChildren = newValue } }
     }
-    /// Seconds its oldest zombie child has been seen unreaped (see ZombieWatch); nil when it has
+    /// Seconds its oldest zombie child has gone unreaped (see ZombieAges); nil when it has
     /// none or nobody watched.
     public var oldestZombieChildAge: Double? {
         get { storage.fields.oldestZombieChildAge.isNaN ? nil : storage.fields.oldestZombieChildAge }

@@ -78,28 +78,67 @@ public enum ReapingCheck {
     public static let notReapingInitWords = "PID 1, not reaping: "
 }
 
-/// How long each zombie has gone unreaped, as far as swtop has seen: the time it was first seen
-/// as a zombie. One small type, so a better source (the lifecycle model's exit times) can take
-/// its place.
-public struct ZombieWatch: Sendable {
-    /// When each zombie was first seen as one (monotonic seconds).
-    private var firstSeen: [ProcessKey: Double] = [:]
+/// How long a zombie has gone unreaped.
+public struct ZombieAge: Sendable, Equatable {
+    public var seconds: Double
+    /// The zombie was there when swtop began watching: it has waited at least `seconds`, how
+    /// much longer the kernel does not say (a zombie's `stat` holds its start, not its death).
+    public var isLowerBound: Bool
+
+    public init(seconds: Double, isLowerBound: Bool) {
+        self.seconds = seconds
+        self.isLowerBound = isLowerBound
+    }
+}
+
+/// How long each zombie has gone unreaped: swtop's one tracker of it. The lifecycle monitor
+/// tells it each death the kernel reported (its time is exact); every snapshot tells it the
+/// zombies it shows (a zombie not heard of before died since the last snapshot, so its first
+/// sight is its death, to a refresh). A zombie that was already there at the first snapshot
+/// died before swtop watched: its age is a lower bound, the time watched, never "new".
+///
+/// Times are one clock, the snapshots' (seconds since the epoch).
+public struct ZombieAges: Sendable {
+    private var since: [ProcessKey: (time: Double, isLowerBound: Bool)] = [:]
+    /// When the first snapshot was taken; nil before it.
+    private var watchingSince: Double?
 
     public init() {}
 
-    /// Records the zombies of `processes` at `now`, forgets those reaped, and sets each parent's
-    /// `oldestZombieChildAge`.
+    /// The kernel reported this process's death at `time`.
+    public mutating func died(_ key: ProcessKey, at time: Double) {
+        if since[key] == nil { since[key] = (time, false) }
+    }
+
+    /// Takes a snapshot's zombies at its time `now`: records those not known yet, and forgets
+    /// what is no longer one (deaths reported after the snapshot was read are kept).
+    public mutating func observe(zombies: [ProcessEntry], now: Double) {
+        let first = watchingSince == nil
+        if first { watchingSince = now }
+        var next: [ProcessKey: (time: Double, isLowerBound: Bool)] = [:]
+        for p in zombies where p.state == .zombie && !p.isSecondaryThread { next[p.key] = since[p.key] ?? (now, first) }
+        for (key, value) in since where next[key] == nil && value.time >= now { next[key] = value }
+        since = next
+    }
+
+    /// `observe` of a snapshot's processes, then each parent's `oldestZombieChildAge`.
     public mutating func update(_ processes: inout [ProcessEntry], now: Double) {
-        var next: [ProcessKey: Double] = [:]
+        observe(zombies: processes.filter { $0.state == .zombie }, now: now)
         var oldest: [Int32: Double] = [:]
         for p in processes where p.state == .zombie && !p.isSecondaryThread {
-            let seen = firstSeen[p.key] ?? now
-            next[p.key] = seen
-            oldest[p.ppid] = min(oldest[p.ppid] ?? seen, seen)
+            guard let time = since[p.key]?.time else { continue }
+            oldest[p.ppid] = min(oldest[p.ppid] ?? time, time)
         }
-        firstSeen = next
         for i in processes.indices where !processes[i].isSecondaryThread {
             processes[i].oldestZombieChildAge = oldest[processes[i].pid].map { now - $0 }
         }
     }
+
+    /// How long the zombie `key` has waited at `now`; nil when it is not a known zombie.
+    public func age(of key: ProcessKey, now: Double) -> ZombieAge? {
+        since[key].map { ZombieAge(seconds: max(0, now - $0.time), isLowerBound: $0.isLowerBound) }
+    }
+
+    /// Whether `key` died before swtop watched (it was a zombie in the first snapshot).
+    public func diedBeforeWatching(_ key: ProcessKey) -> Bool { since[key]?.isLowerBound ?? false }
 }

@@ -49,6 +49,9 @@ struct LifecycleCounters {
     /// group -> outcome name -> exits.
     var exits: [String: [String: Int]] = [:]
     var oomKills: [String: Int] = [:]
+    /// group -> graceful or forced -> stops that another process asked for (root: the signal
+    /// tracepoint).
+    var stops: [String: [String: Int]] = [:]
     /// command -> group, for the loops the monitor reports.
     var loopGroups: [String: String] = [:]
 
@@ -59,9 +62,10 @@ struct LifecycleCounters {
                 let name = group(record.process)
                 exits[name, default: [:]][record.outcome.name, default: 0] += 1
                 if record.outcome == .oomKilled { oomKills[name, default: 0] += 1 }
+                if let stop = record.stop { stops[name, default: [:]][stop.kind.rawValue, default: 0] += 1 }
             case .crashLoop(let loop):
                 loopGroups[loop.command] = group(event.process)
-            case .zombie, .orphan:
+            case .zombie, .orphan, .signal:
                 break
             }
         }

@@ -202,7 +202,13 @@ public final class MetricsExporter {
         for (group, count) in ends.oomKills.sorted(by: { $0.key < $1.key }) {
             out.sample("swtop_oom_kills_total", ["group": group], Double(count))
         }
-        // Two loops of one command (under two parents) have the same labels: one series, 1.
+        out.family("swtop_stops_total", .counter, help: "Processes of the group that ended after another process asked them to stop (SIGHUP, SIGINT, SIGQUIT, SIGTERM), by kind: forced (SIGKILL ended it) or graceful. Root only (the signal tracepoint).")
+        for group in ends.stops.keys.sorted() {
+            for (kind, count) in (ends.stops[group] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                out.sample("swtop_stops_total", ["group": group, "kind": kind], Double(count))
+            }
+        }
+                // Two loops of one command (under two parents) have the same labels: one series, 1.
         out.family("swtop_crash_looping", .gauge, help: "1 while a command keeps ending abnormally and being restarted by the same parent (3 times within 60 s).", merge: .max)
         let loops = tracking.monitor.crashLoopsNow(now: now).sorted(by: { $0.command < $1.command })
         for loop in loops {

@@ -11,10 +11,15 @@ public struct LifecycleView: Sendable {
     public var events: [LifecycleEvent] = []
     /// Ends within the last `window` seconds.
     public var ended = 0, failed = 0, oomKilled = 0
-    /// How ghost rows (exited processes still on screen) ended, where the monitor knows.
-    public var outcomes: [ProcessKey: Outcome] = [:]
-    /// A short tag before a row's command: "zombie 12.0 s, exited 3", "3 zombies", "crash loop".
+    /// How ghost rows (exited processes still on screen) ended, where the monitor knows, in
+    /// the words every place uses (`Outcome.described`).
+    public var endings: [ProcessKey: String] = [:]
+    /// A short tag before a row's command: "zombie 12.0 s, exited 3", "3 zombies", "crash loop",
+    /// "draining 12s".
     public var marks: [ProcessKey: String] = [:]
+    /// The stop request each draining process got (another process asked it to stop, and it
+    /// has not ended yet).
+    public var draining: [ProcessKey: StopRequest] = [:]
 
     /// The header's window: five minutes.
     public static let window = 300.0
@@ -31,7 +36,7 @@ public struct LifecycleView: Sendable {
     /// - Parameter reapingShown: the row says itself whether it reaps (the service view's
     ///   "[main, not reaping]"): a namespace's PID 1 is not called out twice.
     public func mark(for key: ProcessKey, exited: Bool, reapingShown: Bool = false) -> String? {
-        if exited { return outcomes[key].map(\.words) }
+        if exited { return endings[key] }
         guard reapingShown, let mark = marks[key], mark.hasPrefix(ReapingCheck.notReapingInitWords) else { return marks[key] }
         return String(mark.dropFirst(ReapingCheck.notReapingInitWords.count))
     }
@@ -62,27 +67,15 @@ public struct LifecycleView: Sendable {
         let pid = String(p.pid)
         let pidText = String(repeating: " ", count: max(0, 7 - pid.count)) + pid
         let padded = name + String(repeating: " ", count: max(0, 15 - CellWidth.of(name)))
-        return Format.clock(event.time) + " " + pidText + " " + padded + " " + DisplayText.escaped(words(event))
+        return Format.clock(event.time) + " " + pidText + " " + padded + " " + DisplayText.escaped(event.words)
     }
 
-    /// In the user's words: an exit says how it ended first ("exited 3", "killed by SIGKILL",
-    /// "SIGSEGV, core dumped", "OOM-killed"), then after how long it ran, then whether swtop
-    /// stopped it; the others as `swtop events` says them.
-    public static func words(_ event: LifecycleEvent) -> String {
-        guard case .exit(let record) = event.kind else { return event.words }
-        var text = record.outcome.words
-        if let lifetime = record.lifetime { text += " after " + LifecycleEvent.duration(lifetime) }
-        if let stop = record.stoppedBySwtop {
-            text += stop == .graceful ? " (stopped by swtop: exited after SIGTERM)" : " (stopped by swtop: needed SIGKILL)"
-        }
-        return text
-    }
-
-    /// The mark of a zombie row: how long it has been unreaped, and how it ended where known.
-    public static func zombieMark(unreaped: Double?, outcome: Outcome) -> String {
+    /// The mark of a zombie row: how long it has been unreaped ("≥12s" for one that was there
+    /// before swtop watched), and how it ended where known, in the words every place uses.
+    public static func zombieMark(unreaped: ZombieAge?, ending: String?) -> String {
         var text = "zombie"
-        if let unreaped { text += " " + shortDuration(unreaped) }
-        if outcome != .unknown { text += ", " + outcome.words }
+        if let unreaped { text += " " + (unreaped.isLowerBound ? "≥" : "") + shortDuration(unreaped.seconds) }
+        if let ending { text += ", " + ending }
         return text
     }
 
@@ -92,6 +85,14 @@ public struct LifecycleView: Sendable {
     }
 
     public static let crashLoopMark = "crash loop"
+
+    /// A process that was asked to stop and has not yet: "draining 12s".
+    public static func drainingMark(since seconds: Double) -> String { "draining " + shortDuration(seconds) }
+
+    /// "SIGTERM from deployer (pid 812, root) 12 s ago".
+    public static func stopRequestWords(_ request: StopRequest, now: Double) -> String {
+        Outcome.signalName(request.signal) + " from " + request.sender.words + " " + LifecycleEvent.duration(max(0, now - request.time)) + " ago"
+    }
 
     /// A duration in a row's mark, where the command needs the room: "8s", "2m10s", "3h5m", "2d4h".
     public static func shortDuration(_ seconds: Double) -> String {
@@ -134,6 +135,7 @@ extension ScreenRenderer {
             case .exit(let record): role = record.outcome.isFailure ? .taskWarning : .normal
             case .crashLoop, .zombie: role = .taskWarning
             case .orphan: role = .normal
+            case .signal(let signal, _): role = signal == SignalSenders.kill ? .taskWarning : .normal
             }
             grid.put(LifecycleView.line(event), x: 0, y: layout.listTop + line, role: role)
         }

@@ -20,8 +20,15 @@ public final class ProcessActions {
     /// monitor's noteSent.
     public var noteSent: ((Int32, ProcessKey) -> Void)?
 
+    /// How a stopped process ended, in the words the list and the E view use (the lifecycle
+    /// monitor's); nil until the kernel has told.
+    public var describeEnd: ((ProcessKey) -> String?)?
+    /// Stops whose process has gone, waiting (two seconds at most) for the kernel to tell how it
+    /// ended: then the status line says it in the same words as the list and the E view.
+    private var awaiting: [(label: String, key: ProcessKey, fallback: String, until: Double)] = []
+
     /// A graceful stop is running: the screen should wake often to show its countdown.
-    public var isBusy: Bool { !stop.isFinished }
+    public var isBusy: Bool { !stop.isFinished || !awaiting.isEmpty }
 
     public func perform(_ request: ControlRequest, on state: inout ViewState) {
         switch request {
@@ -79,12 +86,29 @@ public final class ProcessActions {
         for o in outcomes {
             if case .killed = o.outcome, let key = o.target.key { noteSent?(9, key) }
         }
-        if !outcomes.isEmpty {
-            let texts = outcomes.map { o -> String in
-                let name = names[o.target] ?? o.name.map(DisplayText.escaped) ?? "?"
-                names[o.target] = nil
-                return "\(o.target.pid) (\(name)): \(o.outcome)"
+        var texts: [String] = []
+        let now = Clock.monotonic()
+        for o in outcomes {
+            let name = names[o.target] ?? o.name.map(DisplayText.escaped) ?? "?"
+            names[o.target] = nil
+            let label = "\(o.target.pid) (\(name))"
+            if o.outcome.isGone, let key = o.target.key, describeEnd != nil {
+                awaiting.append((label, key, o.outcome.description, now + 2))
+            } else {
+                texts.append(label + ": " + o.outcome.description)
             }
+        }
+        awaiting.removeAll { waiting in
+            if let words = describeEnd?(waiting.key) {
+                texts.append(waiting.label + ": " + DisplayText.escaped(words))
+            } else if now >= waiting.until {
+                texts.append(waiting.label + ": " + waiting.fallback)
+            } else {
+                return false
+            }
+            return true
+        }
+        if !texts.isEmpty {
             state.say(texts.joined(separator: "; "), error: outcomes.contains { $0.outcome.isFailure }, sticky: true)
         }
         var markers: [ProcessKey: String] = [:]

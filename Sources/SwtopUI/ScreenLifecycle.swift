@@ -22,20 +22,38 @@ public final class ScreenLifecycle {
             reader: sampler.reader, options: LifecycleMonitor.Options(pidfdBudget: sampler.sharedFDs), build: sampler.entry)
     }
 
-    /// Takes a refreshed snapshot (after `state.update` with it, so the ghosts are known) and
-    /// puts what the screen shows of the monitor into the state.
-    public func update(with snapshot: Snapshot, state: inout ViewState) {
-        let new = monitor.update(with: snapshot)
+    /// Takes a new snapshot into the monitor, before the state takes it: the state's zombie
+    /// ages are then the monitor's (the one tracker of them, see `ZombieAges`).
+    public func observe(_ snapshot: Snapshot, state: inout ViewState) {
+        keep(monitor.update(with: snapshot), filter: state.listing.filter)
+        state.zombieAges = monitor.zombieAges
+    }
+
+    /// Puts what the screen shows of the monitor into the state, after `state.update` with the
+    /// snapshot `observe` took (so the ghosts are known).
+    public func show(_ snapshot: Snapshot, state: inout ViewState) {
         let filter = state.listing.filter
+        keep([], filter: filter)
+        state.setLifecycle(Self.view(of: monitor, kept: filter.isEmpty ? nil : matching, snapshot: snapshot, ghosts: state.ghostKeys))
+    }
+
+    /// How the process `key` ended, in the words every place uses, once the kernel has told
+    /// (its reports are read now: a stop's end is said as soon as it is known).
+    public func ending(of key: ProcessKey) -> String? {
+        if let filter = filterSeen { keep(monitor.pollSources(), filter: filter) } else { _ = monitor.pollSources() }
+        return monitor.ending(of: key)?.words
+    }
+
+    /// Keeps the new events of the processes the filter passes.
+    private func keep(_ new: [LifecycleEvent], filter: ProcessFilter) {
         if filter != filterSeen {
             // Another filter: start from what the monitor still holds.
             filterSeen = filter
             matching = filter.isEmpty ? [] : LifecycleView.matching(monitor.recent, filter)
-        } else if !filter.isEmpty {
+        } else if !filter.isEmpty, !new.isEmpty {
             matching += LifecycleView.matching(new, filter)
             if matching.count > LifecycleMonitor.recentLimit { matching.removeFirst(matching.count - LifecycleMonitor.recentLimit) }
         }
-        state.setLifecycle(Self.view(of: monitor, kept: filter.isEmpty ? nil : matching, snapshot: snapshot, ghosts: state.ghostKeys))
     }
 
     /// What the screen shows, at the snapshot's time: `snapshot` is the one the monitor took last.
@@ -46,11 +64,11 @@ public final class ScreenLifecycle {
         view.events = kept ?? monitor.recent
         (view.ended, view.failed, view.oomKilled) = monitor.endingsSummary(now: now, window: LifecycleView.window)
         if !ghosts.isEmpty {
-            var ends: [ProcessKey: Outcome] = [:]
+            var ends: [ProcessKey: String] = [:]
             for event in monitor.recent + (kept ?? []) {
-                if case .exit(let record) = event.kind { ends[record.process.key] = record.outcome }
+                if case .exit(let record) = event.kind { ends[record.process.key] = record.words }
             }
-            for key in ghosts { view.outcomes[key] = ends[key] }
+            for key in ghosts { view.endings[key] = ends[key] }
         }
         // The zombies the monitor found (it follows them from snapshot to snapshot), not a pass
         // over every process; the crash loops' commands only where there are loops (most
@@ -61,25 +79,25 @@ public final class ScreenLifecycle {
         var marks: [ProcessKey: [String]] = [:]
         for p in monitor.zombies {
             zombiesOf[p.ppid, default: 0] += 1
-            var outcome = Outcome.ofZombie(p)
-            if outcome == .unknown { outcome = monitor.outcome(of: p.key) ?? .unknown }
-            let unreaped = monitor.unreapedSeconds(p.key, now: now)
-            if let unreaped { oldestOf[p.ppid] = max(oldestOf[p.ppid] ?? 0, unreaped) }
-            marks[p.key, default: []].append(LifecycleView.zombieMark(unreaped: unreaped, outcome: outcome))
+            // As its exit was told where swtop saw it, else from its wait status.
+            let outcome = Outcome.ofZombie(p)
+            let ending = monitor.ending(of: p.key)?.words ?? (outcome == .unknown ? nil : outcome.described())
+            let unreaped = monitor.unreaped(p.key, now: now)
+            if let unreaped { oldestOf[p.ppid] = max(oldestOf[p.ppid] ?? 0, unreaped.seconds) }
+            marks[p.key, default: []].append(LifecycleView.zombieMark(unreaped: unreaped, ending: ending))
         }
         let loops = monitor.crashLoopsNow(now: now)
         if !loops.isEmpty {
-            var looping: Set<String> = []
-            var loopParents: Set<Int32> = []
-            for loop in loops {
-                looping.insert(loop.command + "\u{0}" + String(loop.parent))
-                loopParents.insert(loop.parent)
-            }
+            let loopParents = Set(loops.map(\.parent))
             for p in snapshot.processes where !p.isSecondaryThread && p.state != .zombie && loopParents.contains(p.ppid) {
-                if looping.contains(monitor.facts(p).command + "\u{0}" + String(p.ppid)) {
-                    marks[p.key, default: []].append(LifecycleView.crashLoopMark)
-                }
+                if monitor.isCrashLooping(p, now: now) { marks[p.key, default: []].append(LifecycleView.crashLoopMark) }
             }
+        }
+        // Draining: asked to stop by another process, not ended yet.
+        for (pid, request) in monitor.drainingNow {
+            guard let p = monitor.snapshotProcess(pid), p.state != .zombie else { continue }
+            view.draining[p.key] = request
+            marks[p.key, default: []].append(LifecycleView.drainingMark(since: now - request.time))
         }
         for (ppid, n) in zombiesOf {
             if let parent = monitor.snapshotProcess(ppid) {

@@ -51,8 +51,14 @@ public struct ScreenLoop {
         } catch {
             throw ScreenError(error.description)
         }
-        state.update(previous, now: Clock.monotonic(), baseline: true)
-        lifecycle?.update(with: previous, state: &state)
+        /// A snapshot into the lifecycle monitor and the state: the monitor first, so the state
+        /// has its zombie ages, then what the screen shows of it.
+        func take(_ snapshot: Snapshot, baseline: Bool) {
+            lifecycle?.observe(snapshot, state: &state)
+            state.update(snapshot, now: Clock.monotonic(), baseline: baseline)
+            lifecycle?.show(snapshot, state: &state)
+        }
+        take(previous, baseline: true)
         if let text = options.startMessage {
             state.say(text, error: true)
             // Long enough to be read: it is said once.
@@ -64,7 +70,12 @@ public struct ScreenLoop {
         var delay: Double { Double(state.delayTenths) / 10 }
         let actions = ProcessActions(grace: options.grace)
         // So the end of a process swtop stops says whether it went at SIGTERM or needed SIGKILL.
-        if let monitor = lifecycle?.monitor { actions.noteSent = { monitor.noteSent(signal: $0, to: $1) } }
+        if let lifecycle {
+            let monitor = lifecycle.monitor
+            actions.noteSent = { monitor.noteSent(signal: $0, to: $1) }
+            // A stop's end in the status line in the words of the list and the E view.
+            actions.describeEnd = { lifecycle.ending(of: $0) }
+        }
         // The first CPU% needs a second sample: take it soon rather than a full delay later.
         var nextSample = replay ? Double.infinity : Clock.monotonic() + min(delay, 1.0)
         var clear = true
@@ -119,8 +130,7 @@ public struct ScreenLoop {
                     }
                     // Other rows than before: nothing in it is new or exited, and CPU% waits
                     // for the next sample, taken soon.
-                    state.update(previous, now: Clock.monotonic(), baseline: true)
-                    lifecycle?.update(with: previous, state: &state)
+                    take(previous, baseline: true)
                     nextSample = Clock.monotonic() + min(delay, 0.5)
                 }
             }
@@ -136,8 +146,7 @@ public struct ScreenLoop {
                 }
                 next.computeCPU(since: previous)
                 previous = next
-                state.update(next, now: Clock.monotonic())
-                lifecycle?.update(with: next, state: &state)
+                take(next, baseline: false)
                 nextSample = t + delay
                 // The limits view is read again with every refresh.
                 if let view = state.limitsView { actions.perform(.readLimits(view.target), on: &state) }

@@ -48,8 +48,10 @@ public struct ViewState {
     /// `--unit` and `--container`.
     public var unit: String?
     public var container: String?
-    /// How long each zombie has waited, for the "does not reap" mark.
-    var zombieWatch = ZombieWatch()
+    /// How long each zombie has waited, for the "does not reap" mark and the zombie rows' ages:
+    /// the lifecycle monitor's on the live /proc (`ScreenLifecycle.observe` hands it over before
+    /// each snapshot is taken in), else the snapshots' own.
+    public var zombieAges = ZombieAges()
     public var collapsed: Set<Int32> = []
     public var showUserThreads: Bool
     /// Hidden by default, as in htop (K shows them).
@@ -145,7 +147,7 @@ public struct ViewState {
     public mutating func update(_ next: Snapshot, now: Double, baseline: Bool = false) {
         self.now = now
         var next = next
-        zombieWatch.update(&next.processes, now: now)
+        zombieAges.update(&next.processes, now: next.time)
         if baseline || snapshot == nil {
             firstSeen.removeAll()
             ghosts.removeAll()

@@ -1,4 +1,5 @@
 import Lifecycle
+import ProcessModel
 import ProcFS
 import Testing
 
@@ -72,8 +73,14 @@ import Testing
         #expect(exec.first?.event == .exec(pid: 4243, tgid: 4243))
         let uid = Self.parse(Self.datagram(what: 4, sequence: 10, data: [4243, 4243, 1000, 1000]))
         #expect(uid.first?.event == .uid(pid: 4243, tgid: 4243, ruid: 1000))
+        // PROC_EVENT_COMM: pid, tgid, comm[16] up to its NUL ("nginx", little-endian words).
+        let comm = Self.parse(Self.datagram(what: 0x200, sequence: 13, data: [4243, 4243, 0x6e69_676e, 0x78]))
+        #expect(comm.first?.event == .comm(pid: 4243, tgid: 4243, name: Array("nginx".utf8)))
+        // A name of the full 16 bytes, no NUL: all 16 are the name, nothing past them.
+        let full = Self.parse(Self.datagram(what: 0x200, sequence: 14, data: [7, 7, 0x4141_4141, 0x4141_4141, 0x4141_4141, 0x4141_4141]))
+        #expect(full.first?.event == .comm(pid: 7, tgid: 7, name: [UInt8](repeating: 0x41, count: 16)))
         // Two messages in one datagram, and an event kind swtop does not use (its sequence still counts).
-        let two = Self.parse(Self.datagram(what: 0x200, sequence: 11, data: [1, 1]) + Self.datagram(what: 2, sequence: 12, data: [5, 5]))
+        let two = Self.parse(Self.datagram(what: 0x80, sequence: 11, data: [1, 1]) + Self.datagram(what: 2, sequence: 12, data: [5, 5]))
         #expect(two.count == 2)
         #expect(two[0].event == nil)
         #expect(two[0].sequence == 11)
@@ -130,6 +137,8 @@ import Testing
 }
 
 @Suite struct CrashLoopTests {
+    typealias Identity = CrashLoopDetector.Identity
+
     static func exit(_ pid: Int32, at time: Double, _ outcome: Outcome, command: String = "worker --run", parent: Int32 = 10) -> ExitRecord {
         let facts = ProcessFacts(
             key: ProcessKey(id: pid, startTicks: UInt64(pid)), name: "worker", cmdline: command.split(separator: " ").map(String.init),
@@ -137,34 +146,101 @@ import Testing
         return ExitRecord(process: facts, outcome: outcome, source: .procConnector, time: time)
     }
 
-    @Test func thirdAbnormalEndWithinAMinuteStartsALoop() throws {
+    static func run(_ command: String, parent: Int32 = 10) -> Identity? {
+        .command(command.split(separator: " ").map(String.init), parent: parent)
+    }
+
+    /// `while :; do server; sleep 1; done`: each run fails, the parent starts it again.
+    @Test func theThirdRestartWithinAMinuteStartsALoop() throws {
         var d = CrashLoopDetector()
-        #expect(d.record(Self.exit(1, at: 100, .exited(code: 1))) == nil)
-        #expect(d.record(Self.exit(2, at: 110, .killed(signal: 11))) == nil)
-        let started = d.record(Self.exit(3, at: 120, .exited(code: 2)))
+        #expect(d.started(pid: 1, as: Self.run("worker --run"), time: 0) == nil)
+        d.ended(Self.exit(1, at: 1, .exited(code: 1)))
+        #expect(d.started(pid: 2, as: Self.run("worker --run"), time: 2) == nil)  // restart 1
+        d.ended(Self.exit(2, at: 3, .killed(signal: 11)))
+        #expect(d.started(pid: 3, as: Self.run("worker --run"), time: 4) == nil)  // restart 2
+        d.ended(Self.exit(3, at: 5, .exited(code: 2)))
+        let started = d.started(pid: 4, as: Self.run("worker --run"), time: 6)  // restart 3
         let loop = try #require(started)
         #expect(loop.restarts == 3)
-        #expect(loop.pids == [1, 2, 3])
+        #expect(loop.pids == [2, 3, 4])
         #expect(loop.lastOutcome == .exited(code: 2))
         #expect(loop.parent == 10)
         #expect(loop.command == "worker --run")
-        // Reported once; still looping at the next end.
-        #expect(d.record(Self.exit(4, at: 125, .exited(code: 2))) == nil)
-        #expect(d.isLooping(command: "worker --run", parent: 10, now: 130))
-        // A run that lasts a minute without ending clears it.
-        #expect(!d.isLooping(command: "worker --run", parent: 10, now: 186))
+        #expect(d.isLooping(pid: 4, now: 7))
+        // Reported once; still looping at the next restart.
+        d.ended(Self.exit(4, at: 8, .exited(code: 2)))
+        #expect(d.started(pid: 5, as: Self.run("worker --run"), time: 9) == nil)
+        #expect(d.loops(now: 10).map(\.restarts) == [4])
+        // A minute without an end clears it.
+        #expect(!d.isLooping(pid: 5, now: 69))
+        #expect(d.loops(now: 69).isEmpty)
     }
 
-    @Test func successesSpreadOutEndsAndOtherParentsAreNoLoop() {
+    /// `for i in 1 2 3; do grep -q nomatch /etc/hostname; done`: three failed runs, two
+    /// restarts, and the script goes on: no loop.
+    @Test func aScriptThatRanAFailingCommandThreeTimesIsNoLoop() {
         var d = CrashLoopDetector()
-        for (i, t) in [0.0, 1, 2, 3].enumerated() { #expect(d.record(Self.exit(Int32(i), at: t, .exited(code: 0))) == nil) }
-        #expect(d.record(Self.exit(10, at: 0, .exited(code: 1))) == nil)
-        #expect(d.record(Self.exit(11, at: 40, .exited(code: 1))) == nil)
-        #expect(d.record(Self.exit(12, at: 70, .exited(code: 1))) == nil)  // the first is out of the window
-        var other = CrashLoopDetector()
-        #expect(other.record(Self.exit(1, at: 0, .exited(code: 1), parent: 1)) == nil)
-        #expect(other.record(Self.exit(2, at: 1, .exited(code: 1), parent: 2)) == nil)
-        #expect(other.record(Self.exit(3, at: 2, .exited(code: 1), parent: 3)) == nil)
+        for pid: Int32 in 1...3 {
+            #expect(d.started(pid: pid, as: Self.run("grep -q nomatch /etc/hostname"), time: Double(pid)) == nil)
+            d.ended(Self.exit(pid, at: Double(pid) + 0.001, .exited(code: 1), command: "grep -q nomatch /etc/hostname"))
+        }
+        #expect(d.loops(now: 4).isEmpty)
+    }
+
+    /// Three children forked at once, each failing: none started after another ended.
+    @Test func threeForksOfOneParentAreNoLoop() {
+        var d = CrashLoopDetector()
+        for pid: Int32 in 1...3 { #expect(d.started(pid: pid, as: .fork(of: 10), time: 0) == nil) }
+        for pid: Int32 in 1...3 { d.ended(Self.exit(pid, at: 1, .exited(code: 1), command: "python3 fork.py")) }
+        #expect(d.loops(now: 2).isEmpty)
+    }
+
+    /// `bash -c '/bin/false; ls /nonexistent; grep -q x /dev/null'`, and runs whose command
+    /// line was never read: no loop.
+    @Test func differentProgramsAndUnknownCommandsAreNoLoop() {
+        var d = CrashLoopDetector()
+        for (pid, command) in [(1, "/bin/false"), (2, "ls /nonexistent"), (3, "grep -q x /dev/null"), (4, "/bin/false")] {
+            #expect(d.started(pid: Int32(pid), as: Self.run(command), time: Double(pid)) == nil)
+            d.ended(Self.exit(Int32(pid), at: Double(pid) + 0.5, .exited(code: 1), command: command))
+        }
+        #expect(Identity.command([], parent: 10) == nil)
+        var unknown = CrashLoopDetector()
+        for pid: Int32 in 1...6 {
+            #expect(unknown.started(pid: pid, as: nil, time: Double(pid)) == nil)
+            unknown.ended(Self.exit(pid, at: Double(pid) + 0.5, .exited(code: 1), command: ""))
+        }
+        #expect(d.loops(now: 5).isEmpty && unknown.loops(now: 7).isEmpty)
+    }
+
+    /// A master that respawns its killed worker (a fork, no exec, which retitles itself): the
+    /// workers are runs of the master's program, whatever their title. The first worker was
+    /// there before swtop: it counts as either kind of run.
+    @Test func aMasterRespawningKilledWorkersIsALoop() throws {
+        var d = CrashLoopDetector()
+        d.ended(Self.exit(1, at: 0, .killed(signal: 9), command: "nginx: worker process"))
+        var loop: CrashLoop?
+        for pid: Int32 in 2...4 {
+            loop = d.started(pid: pid, as: .fork(of: 10), time: Double(pid))
+            if pid < 4 { d.ended(Self.exit(pid, at: Double(pid) + 0.5, .killed(signal: 9), command: "nginx: worker process")) }
+        }
+        let found = try #require(loop)
+        #expect(found.command == "nginx: worker process")
+        #expect(found.pids == [2, 3, 4])
+        #expect(found.lastOutcome == .killed(signal: 9))
+    }
+
+    @Test func cleanEndsAndSpreadOutRestartsAreNoLoop() {
+        var d = CrashLoopDetector()
+        for pid: Int32 in 1...5 {
+            _ = d.started(pid: pid, as: Self.run("job"), time: Double(pid))
+            d.ended(Self.exit(pid, at: Double(pid) + 0.5, .exited(code: 0), command: "job"))
+        }
+        #expect(d.loops(now: 6).isEmpty)
+        var slow = CrashLoopDetector()
+        for pid: Int32 in 1...5 {
+            #expect(slow.started(pid: pid, as: Self.run("job"), time: Double(pid) * 40) == nil)
+            slow.ended(Self.exit(pid, at: Double(pid) * 40 + 1, .exited(code: 1), command: "job"))
+        }
     }
 }
 
@@ -173,14 +249,22 @@ import Testing
 
     @Test func eachKindInWords() {
         let oom = ExitRecord(process: Self.facts, outcome: .oomKilled, source: .procConnector, time: 1003.2)
-        #expect(LifecycleEvent(time: 1003.2, process: Self.facts, kind: .exit(oom)).words == "killed by SIGKILL after 3.2 s (OOM kill)")
+        #expect(LifecycleEvent(time: 1003.2, process: Self.facts, kind: .exit(oom)).words == "OOM-killed after 3.2 s")
         let segv = ExitRecord(process: Self.facts, outcome: .coreDumped(signal: 11), source: .pidfd, time: 1000.004)
         #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .exit(segv)).words == "SIGSEGV, core dumped after 4 ms")
         var stopped = ExitRecord(process: Self.facts, outcome: .killed(signal: 9), source: .pidfd, time: 1130)
         stopped.stoppedBySwtop = .forced
         #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .exit(stopped)).words == "killed by SIGKILL after 2m 10s (stopped by swtop: needed SIGKILL)")
-        #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .zombie(outcome: .exited(code: 7), parentName: "python3", unreaped: 130)).words
+        #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .zombie(outcome: .exited(code: 7), parentName: "python3", unreaped: ZombieAge(seconds: 130, isLowerBound: false))).words
             == "zombie of 1234 python3 for 2m 10s (exited 7)")
+        // One that was there before swtop watched has waited at least that long.
+        #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .zombie(outcome: .exited(code: 7), parentName: nil, unreaped: ZombieAge(seconds: 12, isLowerBound: true))).words
+            == "zombie of 1234 for ≥ 12.0 s (exited 7)")
+        // One ending, one description, from one function.
+        var graceful = ExitRecord(process: Self.facts, outcome: .killed(signal: 15), source: .procConnector, time: 1040.8)
+        graceful.stoppedBySwtop = .graceful
+        #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .exit(graceful)).words == "killed by SIGTERM after 40.8 s (stopped by swtop: SIGTERM was enough)")
+        #expect(graceful.words == Outcome.killed(signal: 15).described(lifetime: 40.8, stoppedBySwtop: .graceful))
         #expect(LifecycleEvent(time: 0, process: Self.facts, kind: .orphan(formerParent: 99, formerParentName: "sh")).words
             == "orphaned: 99 sh exited, now a child of 1234")
         let loop = CrashLoop(restarts: 5, window: 60, lastOutcome: .exited(code: 1), pids: [1, 2, 3, 4, 5], command: "worker", parent: 1234)

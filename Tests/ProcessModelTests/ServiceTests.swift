@@ -85,19 +85,23 @@ import TestSupport
     }
 
     /// A zombie's age is counted from when it was first seen; reaped ones are forgotten.
-    @Test func zombieWatchAges() {
+    @Test func zombieAgesFromSnapshots() {
         func zombie(_ pid: Int32, parent: Int32, start: UInt64 = 1) -> ProcessEntry {
             var z = entry(pid: pid, ppid: parent, start: start)
             z.state = .zombie
             return z
         }
-        var watch = ZombieWatch()
+        var watch = ZombieAges()
         var first = [entry(pid: 10), zombie(11, parent: 10)]
         watch.update(&first, now: 100)
         #expect(first[0].oldestZombieChildAge == 0)
         var later = [entry(pid: 10), zombie(11, parent: 10), zombie(12, parent: 10)]
         watch.update(&later, now: 107)
         #expect(later[0].oldestZombieChildAge == 7)
+        // 11 was there at the first snapshot: it died before swtop watched, its age a lower bound.
+        #expect(watch.age(of: later[1].key, now: 107) == ZombieAge(seconds: 7, isLowerBound: true))
+        #expect(watch.age(of: later[2].key, now: 107) == ZombieAge(seconds: 0, isLowerBound: false))
+        #expect(watch.diedBeforeWatching(later[1].key) && !watch.diedBeforeWatching(later[2].key))
         #expect(ReapingCheck.judge(later[0]).mark == .notReaping)
         // 11 reaped; 12 first seen at 107.
         var reaped = [entry(pid: 10), zombie(12, parent: 10)]
@@ -107,6 +111,12 @@ import TestSupport
         var reused = [entry(pid: 10), zombie(11, parent: 10, start: 99)]
         watch.update(&reused, now: 109)
         #expect(reused[0].oldestZombieChildAge == 0)
+        // A death the kernel reported after the snapshot was read counts from the death.
+        let dying = entry(pid: 13, ppid: 10, start: 5)
+        watch.died(dying.key, at: 109.5)
+        var before = [entry(pid: 10), dying]
+        watch.update(&before, now: 109)
+        #expect(watch.age(of: dying.key, now: 111) == ZombieAge(seconds: 1.5, isLowerBound: false))
         var none = [entry(pid: 10)]
         watch.update(&none, now: 110)
         #expect(none[0].oldestZombieChildAge == nil)

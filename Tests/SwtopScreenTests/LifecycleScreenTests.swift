@@ -54,7 +54,9 @@ struct LifecycleScreenTests {
         kill(killed, SIGKILL)
         #expect(reap(killed) == 128 + SIGKILL)
         // Its row stays a moment, greyed, saying how it ended.
-        screen = try s.waitFor("the killed child's ghost row") { $0.row(pid: killed)?.contains(" [killed by SIGKILL] /bin/sleep 600") == true }
+        screen = try s.waitFor("the killed child's ghost row") { screen in
+            screen.row(pid: killed).map { Self.matches($0, #".* \[killed by SIGKILL after ([0-9]+ ms|[0-9]+\.[0-9] s)\] /bin/sleep 600"#) } == true
+        }
         // The shell has opened the FIFO to read by now; opening it to write wakes it.
         let writer = open(fifo, O_WRONLY | O_NONBLOCK)
         #expect(writer >= 0, "the child is not waiting on its FIFO: errno \(errno)")
@@ -91,11 +93,18 @@ struct LifecycleScreenTests {
         let s = try ScreenSession(arguments: "-d 5 -p \(parent),\(zombie)", width: 200, height: 40)
         let screen = try s.waitFor("the marks") { screen in
             screen.row(pid: parent)?.contains(" [1 zombie] /usr/bin/python3 -c import os, time") == true
-                && screen.row(pid: zombie).map { Self.matches($0, #".* Z .* \[zombie [0-9]+s, exited 5\] \[python3\]"#) } == true
+                && screen.row(pid: zombie).map { Self.matches($0, #".* Z .* \[zombie ≥[0-9]+s, exited 5\] \[python3\]"#) } == true
         }
         #expect(screen.row(pid: zombie) != nil)
-        // It has been a zombie since before swtop started: the time counts from when swtop saw it.
-        try s.waitFor("the zombie's time counting") { $0.row(pid: zombie).map { Self.matches($0, #".* \[zombie [1-9][0-9]*s, exited 5\] \[python3\]"#) } == true }
+        // It has been a zombie since before swtop started: its age is at least the time swtop has
+        // watched (≥), never shown as new.
+        try s.waitFor("the zombie's time counting") { $0.row(pid: zombie).map { Self.matches($0, #".* \[zombie ≥[1-9][0-9]*s, exited 5\] \[python3\]"#) } == true }
+        // Its death is no recent exit: the events view tells the zombie (after 5 s), not an exit.
+        try s.send("E")
+        let zombieLine = Self.eventPattern(pid: zombie, name: "python3", words: #"zombie of \#(parent) python3 for ≥ [5-9]\.[0-9] s \(exited 5\)"#)
+        let events = try s.waitFor("the zombie in the events view", timeout: 20) { $0.lines.contains { Self.matches($0, zombieLine) } }
+        #expect(!events.lines.contains { $0.contains(" \(zombie) ") && $0.contains("exited 5 after") }, "\(events)")
+        #expect(events.statusLine == "Events: 1 (filtered as the list), newest first  Esc back")
     }
 
     @Test func aStopFromTheScreenSaysItNeededSIGKILL() throws {
@@ -106,7 +115,8 @@ struct LifecycleScreenTests {
         try s.send("k")
         try s.waitFor("the signal menu") { $0.lines.contains { $0.hasPrefix(" Graceful stop (TERM, then KILL after 1 s)") } }
         try s.send("Enter")
-        try s.waitFor("the outcome", timeout: 30) { $0.statusLine.hasPrefix("\(testee) (swtop-testee): still running after 1 s: sent SIGKILL") }
+        let words = #"killed by SIGKILL after ([0-9]+ ms|[0-9]+\.[0-9] s) \(stopped by swtop: needed SIGKILL\)"#
+        try s.waitFor("the outcome", timeout: 30) { Self.matches($0.statusLine, "\(testee) \\(swtop-testee\\): " + words) }
         #expect(reap(testee) == 128 + SIGKILL)
         try s.send("E")
         let line = Self.eventPattern(
@@ -114,20 +124,52 @@ struct LifecycleScreenTests {
         try s.waitFor("the stop in the events view") { $0.lines.contains { Self.matches($0, line) } }
     }
 
-    @Test func aStopThatTermEndsSaysSo() throws {
+    /// One ending, one description: after F9's graceful stop, the status line, the row's tag
+    /// and the events view say it in the same words.
+    @Test func aStopThatTermEndsSaysSoInTheSameWordsEverywhere() throws {
         let children = Children()
         let testee = try children.startTestee(["handle-term"])
         let s = try ScreenSession(arguments: "-d 5 -p \(testee)", width: 200, height: 40)
         try s.waitFor("the testee") { $0.row(pid: testee) != nil }
-        try s.send("k")
+        try s.send("F9")
         try s.waitFor("the signal menu") { $0.lines.contains { $0.hasPrefix(" Graceful stop (TERM, then KILL after 10 s)") } }
         try s.send("Enter")
-        try s.waitFor("the outcome", timeout: 30) { $0.statusLine.hasPrefix("\(testee) (swtop-testee): exited ") && $0.statusLine.hasSuffix(" after SIGTERM") }
-        #expect(reap(testee) == 0)
+        let pattern = #"exited 0 after ([0-9]+ ms|[0-9]+\.[0-9] s) \(stopped by swtop: SIGTERM was enough\)"#
+        let prefix = "\(testee) (swtop-testee): "
+        let screen = try s.waitFor("the outcome", timeout: 30) { $0.statusLine.hasPrefix(prefix) && Self.matches(String($0.statusLine.dropFirst(prefix.count)), pattern) }
+        let words = String(screen.statusLine.dropFirst(prefix.count))
+        // Not reaped yet (the test is its parent): a zombie, whose tag tells its end in those words.
+        try s.waitFor("the zombie's tag") { $0.row(pid: testee)?.contains(", " + words + "] [swtop-testee]") == true }
         try s.send("E")
-        let line = Self.eventPattern(
-            pid: testee, name: "swtop-testee", words: #"exited 0 after ([0-9]+ ms|[0-9]+\.[0-9] s) \(stopped by swtop: exited after SIGTERM\)"#)
+        let line = Self.eventPattern(pid: testee, name: "swtop-testee", words: NSRegularExpression.escapedPattern(for: words))
         try s.waitFor("the stop in the events view") { $0.lines.contains { Self.matches($0, line) } }
+        #expect(reap(testee) == 0)
+    }
+
+    /// Another process asks a process that ignores SIGTERM to stop: its row says it is draining
+    /// and for how long, its detail page who asked, and the E view the signal and its sender.
+    @Test(.enabled(if: geteuid() == 0, "the signal tracepoint needs root"))
+    func aProcessAskedToStopByAnotherIsDraining() throws {
+        let children = Children()
+        let testee = try children.startTestee(["ignore-term"])
+        let s = try ScreenSession(arguments: "-d 5 -p \(testee)", width: 200, height: 40)
+        try s.waitFor("the testee") { $0.row(pid: testee) != nil }
+        // A bash named "deployer" sends SIGTERM and lives on (the closing exit keeps bash from
+        // exec'ing the sleep, which would rename it).
+        let scratch = try makeScratchDirectory()
+        defer { removeScratchDirectory(scratch) }
+        let deployer = scratch + "/deployer"
+        #expect(symlink("/bin/bash", deployer) == 0)
+        let asker = try children.start(deployer, ["-c", "kill -TERM \(testee); sleep 60; exit 0"])
+        try s.waitFor("the draining row") { $0.row(pid: testee).map { Self.matches($0, #".* \[draining [0-9]+s\] .*swtop-testee ignore-term"#) } == true }
+        try s.send("Enter")
+        try s.waitFor("who asked, on the detail page") { screen in
+            screen.lines.contains { Self.matches($0, #"  Draining +SIGTERM from deployer \(pid \#(asker), root\) ([0-9]+ ms|[0-9]+\.[0-9] s) ago"#) }
+        }
+        try s.send("Escape")
+        try s.send("E")
+        let line = Self.eventPattern(pid: testee, name: "swtop-testee", words: #"SIGTERM from deployer \(pid \#(asker), root\)"#)
+        try s.waitFor("the signal in the events view") { $0.lines.contains { Self.matches($0, line) } }
     }
 
     @Test func tidyAt80Columns() throws {

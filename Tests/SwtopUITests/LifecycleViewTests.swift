@@ -25,7 +25,7 @@ struct LifecycleViewTests {
         exit(4244, "sleep", .killed(signal: 9), after: 3.2),
         exit(4245, "crashy", .coreDumped(signal: 11), after: 0.004),
         exit(4246, "hog", .oomKilled, after: 130),
-        LifecycleEvent(time: t0 + 131, process: facts(4247, "python3", ppid: 1234), kind: .zombie(outcome: .exited(code: 5), parentName: "python3", unreaped: 130)),
+        LifecycleEvent(time: t0 + 131, process: facts(4247, "python3", ppid: 1234), kind: .zombie(outcome: .exited(code: 5), parentName: "python3", unreaped: ZombieAge(seconds: 130, isLowerBound: false))),
         LifecycleEvent(time: t0 + 132, process: facts(4248, "child"), kind: .orphan(formerParent: 1234, formerParentName: "python3")),
         LifecycleEvent(
             time: t0 + 133, process: facts(4249, "flaky", ppid: 77),
@@ -48,7 +48,7 @@ struct LifecycleViewTests {
             Self.clock(131) + "    4247 python3         zombie of 1234 python3 for 2m 10s (exited 5)",
             Self.clock(132) + "    4248 child           orphaned: 1234 python3 exited, now a child of 1",
             Self.clock(133) + "    4249 flaky           crash loop: 5 restarts in 60 s, last exited 1",
-            Self.clock(134) + "    4250 app             killed by SIGTERM after 2m 14s (stopped by swtop: exited after SIGTERM)",
+            Self.clock(134) + "    4250 app             killed by SIGTERM after 2m 14s (stopped by swtop: SIGTERM was enough)",
             Self.clock(135) + "    4251 stuck           killed by SIGKILL after 2m 15s (stopped by swtop: needed SIGKILL)",
             // A name with an escape sequence is shown escaped, never sent to the terminal.
             Self.clock(136) + "    4252 evil\\x1b[2J     exited 0 after 2m 16s",
@@ -149,9 +149,9 @@ struct LifecycleViewTests {
         state.update(makeSnapshot([makeProcess(pid: 1, name: "init"), parent, zombie]), now: 1)
         #expect(state.hasExited(dying.key))
         var view = LifecycleView()
-        view.outcomes[dying.key] = .exited(code: 3)
+        view.endings[dying.key] = "exited 3"
         view.marks[parent.key] = LifecycleView.parentMark(zombies: 1)
-        view.marks[zombie.key] = LifecycleView.zombieMark(unreaped: 130.4, outcome: .exited(code: 5))
+        view.marks[zombie.key] = LifecycleView.zombieMark(unreaped: ZombieAge(seconds: 130.4, isLowerBound: false), ending: "exited 5")
         state.setLifecycle(view)
         let grid = ScreenRenderer(theme: .color).render(state, width: 120, height: 24)
         let rows = grid.text.filter { $0.hasPrefix("     42 ") || $0.hasPrefix("     50 ") || $0.hasPrefix("     51 ") }
@@ -175,9 +175,11 @@ struct LifecycleViewTests {
     }
 
     @Test func marksInWords() {
-        #expect(LifecycleView.zombieMark(unreaped: 8.9, outcome: .unknown) == "zombie 8s")
-        #expect(LifecycleView.zombieMark(unreaped: nil, outcome: .killed(signal: 9)) == "zombie, killed by SIGKILL")
-        #expect(LifecycleView.zombieMark(unreaped: 3 * 3600 + 300, outcome: .coreDumped(signal: 11)) == "zombie 3h5m, SIGSEGV, core dumped")
+        #expect(LifecycleView.zombieMark(unreaped: ZombieAge(seconds: 8.9, isLowerBound: false), ending: nil) == "zombie 8s")
+        #expect(LifecycleView.zombieMark(unreaped: nil, ending: Outcome.killed(signal: 9).described()) == "zombie, killed by SIGKILL")
+        #expect(LifecycleView.zombieMark(unreaped: ZombieAge(seconds: 3 * 3600 + 300, isLowerBound: false), ending: "SIGSEGV, core dumped") == "zombie 3h5m, SIGSEGV, core dumped")
+        // There before swtop watched: at least the time watched, never new.
+        #expect(LifecycleView.zombieMark(unreaped: ZombieAge(seconds: 12.7, isLowerBound: true), ending: "exited 7") == "zombie ≥12s, exited 7")
         #expect(LifecycleView.parentMark(zombies: 3) == "3 zombies")
         #expect(LifecycleView.shortDuration(2 * 86400 + 4 * 3600) == "2d4h")
     }
@@ -190,15 +192,17 @@ struct LifecycleViewTests {
         let lifecycle = ScreenLifecycle(sampler: sampler)
         let snapshot = try sampler.sample(SampleOptions())
         var state = ViewState()
+        lifecycle.observe(snapshot, state: &state)
         state.update(snapshot, now: 0, baseline: true)
-        lifecycle.update(with: snapshot, state: &state)
+        lifecycle.show(snapshot, state: &state)
         let view = try #require(state.lifecycle)
         let zombies = snapshot.processes.filter { $0.state == .zombie }
         #expect(zombies.map(\.pid).sorted() == [15617, 15618])
         let parent = try #require(snapshot.processes.first { $0.pid == 15614 })
         #expect(view.marks[parent.key] == "2 zombies")
         // Their wait status reads 0 in the recording; as root (or their user) that says exited 0.
-        let expected = Outcome.canReadWaitStatus(of: zombies[0].uid) ? "zombie 0s, exited 0" : "zombie 0s"
+        // They were zombies at the first snapshot: their age is at least the time watched.
+        let expected = Outcome.canReadWaitStatus(of: zombies[0].uid) ? "zombie ≥0s, exited 0" : "zombie ≥0s"
         for z in zombies { #expect(view.marks[z.key] == expected) }
     }
 }

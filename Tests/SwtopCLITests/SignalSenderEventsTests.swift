@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Who stopped it: `swtop events --json` as root with the signal tracepoint, real processes
+/// killed, faulting, aborting, draining and refusing to stop, each sender and stop checked.
+@Suite(.serialized, .enabled(if: isRoot && FileManager.default.fileExists(atPath: "/proc/sys/kernel/perf_event_paranoid"),
+                             "the signal tracepoint needs root and perf events"))
+struct SignalSenderEventsTests {
+    static let senderKeys: Set<String> = ["pid", "name", "uid", "user", "kernel"]
+
+    /// A bash named `deployer` (its argv[0] a link so named) that runs `script` and then lives on
+    /// for a while, so that it is still there to be named when swtop reads its signals (the
+    /// closing `exit` keeps bash from exec'ing the sleep, which would rename it).
+    static func deployer(_ script: String, in children: Children) throws -> Process {
+        let link = children.linkPath("deployer")
+        if !FileManager.default.fileExists(atPath: link) {
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/bin/bash")
+        }
+        return try children.start(link, ["-c", script + "; sleep 5; exit 0"])
+    }
+
+    /// A python3 child running `script`, once it has printed "ready" (its handlers are set).
+    /// The test runner's threads block signals and a child inherits the mask: it is cleared first.
+    static func python(_ script: String, marker: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.arguments = ["-c", "import signal\nsignal.pthread_sigmask(signal.SIG_SETMASK, [])\n" + script, marker]
+        p.standardInput = FileHandle.nullDevice
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var pfd = pollfd(fd: out.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, 20_000) == 1, out.fileHandleForReading.readData(ofLength: 6) == Data("ready\n".utf8) else {
+            throw TestFailure("python3 child did not get ready")
+        }
+        return p
+    }
+
+    func event(_ kind: String, of pid: Int32, in stream: EventStream, after: Int) throws -> [String: Any] {
+        try #require(stream.wait(after: after) { $0["event"] as? String == kind && $0["pid"] as? Int == Int(pid) },
+                     "no \(kind) event for \(pid):\n\(stream.text)")
+    }
+
+    func sender(_ object: Any?) -> [String: Any]? { object as? [String: Any] }
+
+    @Test func senderKillFaultAbortDrainForceAndPlainExit() throws {
+        let stream = try EventStream(["--for", "120"])
+        defer { stream.stop() }
+        let sources = (stream.first?["sources"] as? [String]) ?? []
+        try #require(sources.contains("signal tracepoint (senders)"), "the start line: \(stream.first ?? [:])")
+        let children = Children()
+        defer { children.stopAll() }
+
+        // A named process SIGKILLs another.
+        var before = stream.count
+        let victim = try shell("sleep 300", marker: marker("victim"), wait: false)
+        let killer = try Self.deployer("kill -KILL \(victim.processIdentifier)", in: children)
+        var e = try event("exit", of: victim.processIdentifier, in: stream, after: before)
+        #expect(e["outcome"] as? String == "killed" && e["signal"] as? String == "SIGKILL")
+        let killedBy = try #require(sender(e["sent_by"]))
+        #expect(Set(killedBy.keys) == Self.senderKeys)
+        #expect(killedBy["pid"] as? Int == Int(killer.processIdentifier))
+        #expect(killedBy["name"] as? String == "deployer")
+        #expect(killedBy["uid"] as? Int == 0)
+        #expect(killedBy["user"] as? String == "root")
+        #expect(killedBy["kernel"] as? Bool == false)
+        #expect(e["stop"] is NSNull)
+        let signal = try event("signal", of: victim.processIdentifier, in: stream, after: before)
+        #expect(signal["signal"] as? String == "SIGKILL")
+        #expect(sender(signal["sent_by"])?["pid"] as? Int == Int(killer.processIdentifier))
+        #expect(signal["name"] as? String == "sh")
+
+        // A real NULL dereference: the kernel's SIGSEGV.
+        before = stream.count
+        let segv = try shell("exec python3 -c 'import ctypes; ctypes.string_at(0)'", marker: marker("segv"))
+        e = try event("exit", of: segv.processIdentifier, in: stream, after: before)
+        #expect(e["signal"] as? String == "SIGSEGV")
+        let kernel = try #require(sender(e["sent_by"]))
+        #expect(kernel["kernel"] as? Bool == true)
+        #expect(kernel["pid"] is NSNull && kernel["name"] is NSNull && kernel["uid"] is NSNull && kernel["user"] is NSNull)
+        #expect(e["stop"] is NSNull)
+
+        // abort(): the process itself.
+        before = stream.count
+        let aborted = try shell("exec python3 -c 'import os; os.abort()'", marker: marker("abort"))
+        e = try event("exit", of: aborted.processIdentifier, in: stream, after: before)
+        #expect(e["signal"] as? String == "SIGABRT")
+        let itself = try #require(sender(e["sent_by"]))
+        #expect(itself["pid"] as? Int == Int(aborted.processIdentifier))
+        #expect(itself["name"] as? String == "python3")
+        #expect(itself["kernel"] as? Bool == false)
+
+        // SIGTERM handled with a 2 s drain, then exit 0: graceful, after about 2 s.
+        before = stream.count
+        let drainer = try Self.python(
+            "import signal, sys, time\nsignal.signal(signal.SIGTERM, lambda *a: (time.sleep(2), sys.exit(0)))\nprint('ready', flush=True)\ntime.sleep(300)",
+            marker: marker("drain"))
+        let asker = try Self.deployer("kill -TERM \(drainer.processIdentifier)", in: children)
+        e = try event("exit", of: drainer.processIdentifier, in: stream, after: before)
+        #expect(e["outcome"] as? String == "exited" && e["exit_code"] as? Int == 0)
+        #expect(e["sent_by"] is NSNull)
+        var stop = try #require(e["stop"] as? [String: Any])
+        #expect(Set(stop.keys) == ["kind", "signal", "after_s", "requested_by"])
+        #expect(stop["kind"] as? String == "graceful")
+        #expect(stop["signal"] as? String == "SIGTERM")
+        var after = try #require(stop["after_s"] as? Double)
+        #expect(after >= 1.9 && after < 4, "after_s \(after)")
+        #expect(sender(stop["requested_by"])?["pid"] as? Int == Int(asker.processIdentifier))
+        #expect(sender(stop["requested_by"])?["name"] as? String == "deployer")
+
+        // SIGTERM ignored, SIGKILL 2 s later: forced.
+        before = stream.count
+        let stubborn = try Self.python(
+            "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint('ready', flush=True)\ntime.sleep(300)",
+            marker: marker("stubborn"))
+        let forcer = try Self.deployer("kill -TERM \(stubborn.processIdentifier); sleep 2; kill -KILL \(stubborn.processIdentifier)", in: children)
+        e = try event("exit", of: stubborn.processIdentifier, in: stream, after: before)
+        #expect(e["signal"] as? String == "SIGKILL")
+        #expect(sender(e["sent_by"])?["pid"] as? Int == Int(forcer.processIdentifier))
+        stop = try #require(e["stop"] as? [String: Any])
+        #expect(stop["kind"] as? String == "forced")
+        #expect(stop["signal"] as? String == "SIGTERM")
+        after = try #require(stop["after_s"] as? Double)
+        #expect(after >= 1.9 && after < 4, "after_s \(after)")
+
+        // A plain exit 3: neither sender nor stop.
+        before = stream.count
+        let plain = try shell("sleep 0.2; exit 3", marker: marker("plain"))
+        e = try event("exit", of: plain.processIdentifier, in: stream, after: before)
+        #expect(e["exit_code"] as? Int == 3)
+        #expect(e["sent_by"] is NSNull)
+        #expect(e["stop"] is NSNull)
+    }
+}
