@@ -68,7 +68,7 @@ public struct EventSelection: Sendable {
         else { return nil }
         switch kind {
         case "recording", "lost": return true
-        case "exit", "zombie", "orphan", "crash_loop": break
+        case "exit", "zombie", "orphan", "crash_loop", "signal": break
         default: return nil
         }
         guard let pid = line.integer("pid").flatMap(Int32.init(exactly:)) else { return nil }
@@ -77,7 +77,7 @@ public struct EventSelection: Sendable {
         guard outcome != nil || failuresOnly else { return true }
         let ending: Outcome? =
             switch kind {
-            case "orphan": nil
+            case "orphan", "signal": nil
             case "crash_loop": RecordedEvent.outcome(line, "last_outcome", "last_exit_code", "last_signal")
             default: RecordedEvent.outcome(line, "outcome", "exit_code", "signal")
             }

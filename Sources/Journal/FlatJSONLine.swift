@@ -1,13 +1,15 @@
-/// One line of the journal read back: a flat JSON object (swtop-event/1 has no nested objects),
-/// checked strictly and indexed in one pass without copying. Values are decoded only when asked
+/// One line of the journal read back: a JSON object of plain values and, one level deep, objects
+/// of plain values (swtop-event/1's `sent_by` and `stop`), checked strictly and indexed in one
+/// pass without copying. Values are decoded only when asked
 /// for, so reading a million lines for their `time` costs one scan each.
 ///
-/// Accepted values: strings, numbers, true, false, null, and arrays of strings or numbers (the
-/// `cmdline` and `pids` fields). Anything else, anything after the closing brace but spaces, a
+/// Accepted values: strings, numbers, true, false, null, arrays of strings or numbers (the
+/// `cmdline` and `pids` fields), and in the outer object, objects of those (read with `object`,
+/// which parses them again as lines of their own; a third level does not parse). Anything else, anything after the closing brace but spaces, a
 /// control character in a string or a bad escape makes the line not parse (nil): a torn line, a
 /// line another program wrote, a truncated one.
 public struct FlatJSONLine {
-    public enum Kind: Equatable { case string, number, bool, null, array }
+    public enum Kind: Equatable { case string, number, bool, null, array, object }
 
     /// Where a member lies in `bytes`: the key (inside its quotes) and the value (a string's
     /// inside its quotes, escapes undecoded; an array with its brackets).
@@ -23,6 +25,11 @@ public struct FlatJSONLine {
 
     /// Parses one line (without its newline). nil when it is not a flat JSON object.
     public init?(_ bytes: ArraySlice<UInt8>) {
+        self.init(bytes, nested: false)
+    }
+
+    /// - Parameter nested: this is an object inside a line: it may hold no object itself.
+    private init?(_ bytes: ArraySlice<UInt8>, nested: Bool) {
         self.bytes = bytes
         members.reserveCapacity(24)
         var i = bytes.startIndex
@@ -54,6 +61,10 @@ public struct FlatJSONLine {
                 case UInt8(ascii: "["):
                     guard Self.array(bytes, &i) else { return nil }
                     kind = .array
+                    value = start..<i
+                case UInt8(ascii: "{") where !nested:
+                    guard Self.plainObject(bytes, &i) else { return nil }
+                    kind = .object
                     value = start..<i
                 case UInt8(ascii: "t"):
                     guard Self.literal(bytes, &i, "true") else { return nil }
@@ -202,6 +213,42 @@ public struct FlatJSONLine {
             i += 1
         }
         return nil
+    }
+
+    /// An object member, parsed as a line of its own; nil when absent, null or not an object.
+    public func object(_ key: StaticString) -> FlatJSONLine? {
+        guard let m = member(key), m.kind == .object else { return nil }
+        return FlatJSONLine(bytes[m.value], nested: true)
+    }
+
+    /// An object of plain values at `i` (its opening brace): strings, numbers, true, false, null
+    /// and arrays, no object.
+    static func plainObject(_ b: ArraySlice<UInt8>, _ i: inout Int) -> Bool {
+        i += 1
+        skipSpace(b, &i)
+        if i < b.endIndex, b[i] == UInt8(ascii: "}") {
+            i += 1
+            return true
+        }
+        while i < b.endIndex {
+            guard string(b, &i) != nil else { return false }
+            skipSpace(b, &i)
+            guard i < b.endIndex, b[i] == UInt8(ascii: ":") else { return false }
+            i += 1
+            skipSpace(b, &i)
+            guard i < b.endIndex else { return false }
+            switch b[i] {
+            case UInt8(ascii: """): guard string(b, &i) != nil else { return false }
+            case UInt8(ascii: "["): guard array(b, &i) else { return false }
+            case UInt8(ascii: "t"): guard literal(b, &i, "true") else { return false }
+            case UInt8(ascii: "f"): guard literal(b, &i, "false") else { return false }
+            case UInt8(ascii: "n"): guard literal(b, &i, "null") else { return false }
+            default: guard number(b, &i) else { return false }
+            }
+            guard let more = separator(b, &i, close: UInt8(ascii: "}")) else { return false }
+            if !more { return true }
+        }
+        return false
     }
 
     /// An array of strings and numbers at `i` (its opening bracket).

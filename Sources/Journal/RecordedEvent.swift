@@ -8,7 +8,7 @@ import ProcessControl
 /// is filtered by pid, name and user) and is printed in JSON as recorded.
 public struct RecordedEvent {
     public var time: Double
-    /// The `event` field: exit, zombie, orphan, crash_loop, recording, lost, or a newer kind.
+    /// The `event` field: exit, zombie, orphan, crash_loop, signal, recording, lost, or a newer kind.
     public var kind: String
     public var process: ProcessFacts?
     /// How it ended, for an exit or a zombie; the last run's ending for a crash loop.
@@ -40,7 +40,14 @@ public struct RecordedEvent {
                 process: facts, outcome: ending, source: line.string("source").flatMap(ExitSource.init(rawValue:)) ?? .vanished,
                 time: time, parentName: line.string("parent_name"),
                 stoppedBySwtop: line.string("stopped_by_swtop").flatMap(StopKind.init(rawValue:)))
-            event = LifecycleEvent(time: time, process: facts, kind: .exit(record))
+            var told = record
+            told.sentBy = line.object("sent_by").flatMap(Self.sender)
+            if let stop = line.object("stop"), let by = stop.object("requested_by").flatMap(Self.sender),
+                let kind = stop.string("kind").flatMap(StopEnding.Kind.init(rawValue:)), let signal = Self.signal(stop, "signal")
+            {
+                told.stop = StopEnding(kind: kind, signal: signal, after: Self.seconds(stop, "after_s") ?? 0, requestedBy: by)
+            }
+            event = LifecycleEvent(time: time, process: facts, kind: .exit(told))
         case "zombie":
             let ending = Self.outcome(line, "outcome", "exit_code", "signal")
             outcome = ending
@@ -61,9 +68,27 @@ public struct RecordedEvent {
                 lastOutcome: last, pids: (line.integers("pids") ?? []).compactMap(Int32.init(exactly:)),
                 command: facts.command, parent: facts.ppid)
             event = LifecycleEvent(time: time, process: facts, kind: .crashLoop(loop))
+        case "signal":
+            if let signal = Self.signal(line, "signal"), let sender = line.object("sent_by").flatMap(Self.sender) {
+                event = LifecycleEvent(time: time, process: facts, kind: .signal(signal: signal, sender: sender))
+            }
         default:
             break
         }
+    }
+
+    /// A signal's number from its name ("SIGTERM"); short names only, see `outcome`.
+    static func signal(_ line: FlatJSONLine, _ key: StaticString) -> Int32? {
+        line.string(key).flatMap { $0.utf8.count <= 12 ? Signal(parsing: $0)?.number : nil }
+    }
+
+    /// `sent_by` or `requested_by` as EventJSON.writeSender wrote it.
+    static func sender(_ object: FlatJSONLine) -> SignalSender? {
+        guard let kernel = object.bool("kernel") else { return nil }
+        if kernel { return .theKernel }
+        return SignalSender(
+            pid: object.integer("pid").flatMap(Int32.init(exactly:)), name: object.string("name"),
+            uid: object.integer("uid").flatMap(UInt32.init(exactly:)), user: object.string("user"), kernel: false)
     }
 
     /// A duration from the journal, within what the words can tell (LifecycleEvent.duration
@@ -76,7 +101,7 @@ public struct RecordedEvent {
     /// An ending from its three fields, as EventJSON.writeOutcome wrote them.
     static func outcome(_ line: FlatJSONLine, _ name: StaticString, _ code: StaticString, _ signal: StaticString) -> Outcome {
         // Short names only: Signal(parsing:) adds "RTMIN+N" without an overflow check.
-        let number = line.string(signal).flatMap { $0.utf8.count <= 12 ? Signal(parsing: $0)?.number : nil }
+        let number = Self.signal(line, signal)
         switch line.string(name) {
         case "exited": return line.integer(code).flatMap(Int32.init(exactly:)).map { .exited(code: $0) } ?? .unknown
         case "killed": return number.map { .killed(signal: $0) } ?? .unknown

@@ -240,7 +240,8 @@ final class Shell {
         sigfillset(&defaults)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", script].map { strdup($0) } + [nil]
+        let words: [String] = ["/bin/sh", "-c", script]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { word in strdup(word) } + [nil]
         defer { for a in argv { free(a) } }
         var child: pid_t = 0
         let code = posix_spawn(&child, "/bin/sh", nil, &attributes, argv, environ)

@@ -27,7 +27,38 @@ import Testing
         LifecycleEvent(
             time: 1_765_000_130, process: facts,
             kind: .crashLoop(CrashLoop(restarts: 3, window: 60, lastOutcome: .exited(code: 1), pids: [1, 2, 4242], command: "x", parent: 1))),
+        // Who sent the signal, and how a stop another process asked for went (nested objects).
+        LifecycleEvent(time: 1_765_000_131, process: facts, kind: .exit(withSender)),
+        LifecycleEvent(time: 1_765_000_131, process: facts, kind: .exit(killedByTheKernel)),
+        LifecycleEvent(time: 1_765_000_129, process: facts, kind: .signal(signal: 15, sender: deployer)),
     ]
+
+    static let deployer = SignalSender(pid: 812, name: "deploy\"er", uid: 0, user: "root", kernel: false)
+    static let withSender: ExitRecord = {
+        var record = ExitRecord(process: facts, outcome: .killed(signal: 9), source: .procConnector, time: 1_765_000_131)
+        record.sentBy = SignalSender(pid: 1, name: "systemd", uid: 0, user: "root", kernel: false)
+        record.stop = StopEnding(kind: .forced, signal: 15, after: 2, requestedBy: deployer)
+        return record
+    }()
+    static let killedByTheKernel: ExitRecord = {
+        var record = ExitRecord(process: facts, outcome: .coreDumped(signal: 11), source: .procConnector, time: 1_765_000_131)
+        record.sentBy = .theKernel
+        return record
+    }()
+
+    @Test func sendersAndStopsReadBack() throws {
+        let line = try #require(FlatJSONLine(ArraySlice(EventJSON.render(Self.events[6]).dropLast())))
+        #expect(line.kind("sent_by") == .object)
+        #expect(line.object("sent_by")?.string("name") == "systemd")
+        #expect(line.object("stop")?.object("requested_by")?.string("name") == "deploy\"er")
+        let back = try #require(RecordedEvent(line)?.event)
+        guard case .exit(let record) = back.kind else { Issue.record("not an exit: \(back)"); return }
+        #expect(record.sentBy == Self.withSender.sentBy)
+        #expect(record.stop == Self.withSender.stop)
+        // A third level is no swtop-event/1 line.
+        #expect(FlatJSONLine(ArraySlice(Array(#"{"a":{"b":{"c":1}}}"#.utf8))) == nil)
+        #expect(FlatJSONLine(ArraySlice(Array(#"{"a":{"b":[1,"x"],"c":null}}"#.utf8)))?.object("a")?.kind("c") == .null)
+    }
 
     @Test func everyKindReadBackIsWordedAsLive() throws {
         for event in Self.events {
