@@ -37,10 +37,11 @@ public final class Recorder {
     }
 
     /// Whether an event goes into the journal: all but the clean exits of short-lived processes
-    /// that nobody stopped, unless everything is recorded.
+    /// that nobody asked to stop (neither swtop nor another process), unless everything is
+    /// recorded.
     public func keeps(_ event: LifecycleEvent) -> Bool {
         guard !options.everything, case .exit(let record) = event.kind else { return true }
-        guard record.outcome == .exited(code: 0), record.stoppedBySwtop == nil, let lifetime = record.lifetime else { return true }
+        guard record.outcome == .exited(code: 0), record.stoppedBySwtop == nil, record.stop == nil, let lifetime = record.lifetime else { return true }
         return lifetime >= options.shortLived
     }
 

@@ -6,8 +6,8 @@ public enum ConnectorEvent: Sendable, Equatable {
     case exec(pid: Int32, tgid: Int32)
     /// A task's real uid changed.
     case uid(pid: Int32, tgid: Int32, ruid: UInt32)
-    /// A task's name (comm) was set: at every exec, and by `prctl(PR_SET_NAME)`. Raw bytes, up to
-    /// the first NUL (at most 16).
+    /// A task renamed itself (`prctl(PR_SET_NAME)`: nginx's and postgres' workers, node's
+    /// process.title; an exec sends no comm event). Raw bytes, up to the first NUL (at most 16).
     case comm(pid: Int32, tgid: Int32, name: [UInt8])
     /// A task exited; `status` is its wait status. (The event's exit_signal is the signal sent
     /// to the parent, SIGCHLD, not the fatal one: it is not used.)

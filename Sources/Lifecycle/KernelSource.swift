@@ -10,7 +10,7 @@ public enum KernelReport: Sendable, Equatable {
     case execed(pid: Int32)
     /// A process's real uid changed.
     case uidChanged(pid: Int32, ruid: UInt32)
-    /// A process's name was set: at its exec, or by the process itself (`prctl(PR_SET_NAME)`).
+    /// A process renamed itself (`prctl(PR_SET_NAME)`).
     case renamed(pid: Int32, name: String)
     /// A process ended with this wait status; `parent` is 0 where the kernel does not say.
     case exited(pid: Int32, status: Int32, parent: Int32)

@@ -17,8 +17,8 @@ struct ProcessTable {
     /// Children forked since the last snapshot that have not exec'd: they run their parent's
     /// program (a pre-fork server's workers) until they do.
     private(set) var forkedOnly: Set<Int32> = []
-    /// Pids whose name a comm event set since their last exec: an exec whose program could not
-    /// be read keeps that name (the kernel sends the comm event just before the exec event).
+    /// Pids that renamed themselves (a comm event) since their last exec: read again a moment
+    /// later, for the command line they often rewrite with the name.
     private var named: Set<Int32> = []
     /// Processes to read again a moment after a fork or a rename, oldest first: a worker sets its
     /// title right after the fork (nginx: "nginx: worker process"), and a process that renames
@@ -73,12 +73,11 @@ struct ProcessTable {
     mutating func execed(pid: Int32) {
         let old = alive[pid]
         forkedOnly.remove(pid)
-        let renamed = named.remove(pid) != nil
+        named.remove(pid)
         guard let raw = reader.process(pid, files: old.map { $0.startTicks == 0 } ?? true ? [.status, .cmdline] : [.cmdline]) else {
-            // It runs another program now, which could not be read: its command line is unknown,
-            // its name the one the kernel sent with the exec.
+            // It runs another program now, which could not be read: its name is unknown.
             if var entry = old {
-                if !renamed { entry.name = "" }
+                entry.name = ""
                 entry.cmdline = []
                 alive[pid] = entry
                 touched.insert(pid)
@@ -95,7 +94,8 @@ struct ProcessTable {
         touched.insert(pid)
     }
 
-    /// The kernel's comm event: at an exec (just before the exec event), or a rename.
+    /// The kernel's comm event: the process renamed itself (`prctl(PR_SET_NAME)`; an exec sends
+    /// none, its exec event is read instead).
     mutating func renamed(pid: Int32, name: String, now: Double) {
         var entry = alive[pid] ?? Self.unknownEntry(pid: pid, ppid: 0)
         entry.name = name

@@ -109,10 +109,12 @@ import Testing
 
     @Test func absurdDurationsAreWordedNotTrapped() throws {
         let text = "{\"schema\":\"swtop-event/1\",\"time\":\"2026-12-06T03:00:00.000Z\",\"event\":\"crash_loop\",\"pid\":9,\"name\":\"x\",\"cmdline\":[],\"ppid\":1,\"uid\":null,\"user\":null,\"restarts\":3,\"window_s\":1e300,\"last_outcome\":\"exited\",\"last_exit_code\":1,\"last_signal\":null,\"pids\":[7,8,9]}"
-        let event = try #require(RecordedEvent(try #require(FlatJSONLine(ArraySlice(Array(text.utf8)))))?.event)
+        let loopLine = try #require(FlatJSONLine(ArraySlice(Array(text.utf8))))
+        let event = try #require(RecordedEvent(loopLine)?.event)
         #expect(EventLine.render(event).hasSuffix(" 9 x: crash loop: 3 restarts in 1000000000 s, last exited 1"))
         let exit = text.replacingOccurrences(of: "\"event\":\"crash_loop\"", with: "\"event\":\"exit\",\"lifetime_s\":1e300,\"outcome\":\"exited\",\"exit_code\":0")
-        let ended = try #require(RecordedEvent(try #require(FlatJSONLine(ArraySlice(Array(exit.utf8)))))?.event)
+        let exitLine = try #require(FlatJSONLine(ArraySlice(Array(exit.utf8))))
+        let ended = try #require(RecordedEvent(exitLine)?.event)
         #expect(EventLine.render(ended).hasSuffix(" 9 x: exited 0 after 11574d 1h"))
     }
 
@@ -166,7 +168,8 @@ import Testing
         #expect(rejected == 26)
         // No -u or -F among them: every verdict is settled by the fields.
         #expect(decided == 48)
-        #expect(EventSelection(process: ProcessFilter(text: "job")).quickVerdict(try #require(FlatJSONLine(ArraySlice(EventJSON.render(Self.events[0]).dropLast())))) == nil)
+        let first = try #require(FlatJSONLine(ArraySlice(EventJSON.render(Self.events[0]).dropLast())))
+        #expect(EventSelection(process: ProcessFilter(text: "job")).quickVerdict(first) == nil)
     }
 }
 

@@ -88,9 +88,10 @@ import TestSupport
             let e = try exit(of: pid, in: stream, after: before)
             #expect(e["exit_code"] as? Int == code)
             #expect(e["outcome"] as? String == "exited")
-            // A process of a few milliseconds may be gone before its files can be read (on a busy
-            // machine, often): it is still named by its exec'd program, which the kernel sends.
-            #expect(e["name"] as? String == "sh", "\(e)")
+            // A process of a few milliseconds may be gone before its name can be read (on a busy
+            // machine, often): the name is then empty, never another's. (The kernel sends no
+            // name with an exec: its comm event comes only from prctl.)
+            #expect(["sh", ""].contains(e["name"] as? String ?? "-"), "\(e)")
         }
     }
 

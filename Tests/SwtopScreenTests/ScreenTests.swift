@@ -299,9 +299,10 @@ struct ScreenTests {
         let command = row.components(separatedBy: marker).last ?? ""
         #expect(command.count >= 20 && (testeeBinary + " ignore-term").hasPrefix(command), "\(row)")
         #expect(screen.statusLine == "Sent SIGTERM to \(testee) (swtop-testee); SIGKILL after 3 s if still running")
-        let prefix = "\(testee) (swtop-testee): still running after 3 s: sent SIGKILL; gone "
+        // How it ended, in the words of the list and the E view (Outcome.described).
+        let prefix = "\(testee) (swtop-testee): killed by SIGKILL after "
         screen = try s.waitFor("the outcome", timeout: 30) { $0.statusLine.hasPrefix(prefix) }
-        #expect(screen.statusLine.hasSuffix(" s later"))
+        #expect(screen.statusLine.hasSuffix(" s (stopped by swtop: needed SIGKILL)"), "\(screen.statusLine)")
         #expect(reap(testee) == 128 + SIGKILL)
         // The outcome stays until the next message: still there past a plain message's 4 s.
         try s.holds("the outcome", for: 5) { $0.statusLine.hasPrefix(prefix) }
