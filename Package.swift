@@ -81,6 +81,9 @@ let package = Package(
         .executable(name: "swtop", targets: ["swtop"]),
         // `swtop export --listen` runs it: the HTTP server (SwiftNIO) stays out of swtop.
         .executable(name: "swtop-exporter", targets: ["swtop-exporter"]),
+        // `swtop run` execs it: a container's init and a supervisor, without ncursesw or
+        // swift-argument-parser, so it starts in an image with nothing but glibc.
+        .executable(name: "swtop-run", targets: ["swtop-run"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.7.0"),
@@ -133,6 +136,11 @@ let package = Package(
             ],
             linkerSettings: releaseLinkerSettings
         ),
+        // `swtop run`: a container's init and a supervisor (reaping, signals, restarts with
+        // back-off, health checks, swtop-event/1 lines). Never the screen's code: it must start
+        // where ncursesw is absent.
+        .target(name: "Supervisor", dependencies: ["ProcFS", "ProcessModel", "ProcessControl", "Lifecycle", "OutputFormats", "StartupMemory", "CLinux"]),
+        .executableTarget(name: "swtop-run", dependencies: ["Supervisor"], linkerSettings: releaseLinkerSettings),
         // The executable: argument parsing and wiring.
         .executableTarget(
             name: "swtop",
@@ -155,6 +163,8 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal", "Lifecycle", "OutputFormats", "ProcFS", "ProcessModel", "TestSupport"]),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "ProcFS", "TestSupport"]),
         .testTarget(name: "SwtopCLITests", dependencies: ["swtop", "TestSupport"]),
+        // swtop run against real children, and against tini where tini has the feature.
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "Lifecycle", "TestSupport", "swtop", "swtop-run"]),
         .testTarget(name: "StartupMemoryTests", dependencies: ["StartupMemory", "TestSupport"]),
         .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS", "Lifecycle", "TestSupport"]),
         // Runs the built binary in tmux; needs `swift build` first (swift test does it).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds dist/swtop_VERSION_ARCH.deb with dpkg-deb: swtop and swtop-exporter (release,
+# Builds dist/swtop_VERSION_ARCH.deb with dpkg-deb: swtop, swtop-exporter and swtop-run (release,
 # --static-swift-stdlib), their man pages (swift-argument-parser's generate-manual plugin),
 # bash, zsh and fish completions, the Prometheus alert rules, and the exporter's hardened
 # systemd unit. Builds under the shared build lock when /tmp/swtop-build.lock exists (helpers'
@@ -15,12 +15,13 @@ if [ -z "${SWTOP_DEB_SKIP_BUILD:-}" ]; then
   # for up to date: removed, they are linked again (nothing is compiled again).
   # So may its cached build description (.build/release.yaml, written by a release build
   # without the flag): it is made again.
-  rm -f .build/release/swtop .build/release/swtop-exporter .build/release.yaml
+  rm -f .build/release/swtop .build/release/swtop-exporter .build/release/swtop-run .build/release.yaml
   "${lock[@]}" swift build -c release --static-swift-stdlib --product swtop
   "${lock[@]}" swift build -c release --static-swift-stdlib --product swtop-exporter
+  "${lock[@]}" swift build -c release --static-swift-stdlib --product swtop-run
 fi
 bin=.build/release
-for b in swtop swtop-exporter; do [ -x "$bin/$b" ] || { echo "build-deb: no $bin/$b" >&2; exit 1; }; done
+for b in swtop swtop-exporter swtop-run; do [ -x "$bin/$b" ] || { echo "build-deb: no $bin/$b" >&2; exit 1; }; done
 
 # The man pages: the plugin builds the package (debug, as swift test does: nothing to build
 # again after the tests) and runs each executable's --experimental-dump-help.
@@ -40,7 +41,9 @@ pkg="$root/swtop"
 
 install -D -m 0755 "$bin/swtop" "$pkg/usr/bin/swtop"
 install -D -m 0755 "$bin/swtop-exporter" "$pkg/usr/bin/swtop-exporter"
-strip --strip-unneeded "$pkg/usr/bin/swtop" "$pkg/usr/bin/swtop-exporter" 2>/dev/null || true
+# `swtop run` execs it from swtop's own directory.
+install -D -m 0755 "$bin/swtop-run" "$pkg/usr/bin/swtop-run"
+strip --strip-unneeded "$pkg/usr/bin/swtop" "$pkg/usr/bin/swtop-exporter" "$pkg/usr/bin/swtop-run" 2>/dev/null || true
 install -D -m 0644 "$man_swtop" "$pkg/usr/share/man/man1/swtop.1"
 install -D -m 0644 "$man_exporter" "$pkg/usr/share/man/man1/swtop-exporter.1"
 gzip -9n "$pkg/usr/share/man/man1/"*.1

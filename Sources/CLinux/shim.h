@@ -7,6 +7,8 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <string.h>
@@ -107,6 +109,18 @@ static inline int swtop_pidfd_open(int pid) {
 /// pidfd_send_signal(2): signals exactly the process the pidfd refers to.
 static inline int swtop_pidfd_send_signal(int pidfd, int sig) {
     return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, (void *)0, 0);
+}
+
+/// prctl(PR_SET_CHILD_SUBREAPER, 1) (prctl is variadic): orphaned descendants are then given to
+/// this process instead of PID 1. 0, or -errno.
+static inline int swtop_become_child_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL) == 0 ? 0 : -errno;
+}
+
+/// signalfd(2) for `mask` (the signals must be blocked first), non-blocking; -errno on failure.
+static inline int swtop_signalfd(const sigset_t *mask) {
+    int fd = signalfd(-1, mask, SFD_NONBLOCK | SFD_CLOEXEC);
+    return fd >= 0 ? fd : -errno;
 }
 
 /// A resource limit as prlimit64(2) takes it.

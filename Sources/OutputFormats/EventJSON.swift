@@ -10,18 +10,7 @@ public enum EventJSON {
         var w = JSONWriter(capacity: 512)
         let p = event.process
         w.beginObject()
-        w.field("schema", schema)
-        w.field("time", Format.rfc3339(event.time, fractionDigits: 3))
-        w.field("event", event.name)
-        w.field("pid", p.pid)
-        w.field("name", p.name)
-        w.key("cmdline")
-        w.beginArray()
-        for arg in p.cmdline { w.string(arg) }
-        w.endArray()
-        w.field("ppid", p.ppid)
-        w.field("uid", p.uid)
-        w.field("user", p.user)
+        writeCommonFields(&w, time: event.time, event: event.name, process: p)
         switch event.kind {
         case .exit(let record):
             writeOutcome(&w, record.outcome)
@@ -66,6 +55,23 @@ public enum EventJSON {
         }
         w.endObject()
         return w.bytes + [UInt8(ascii: "\n")]
+    }
+
+    /// The fields every swtop event has, `swtop events`' and `swtop run`'s: schema, time (RFC 3339
+    /// UTC, milliseconds), event, then the process: pid, name, cmdline, ppid, uid, user.
+    public static func writeCommonFields(_ w: inout JSONWriter, time: Double, event: String, process p: ProcessFacts) {
+        w.field("schema", schema)
+        w.field("time", Format.rfc3339(time, fractionDigits: 3))
+        w.field("event", event)
+        w.field("pid", p.pid)
+        w.field("name", p.name)
+        w.key("cmdline")
+        w.beginArray()
+        for arg in p.cmdline { w.string(arg) }
+        w.endArray()
+        w.field("ppid", p.ppid)
+        w.field("uid", p.uid)
+        w.field("user", p.user)
     }
 
     /// `outcome`, `exit_code` (for `exited`, else null) and `signal` (for the three signal

@@ -9,9 +9,7 @@ import ProcFS
 /// Driven by `step`, so the screen can keep refreshing (and show "TERM 7s") while a stop runs;
 /// `run` drives it to the end for the command line.
 public final class GracefulStop {
-    public enum Phase: Sendable, Equatable {
-        case term, kill
-    }
+    public typealias Phase = StopEscalation.Phase
 
     public enum Outcome: Sendable, Equatable, CustomStringConvertible {
         /// Exited this many seconds after SIGTERM.
@@ -71,8 +69,7 @@ public final class GracefulStop {
     private struct Running {
         var target: ProcessTarget
         var handle: ProcessHandle
-        var phase: Phase
-        var since: Double
+        var escalation: StopEscalation
     }
 
     private var running: [Running] = []
@@ -87,7 +84,7 @@ public final class GracefulStop {
 
     public var progress: [Progress] {
         let now = Clock.monotonic()
-        return running.map { Progress(target: $0.target, phase: $0.phase, elapsed: now - $0.since) }
+        return running.map { Progress(target: $0.target, phase: $0.escalation.phase, elapsed: now - $0.escalation.since) }
     }
 
     /// Opens each target and sends SIGTERM. A target that cannot be opened or signalled gets its
@@ -100,7 +97,8 @@ public final class GracefulStop {
             case .success(let handle):
                 switch handle.send(.term) {
                 case .failure(let error): outcomes.append((target, handle.name, .failed(error)))
-                case .success: running.append(Running(target: target, handle: handle, phase: .term, since: Clock.monotonic()))
+                case .success: running.append(Running(
+                    target: target, handle: handle, escalation: StopEscalation(grace: grace, killWait: killWait, startedAt: Clock.monotonic())))
                 }
             }
         }
@@ -112,7 +110,7 @@ public final class GracefulStop {
     public func step(waiting seconds: Double) -> [(target: ProcessTarget, name: String?, outcome: Outcome)] {
         guard !running.isEmpty else { return [] }
         let now = Clock.monotonic()
-        let nextDeadline = running.map { $0.since + ($0.phase == .term ? grace : killWait) }.min() ?? now
+        let nextDeadline = running.map(\.escalation.deadline).min() ?? now
         let wait = max(0, min(seconds, nextDeadline - now))
         let fds = running.map(\.handle.pidfd)
         if fds.allSatisfy({ $0 >= 0 }) {
@@ -124,25 +122,25 @@ public final class GracefulStop {
         let at = Clock.monotonic()
         var still: [Running] = []
         for var r in running {
-            let elapsed = at - r.since
             if r.handle.hasExited {
-                let outcome: Outcome = r.phase == .term ? .exitedAfterTerm(elapsed) : .killed(grace: grace, goneAfter: elapsed)
-                outcomes.append((r.target, r.handle.name, outcome))
-            } else if r.phase == .term && elapsed >= grace {
+                outcomes.append((r.target, r.handle.name, r.escalation.outcome(endedAt: at)))
+                continue
+            }
+            switch r.escalation.due(at: at) {
+            case .wait:
+                still.append(r)
+            case .kill:
                 switch r.handle.send(.kill) {
                 case .success:
-                    r.phase = .kill
-                    r.since = Clock.monotonic()
+                    r.escalation.killSent(at: Clock.monotonic())
                     still.append(r)
                 case .failure(.alreadyGone):
-                    outcomes.append((r.target, r.handle.name, .exitedAfterTerm(elapsed)))
+                    outcomes.append((r.target, r.handle.name, r.escalation.outcome(endedAt: at)))
                 case .failure(let error):
                     outcomes.append((r.target, r.handle.name, .failed(error)))
                 }
-            } else if r.phase == .kill && elapsed >= killWait {
-                outcomes.append((r.target, r.handle.name, .survivedKill(grace: grace, waited: elapsed)))
-            } else {
-                still.append(r)
+            case .survivedKill(let waited):
+                outcomes.append((r.target, r.handle.name, .survivedKill(grace: grace, waited: waited)))
             }
         }
         running = still

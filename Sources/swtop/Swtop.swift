@@ -14,7 +14,7 @@ struct Swtop: ParsableCommand {
             Without --once, swtop starts the interactive screen. With --once it prints one \
             snapshot and exits: a plain table, or the "swtop/1" JSON document with --json.
             """,
-        subcommands: [Events.self, Record.self, Stop.self, SignalCommand.self, ReniceCommand.self, LimitsCommand.self, Export.self]
+        subcommands: [Events.self, Record.self, Stop.self, SignalCommand.self, ReniceCommand.self, LimitsCommand.self, Export.self, Run.self]
     )
 
     @OptionGroup var options: ProcessOptions

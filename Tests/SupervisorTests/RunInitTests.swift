@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// swtop run as a container's init, on real children; where tini has the feature, the same case
+/// runs under tini and both must agree.
+@Suite(.serialized) struct RunInitTests {
+    /// The peers a case runs under: swtop-run always, tini when installed.
+    static func inits(_ tiniArguments: [String] = []) -> [(name: String, program: String, arguments: [String])] {
+        var list = [("swtop run", RunSupport.swtopRun, [String]())]
+        if isInstalled(RunSupport.tini) { list.append(("tini", RunSupport.tini, tiniArguments)) }
+        return list
+    }
+
+    @Test func exitCodeIsTheChilds() throws {
+        for peer in Self.inits() {
+            let r = try run(peer.program, peer.arguments + ["--", "/bin/sh", "-c", "exit 7"])
+            #expect(r.status == 7, "\(peer.name)")
+        }
+    }
+
+    @Test func bothSpellingsRunIt() throws {
+        let r = try run(Paths.swtop, ["run", "--grace", "1s", "--", "/bin/sh", "-c", "exit 7"])
+        #expect(r.status == 7)
+        #expect(r.stderr.contains(" exited 7 after "))
+    }
+
+    /// It must start in an image with nothing but glibc: no ncursesw, no libstdc++.
+    @Test(.enabled(if: isInstalled("/usr/bin/readelf"), "needs readelf"))
+    func needsNoScreenLibraries() throws {
+        let r = try run("/usr/bin/readelf", ["-d", RunSupport.swtopRun])
+        let needed = r.stdoutText.split(separator: "\n").filter { $0.contains("(NEEDED)") }
+        #expect(!needed.isEmpty)
+        #expect(!needed.contains { $0.contains("ncurses") || $0.contains("tinfo") })
+    }
+
+    @Test func deathBySignalIs128PlusTheSignal() throws {
+        for peer in Self.inits() {
+            let r = try run(peer.program, peer.arguments + ["--", "/bin/sh", "-c", "kill -SEGV $$"])
+            #expect(r.status == 139, "\(peer.name)")
+        }
+        let dir = RunSupport.directory("segv")
+        let events = dir + "/events"
+        _ = try run(RunSupport.swtopRun, ["--events", events, "--", "/bin/sh", "-c", "kill -SEGV $$"])
+        let exit = try #require(RunSupport.events(events, named: "exit").first)
+        #expect(exit["outcome"] as? String == "killed")
+        #expect(exit["signal"] as? String == "SIGSEGV")
+        #expect(exit["exit_code"] is NSNull)
+        #expect(exit["sent_by"] is NSNull)
+        #expect(exit["stop"] is NSNull)
+        #expect(exit["attempt"] as? Int == 1)
+    }
+
+    @Test func forwardedTermReachesTheChildsHandler() throws {
+        for peer in Self.inits() {
+            let dir = RunSupport.directory("term")
+            let events = dir + "/events"
+            let extra = peer.name == "swtop run" ? ["--events", events] : []
+            let supervisor = try Background(peer.program, peer.arguments + extra + ["--", Paths.testee, "handle-term"])
+            try supervisor.waitForOutput("ready")
+            kill(supervisor.pid, SIGTERM)
+            // handle-term's handler exits 0; a TERM that did not reach it would give 143.
+            #expect(try supervisor.status() == 0, "\(peer.name)")
+            guard peer.name == "swtop run" else { continue }
+            let exit = try #require(RunSupport.events(events, named: "exit").first)
+            #expect(exit["outcome"] as? String == "exited")
+            #expect(exit["exit_code"] as? Int == 0)
+            let stop = try #require(exit["stop"] as? [String: Any])
+            #expect(stop["kind"] as? String == "graceful")
+            #expect(stop["signal"] as? String == "SIGTERM")
+            let by = try #require(stop["requested_by"] as? [String: Any])
+            #expect(by["pid"] as? Int == Int(getpid()))
+            #expect(by["kernel"] as? Bool == false)
+        }
+    }
+
+    @Test func childIgnoringTermIsKilledAfterTheGrace() throws {
+        let dir = RunSupport.directory("grace")
+        let events = dir + "/events"
+        let supervisor = try Background(RunSupport.swtopRun, ["--grace", "300ms", "--events", events, "--", Paths.testee, "ignore-term"])
+        try supervisor.waitForOutput("ready")
+        kill(supervisor.pid, SIGTERM)
+        #expect(try supervisor.status() == 137)
+        let exit = try #require(RunSupport.events(events, named: "exit").first)
+        #expect(exit["outcome"] as? String == "killed")
+        #expect(exit["signal"] as? String == "SIGKILL")
+        let stop = try #require(exit["stop"] as? [String: Any])
+        #expect(stop["kind"] as? String == "forced")
+        #expect(stop["signal"] as? String == "SIGTERM")
+        let after = try #require(stop["after_s"] as? Double)
+        #expect(after >= 0.3)
+        // swtop run sent the SIGKILL itself.
+        let by = try #require(exit["sent_by"] as? [String: Any])
+        #expect(by["pid"] as? Int == Int(supervisor.pid))
+        #expect(by["name"] as? String == "swtop-run")
+    }
+
+    @Test func orphansAreReapedAsSubreaper() throws {
+        for peer in Self.inits(["-s"]) {
+            let dir = RunSupport.directory("subreaper")
+            let pidFile = dir + "/orphan"
+            // The inner shell starts a sleep and exits: the sleep is orphaned while the child lives.
+            let script = "sh -c 'sleep 0.5 & echo $! > \(pidFile)'; echo started; exec sleep 60"
+            let supervisor = try Background(peer.program, peer.arguments + ["--", "/bin/sh", "-c", script])
+            try supervisor.waitForOutput("started")
+            let orphan = try #require(fileBytes(pidFile).flatMap { Int32(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) })
+            // Given to the init, not to the machine's PID 1, and reaped there (not left a zombie).
+            let adopted = parentPID(orphan)
+            #expect(adopted == nil || adopted == supervisor.pid, "\(peer.name)")
+            #expect(waitUntil(10) { parentPID(orphan) == nil }, "\(peer.name): orphan \(orphan) not reaped")
+            kill(supervisor.pid, SIGTERM)
+            #expect(try supervisor.status() == 143, "\(peer.name)")
+        }
+    }
+
+    @Test(.enabled(if: isRoot, "unshare --pid needs root"))
+    func orphansAreReapedAndLeftoversEndedAsPIDOne() throws {
+        for peer in Self.inits() {
+            let dir = RunSupport.directory("pid1")
+            // Inside a new PID namespace (with its own /proc), the child orphans a sleep and waits,
+            // with a deadline, for it to be gone: a zombie nobody reaps would stay in /proc.
+            // A second sleep is left behind for the init to end with SIGTERM.
+            let script = """
+                sh -c 'sleep 0.3 & echo $! > \(dir)/orphan'
+                p=$(cat \(dir)/orphan)
+                sleep 600 &
+                [ "$(awk '/^PPid/ {print $2}' /proc/$p/status 2>/dev/null || echo 1)" = 1 ] || exit 4
+                i=0; while [ -e /proc/$p ] && [ $i -lt 400 ]; do i=$((i+1)); sleep 0.05; done
+                [ -e /proc/$p ] && exit 3
+                exit 0
+                """
+            let started = Date()
+            let r = try run("/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", "--kill-child", peer.program] + peer.arguments + ["--", "/bin/sh", "-c", script], timeout: 60)
+            #expect(r.status == 0, "\(peer.name): \(r.stderr)")
+            // The leftover sleep 600 was ended, not waited for.
+            #expect(Date().timeIntervalSince(started) < 30, "\(peer.name)")
+        }
+    }
+}
+
+/// The state file the monitor reads.
+@Suite(.serialized) struct RunStateFileTests {
+    @Test(.enabled(if: isRoot, "the state file is in /run/swtop as root"))
+    func stateFileSaysWhatRunDoesAndGoesAtExit() throws {
+        let supervisor = try Background(RunSupport.swtopRun, [
+            "--restart", "always", "--backoff-min", "30s", "--", "/bin/sh", "-c", "echo started; exit 3",
+        ])
+        try supervisor.waitForOutput("started")
+        let path = "/run/swtop/run-\(supervisor.pid).json"
+        #expect(waitUntil { (fileBytes(path).flatMap { try? jsonObject(Data($0)) })?["phase"] as? String == "waiting" })
+        let state = try jsonObject(Data(try #require(fileBytes(path))))
+        #expect(state["schema"] as? String == "swtop-run-state/1")
+        #expect(state["pid"] as? Int == Int(supervisor.pid))
+        #expect(state["child_pid"] is NSNull)
+        #expect(state["attempt"] as? Int == 1)
+        #expect(state["restarts"] as? Int == 1)
+        #expect(state["backoff_s"] as? Double == 30)
+        #expect(state["restart_at"] is String)
+        #expect(state["ready"] is NSNull)
+        var info = stat()
+        #expect(lstat("/run/swtop", &info) == 0 && info.st_mode & S_IFMT == S_IFDIR && info.st_mode & 0o022 == 0)
+        kill(supervisor.pid, SIGTERM)
+        #expect(try supervisor.status() == 3)
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}
