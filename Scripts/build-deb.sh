@@ -33,7 +33,9 @@ man_swtop=$(find "$manuals" -name swtop.1 | head -n 1)
 man_exporter=$(find "$manuals" -name swtop-exporter.1 | head -n 1)
 [ -s "$man_swtop" ] && [ -s "$man_exporter" ] || { echo "build-deb: generate-manual wrote no swtop.1 / swtop-exporter.1" >&2; exit 1; }
 
-version=${SWTOP_VERSION:-0.1.0+git$(git log -1 --format=%cd --date=format:%Y%m%d 2>/dev/null || echo 0).$(git rev-list --count HEAD 2>/dev/null || echo 0).$(git log -1 --format=%h 2>/dev/null || echo 0)}
+# The number `swtop --version` prints (Sources/swtop/Version.swift), plus the commit.
+number=$(sed -n 's/.*static let number = "\(.*\)".*/\1/p' Sources/swtop/Version.swift)
+version=${SWTOP_VERSION:-${number:-0.1.0}+git$(git log -1 --format=%cd --date=format:%Y%m%d 2>/dev/null || echo 0).$(git rev-list --count HEAD 2>/dev/null || echo 0).$(git log -1 --format=%h 2>/dev/null || echo 0)}
 arch=$(dpkg --print-architecture)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT

@@ -33,9 +33,9 @@ declare -A entry=(
     [schedstat]=FuzzSchedstat [system-stat]=FuzzSystemStat [meminfo]=FuzzMeminfo [loadavg]=FuzzLoadavg
     [uptime]=FuzzUptime [lifecycle]=FuzzLifecycle [config]=FuzzConfig [sockets]=FuzzSockets
     [detail-fields]=FuzzDetailFields [cgroup]=FuzzCgroup [io]=FuzzIO [docker-config]=FuzzDockerConfig
-    [taskstats]=FuzzTaskstats [journal-line]=FuzzJournalLine [table]=FuzzTable [signal]=FuzzSignal
+    [taskstats]=FuzzTaskstats [journal-line]=FuzzJournalLine [table]=FuzzTable [signal]=FuzzSignal [command-line]=FuzzCommandLine
 )
-all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields cgroup io docker-config taskstats journal-line table signal"
+all="stat statm status cmdline limits schedstat system-stat meminfo loadavg uptime lifecycle config sockets detail-fields cgroup io docker-config taskstats journal-line table signal command-line"
 targets=${FUZZ_TARGETS:-$all}
 for t in $targets; do
     [[ -n ${entry[$t]:-} ]] || { echo "unknown target: $t (known: $all)" >&2; exit 2; }
@@ -65,6 +65,10 @@ table_sources() {
         sed '/^import \(ProcFS\|ProcessModel\)$/d' "$f" >"$table_dir/$(basename "$f")"
     done
 }
+# The command line's rewriting (kill's and renice's forms, negative values) and its pid and
+# signal parsers, also free of imports.
+command_line_sources=(Sources/swtop/ToolHabits.swift Sources/swtop/NegativeArguments.swift Sources/swtop/PIDText.swift
+    Sources/ProcessControl/Signal.swift Fuzz/Sink.swift)
 
 # Copies the files that match find's arguments into the corpus, one name per path.
 seed() {
@@ -116,6 +120,14 @@ seed_target() {
         printf '# swtop settings\ncolumns=pid,user,cpu,command\nsort_key=cpu\nsort_inverted=0\ntree_view=1\nhide_kernel_threads=1\nhide_userland_threads=0\nhighlight_changes=1\nhighlight_seconds=3\ndelay=15\ncolor=1\n' >"$corpus/saved"
         printf '# mine\r\n  delay = 5\r\n\ncolumns=rss, pid\ncolour=1\nbad line\ntree_view=yes' >"$corpus/edited"
         ;;
+    command-line)
+        # argv as the kernel passes it: NUL-separated words.
+        printf '%s\0' signal -s TERM -- -2147483648 >"$corpus/kill-s"
+        printf '%s\0' renice -n -5 -p 123 123 >"$corpus/renice-n"
+        printf '%s\0' stop --grace -1 --readonly 4194304 >"$corpus/stop"
+        printf '%s\0' --once -p 99999999999999999999,1 -u -1 --interval -1e308 >"$corpus/once"
+        printf '%s\0' signal RTMIN+2147483647 -9 -0 >"$corpus/signals"
+        ;;
     schedstat)
         # No recorded schedstat in the fixtures: the three shapes the kernel writes.
         printf '123456789 2345678 42\n' >"$corpus/running"
@@ -131,6 +143,8 @@ for t in $targets; do
     extra=()
     if [[ $t == config ]]; then
         srcs=("${config_sources[@]}")
+    elif [[ $t == command-line ]]; then
+        srcs=("${command_line_sources[@]}")
     elif [[ $t == journal-line ]]; then
         srcs=("${journal_sources[@]}")
     elif [[ $t == table ]]; then

@@ -116,7 +116,10 @@ public final class ProcReader {
     public init(root: String = "/proc") throws(ProcRootError) {
         self.root = root
         let fd = SystemCalls.openDirectory(root)
-        guard fd >= 0 else { throw ProcRootError(path: root, code: SystemCalls.errno) }
+        guard fd >= 0 else {
+            let code = SystemCalls.errno
+            throw ProcRootError(path: root, code: code, reason: code == EMFILE ? errnoText(code) + SystemCalls.openFileLimitText : nil)
+        }
         rootFD = fd
         isLive = SystemCalls.isProcFileSystem(fd)
         buffer = .allocate(byteCount: 16 << 10, alignment: 16)
@@ -137,6 +140,23 @@ public final class ProcReader {
         let made = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 8)
         directoryBuffer = made
         return made
+    }
+
+    /// Fails unless the root is a proc tree (live or recorded): any directory can be opened,
+    /// and a proc tree has the system's `stat`. Out of descriptors (`ulimit -n 4`), it says so:
+    /// that is no reason to call /proc "not a /proc tree".
+    public func requireProcTree() throws(ProcRootError) {
+        switch read("stat") {
+        case .success: return
+        case .failure(.gone):
+            throw ProcRootError(path: root, code: 0, reason: "not a /proc tree (it has no stat file)")
+        case .failure(.other(let code)) where code == EMFILE:
+            throw ProcRootError(path: root, code: code, reason: errnoText(code) + SystemCalls.openFileLimitText)
+        case .failure(.denied):
+            throw ProcRootError(path: root, code: EACCES)
+        case .failure(.other(let code)):
+            throw ProcRootError(path: root, code: code)
+        }
     }
 
     /// The process ids present now, in the order the directory lists them.

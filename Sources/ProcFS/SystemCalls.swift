@@ -9,6 +9,13 @@ import CLinux
 enum SystemCalls {
     static var errno: Int32 { Glibc.errno }
 
+    /// For a message about EMFILE: " (the open-file limit, ulimit -n, is 4)".
+    static var openFileLimitText: String {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return "" }
+        return " (the open-file limit, ulimit -n, is \(limit.rlim_cur))"
+    }
+
     @inline(__always)
     static func retrying<T: BinaryInteger>(_ call: () -> T) -> T {
         while true {

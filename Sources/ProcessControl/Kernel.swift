@@ -43,6 +43,14 @@ enum Kernel {
         return polls.map { $0.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 }
     }
 
+    /// getpriority(2) of one thread: its nice (-1 is a nice value, so errno tells failure).
+    static func getPriority(thread tid: Int32) -> SyscallResult<Int32> {
+        guard tid > 0 else { return .failure(EINVAL) }
+        Glibc.errno = 0
+        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid))
+        return nice == -1 && Glibc.errno != 0 ? .failure(Glibc.errno) : .success(nice)
+    }
+
     static func setPriority(thread tid: Int32, _ nice: Int32) -> Int32 {
         setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid), nice) == 0 ? 0 : Glibc.errno
     }

@@ -88,13 +88,19 @@ public final class ProcessHandle {
         return raw.stat.startTime == startTicks && (allowZombie || raw.stat.state != UInt8(ascii: "Z"))
     }
 
-    public func send(_ signal: Signal) -> Result<Void, ControlError> {
+    public func send(_ signal: Signal) -> Result<Void, ControlError> { deliver(signal.number) }
+
+    /// kill(1)'s signal 0: whether the process exists and this caller may signal it. Nothing
+    /// is sent.
+    public func mayBeSignalled() -> Result<Void, ControlError> { deliver(0) }
+
+    private func deliver(_ number: Int32) -> Result<Void, ControlError> {
         let code: Int32
         if pidfd >= 0 {
-            code = Kernel.sendSignal(pidfd: pidfd, signal.number)
+            code = Kernel.sendSignal(pidfd: pidfd, number)
         } else {
             guard isStillTheSameProcess(allowZombie: true) else { return .failure(.alreadyGone) }
-            code = Kernel.kill(pid, signal.number)
+            code = Kernel.kill(pid, number)
         }
         switch code {
         case 0: return .success(())

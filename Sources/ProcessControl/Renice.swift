@@ -61,7 +61,18 @@ public enum Renice {
         if tids.isEmpty { tids = [handle.pid] }
         var changed = 0
         for tid in tids.sorted() {
-            switch Kernel.setPriority(thread: tid, nice) {
+            // setpriority takes a bare id, with no pidfd to pin it: the id is checked to be the
+            // thread listed (the same start time in /proc/TID/stat, which follows the id to
+            // whichever task has it) immediately before and after the change.
+            guard let started = reader.process(tid, files: [])?.stat.startTime else { continue }
+            guard case .success(let before) = Kernel.getPriority(thread: tid) else { continue }
+            guard !handle.hasExited else { return .failure(.alreadyGone) }
+            guard reader.process(tid, files: [])?.stat.startTime == started else { continue }
+            let code = Kernel.setPriority(thread: tid, nice)
+            if code == 0, let after = reader.process(tid, files: [])?.stat.startTime, after != started {
+                return .failure(.idTakenDuringChange(id: tid, undo: undo(tid, set: nice, before: before)))
+            }
+            switch code {
             case 0: changed += 1
             case ESRCH: continue  // that thread exited meanwhile
             case EACCES:
@@ -76,6 +87,15 @@ public enum Renice {
         // rather than report a change of threads that may no longer be its own.
         if handle.hasExited || changed == 0 { return .failure(.alreadyGone) }
         return .success(Report(pid: handle.pid, name: handle.name, oldNice: main.stat.nice, newNice: nice, threads: changed))
+    }
+
+    /// After a change that may have reached a process that took the id meanwhile: puts the
+    /// holder back to the value the id had just before, if it still has the value swtop set.
+    private static func undo(_ id: Int32, set nice: Int32, before: Int32) -> String {
+        guard case .success(let now) = Kernel.getPriority(thread: id) else { return "it has gone too" }
+        guard now == nice, now != before else { return "its nice is \(now), left as it is" }
+        let code = Kernel.setPriority(thread: id, before)
+        return code == 0 ? "put back to nice \(before)" : "could not put it back to nice \(before): \(errnoText(code))"
     }
 }
 

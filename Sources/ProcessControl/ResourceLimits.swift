@@ -99,10 +99,24 @@ public enum ResourceLimits {
         guard soft <= hard else {
             return .failure(.invalid("soft limit \(show(soft)) is above the hard limit \(show(hard)) of \(change.resource)"))
         }
-        switch Kernel.prlimit(handle.pid, number, new: (soft, hard)) {
+        // prlimit takes a bare pid: the process is checked to be alive immediately before and
+        // after, and a process that took the pid in between is put back as it was (prlimit
+        // returns exactly what it had).
+        if handle.hasExited { return .failure(.alreadyGone) }
+        let changed = Kernel.prlimit(handle.pid, number, new: (soft, hard))
+        if case .success(let old) = changed, handle.hasExited,
+            let holder = (try? ProcReader(root: procRoot))?.process(handle.pid, files: []), holder.stat.startTime != handle.startTicks
+        {
+            return .failure(restoring(handle.pid, number, set: (soft, hard), old: old))
+        }
+        switch changed {
         case .success: break
         case .failure(EPERM):
-            if hard > current.hard { return .failure(.needsPrivilege("raising the hard limit of \(change.resource) needs root (CAP_SYS_RESOURCE)")) }
+            if hard > current.hard {
+                // Root without the capability (a container, a bounding set) is told which one.
+                let who = geteuid() == 0 ? "CAP_SYS_RESOURCE, which this root process does not have" : "root (CAP_SYS_RESOURCE)"
+                return .failure(.needsPrivilege("raising the hard limit of \(change.resource) needs \(who)"))
+            }
             return .failure(.notPermitted(owner: handle.ownerName))
         case .failure(EINVAL):
             return .failure(.invalid("the kernel refused \(change.resource) soft \(show(soft)) hard \(show(hard))"))
@@ -112,6 +126,18 @@ public enum ResourceLimits {
         if handle.hasExited { return .failure(.alreadyGone) }
         let name = ProcLimits.resources.first { $0.key == change.resource }?.name ?? change.resource
         return .success(ProcLimits.Limit(resource: change.resource, name: name, soft: value(soft), hard: value(hard), unit: nil))
+    }
+
+    /// After a change to a process that exited meanwhile, when another process now has the pid:
+    /// if it holds the values swtop set, it may be the one changed, and gets back what prlimit
+    /// said the changed process had.
+    private static func restoring(_ pid: Int32, _ resource: Int32, set new: (soft: UInt64, hard: UInt64), old: (soft: UInt64, hard: UInt64)) -> ControlError {
+        guard case .success(let now) = Kernel.prlimit(pid, resource, new: nil) else { return .alreadyGone }
+        guard now == new, now != old else { return .idTakenDuringChange(id: pid, undo: "its limit is soft \(show(now.soft)) hard \(show(now.hard)), left as it is") }
+        switch Kernel.prlimit(pid, resource, new: old) {
+        case .success: return .idTakenDuringChange(id: pid, undo: "put back to soft \(show(old.soft)) hard \(show(old.hard))")
+        case .failure(let code): return .idTakenDuringChange(id: pid, undo: "could not put it back to soft \(show(old.soft)) hard \(show(old.hard)): \(errnoText(code))")
+        }
     }
 
     static func value(_ raw: UInt64) -> ProcLimits.Value { raw == Kernel.infinity ? .unlimited : .limited(raw) }

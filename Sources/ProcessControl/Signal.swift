@@ -53,8 +53,11 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
             self.init(number: rtmin)
             return
         }
+        // Checked: "RTMIN+2147483647" is typed text, and must not trap.
         if name.hasPrefix("RTMIN+"), let k = Int32(name.dropFirst(6)) {
-            self.init(number: rtmin + k)
+            let (n, overflow) = rtmin.addingReportingOverflow(k)
+            if overflow { return nil }
+            self.init(number: n)
             return
         }
         return nil

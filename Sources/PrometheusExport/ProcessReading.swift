@@ -56,9 +56,7 @@ public final class ProcessReader {
 
     public init(root: String = "/proc") throws(ProcRootError) {
         reader = try ProcReader(root: root)
-        if case .failure = reader.read("stat") {
-            throw ProcRootError(path: root, code: 0, reason: "not a /proc tree (it has no stat file)")
-        }
+        try reader.requireProcTree()
         let page = sysconf(Int32(_SC_PAGESIZE))
         pageSize = page > 0 ? UInt64(page) : 4096
         let ticks = sysconf(Int32(_SC_CLK_TCK))

@@ -54,10 +54,7 @@ public final class Sampler {
     ///   the lifecycle monitor's pidfds (`sharedFDs`).
     public init(root: String = "/proc", keepFilesOpen: Bool = false, shareFDs: Double = 0) throws(ProcRootError) {
         reader = try ProcReader(root: root)
-        // Any directory can be opened: a proc tree (live or recorded) has the system's stat.
-        if case .failure = reader.read("stat") {
-            throw ProcRootError(path: root, code: 0, reason: "not a /proc tree (it has no stat file)")
-        }
+        try reader.requireProcTree()
         helperReader = !keepFilesOpen && TwoThreads.worthIt ? try ProcReader(root: root) : nil
         let page = sysconf(Int32(_SC_PAGESIZE))
         pageSizeKB = page > 0 ? UInt64(page) / 1024 : 4

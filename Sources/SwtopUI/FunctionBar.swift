@@ -35,7 +35,7 @@ public struct FunctionBar: Sendable {
         case .detail:
             return FunctionBar(items: [("Esc", "Back"), ("l", "Files"), ("e", "Environment"), ("F10", "Quit")])
         case .limits:
-            return FunctionBar(items: [("Enter", "Change"), ("Esc", "Back")])
+            return FunctionBar(items: state.readonly ? [("Esc", "Back")] : [("Enter", "Change"), ("Esc", "Back")])
         case .help:
             return FunctionBar(items: [("Any key", "Back")])
         case .events:

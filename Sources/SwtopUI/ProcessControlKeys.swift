@@ -77,8 +77,10 @@ extension ViewState {
         mode = .prompt(Prompt(kind: .nice(targets), label: "Nice of \(Self.describe(targets))\(now), -20 to 19: "))
     }
 
+    /// Viewing is allowed read-only (--readonly refuses only Enter's change), not in a replay:
+    /// a recording's limits are not the live process's.
     mutating func openLimits() {
-        if let refusal = controlRefusal("Limits") { return say(refusal, error: true) }
+        if replaySource != nil, let refusal = controlRefusal("Limits") { return say(refusal, error: true) }
         guard let target = controlTargets("Limits", selectedOnly: true)?.first else { return }
         limitsView = LimitsView(target: target)
         mode = .limits
@@ -143,6 +145,10 @@ extension ViewState {
             mode = .list
             return []
         case .enter:
+            if let refusal = controlRefusal("Limits") {
+                say(refusal, error: true)
+                return []
+            }
             guard let limit = view.selectedLimit else {
                 say("Limits: nothing to change yet", error: true)
                 return []

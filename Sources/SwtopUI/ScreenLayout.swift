@@ -171,6 +171,7 @@ public struct ScreenRenderer {
             return ("Events: \(n)\(filtered), newest first  Esc back", .status)
         }
         if let view = state.limitsView, showsLimits(state.mode) {
+            if state.readonly { return ("Limits of " + view.target.label + " (read-only: --readonly)  Esc back", .status) }
             return ("Limits of " + view.target.label + ": Enter changes the selected one  Esc back", .status)
         }
         var parts: [String] = []

@@ -44,8 +44,11 @@ public struct SetupScreen: Equatable, Sendable {
 
     /// One line of the columns panel.
     static func columnText(_ column: Column, shown: Bool) -> String {
-        (shown ? "[x] " : "[ ] ") + TextLayout.padRight(column.title, 8, cut: true) + " " + column.help
+        (shown ? "[x] " : "[ ] ") + TextLayout.padRight(column.title, titleWidth) + " " + column.help
     }
+
+    /// Wide enough for every title whole (`DISK WRITE`, `CONTAINER` were cut to eight cells).
+    static let titleWidth = Column.all.map { $0.title.count }.max() ?? 8
 
     /// The panels' x and width at a screen width; one panel (the focused one) when narrow.
     static func panels(width: Int, focus: Panel) -> [(panel: Panel, x: Int, width: Int)] {

@@ -23,9 +23,14 @@ public final class Terminal {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw TerminalError(description: "the screen needs a terminal on stdin and stdout (use --once for a table)")
         }
+        // Exit status 1 rather than a table the user did not ask for: a script gets --once's
+        // table by asking for it.
+        guard !termName.isEmpty else {
+            throw TerminalError(description: "TERM is not set: the screen needs it to know the terminal (or use --once for a table)")
+        }
         // Before newterm, or UTF-8 comes out as mojibake.
         setlocale(LC_ALL, "")
-        guard !termName.isEmpty, let screen = newterm(nil, swtop_stdout(), swtop_stdin()) else {
+        guard let screen = newterm(nil, swtop_stdout(), swtop_stdin()) else {
             throw TerminalError(description: "cannot use terminal '\(DisplayText.escaped(termName))'")
         }
         set_term(screen)
@@ -146,7 +151,14 @@ public final class Terminal {
         if rc == KEY_CODE_YES { return Self.functionKey(Int32(bitPattern: ch)) }
         guard rc == OK else { return nil }
         switch ch {
-        case 27: return .escape
+        case 27:
+            // Whatever followed the Esc is already in ncurses' queue when it came with it.
+            let delay = get_escdelay()
+            switch EscapeSequence.read({ Self.next(win, withinMs: delay) }) {
+            case .escape: return .escape
+            case .key(let key): return key
+            case .dropped: return nil
+            }
         case 10, 13: return .enter
         case 8, 127: return .backspace
         case 9: return .tab
@@ -157,6 +169,15 @@ public final class Terminal {
             guard let s = Unicode.Scalar(UInt32(ch)) else { return nil }
             return .character(s)
         }
+    }
+
+    /// What came after an Esc, if anything did within `ms`.
+    private static func next(_ win: UnsafeMutablePointer<WINDOW>?, withinMs ms: Int32) -> EscapeSequence.Input? {
+        wtimeout(win, ms)
+        var ch: wint_t = 0
+        let rc = wget_wch(win, &ch)
+        if rc == KEY_CODE_YES { return .functionKey }
+        return rc == OK ? .character(UInt32(ch)) : nil
     }
 
     private static func functionKey(_ code: Int32) -> Key? {

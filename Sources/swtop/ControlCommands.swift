@@ -11,16 +11,36 @@ struct PIDList: ParsableArguments {
     var pids: [String] = []
 
     func validate() throws {
+        // Taken here by `.allUnrecognized`: an option the command does not have.
+        for text in values where text.hasPrefix("-") && Int64(text) == nil {
+            throw ValidationError("Unknown option '\(text)'")
+        }
         guard !values.isEmpty else { throw ValidationError("missing PID") }
-        for text in values where Int32(text) == nil {
-            throw ValidationError("invalid pid '\(text)': expected an integer")
+        for text in values {
+            if case .failure(let problem) = PIDText.one(text) { throw ValidationError(problem.message) }
         }
     }
 
     /// Without the "--" a user may type before a negative pid.
     var values: [String] { pids.filter { $0 != "--" } }
 
-    var targets: [ProcessTarget] { values.compactMap(Int32.init).map { ProcessTarget(pid: $0) } }
+    /// Each pid once, in the order given: a pid typed twice is acted on once.
+    var targets: [ProcessTarget] {
+        var seen = Set<Int32>()
+        return values.compactMap(Int32.init).filter { seen.insert($0).inserted }.map { ProcessTarget(pid: $0) }
+    }
+}
+
+/// `--readonly` for the commands that act: honoured by refusing to change anything, as the
+/// screen's --readonly does (an alias `swtop='swtop --readonly'` keeps its promise).
+struct ReadonlyOption: ParsableArguments {
+    @Flag(help: "Change nothing: refuse to act (as the screen's --readonly).")
+    var readonly = false
+
+    /// Throws the refusal when --readonly was given.
+    func refuse(_ what: String) throws {
+        if readonly { throw Failure("--readonly: \(what) refused, nothing changed") }
+    }
 }
 
 func label(_ pid: Int32, _ name: String?) -> String {
@@ -34,6 +54,8 @@ struct Stop: ParsableCommand {
     // (about 0.8 MB of peak RSS, at every start).
     static let configuration = CommandConfiguration(
         commandName: "stop",
+        // Parsed on its own (CommandStart): its usage still reads "swtop stop".
+        _superCommandName: "swtop",
         abstract: "Stop processes gracefully: SIGTERM, wait up to the grace period, then SIGKILL.",
         discussion: """
             Each target is opened as a pidfd and checked before anything is sent, so a PID that \
@@ -45,19 +67,17 @@ struct Stop: ParsableCommand {
 
     @OptionGroup var targets: PIDList
 
-    @ParentCommand var swtop: Swtop
-
     @Option(help: ArgumentHelp("Seconds to wait after SIGTERM before SIGKILL.", valueName: "SECONDS"))
     var grace: Double = 10
 
+    @OptionGroup var readonly: ReadonlyOption
+
     func validate() throws {
-        try swtop.requireLiveProcesses("stop")
-        guard grace.isFinite, grace >= 0, grace <= 3600 else {
-            throw ValidationError("invalid --grace '\(grace)': expected seconds from 0 to 3600")
-        }
+        try OptionValue.check(grace, "--grace", 0...3600)
     }
 
     func run() throws {
+        try Self.reportingFailures { try readonly.refuse("stop") }
         let results = GracefulStop(grace: grace).run(targets.targets)
         var status: Int32 = 0
         for r in results {
@@ -74,64 +94,28 @@ struct Stop: ParsableCommand {
     }
 }
 
-/// `swtop signal SIGNAL PID...`
-struct SignalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "signal",
-        abstract: "Send a signal (TERM, HUP, KILL, INT, QUIT, USR1, USR2, STOP, CONT, any other by name or number).",
-        discussion: "Exit status: 0 when every target was signalled, 1 otherwise (a one-line reason each on stderr).")
-
-    @Argument(help: ArgumentHelp("The signal: a name (TERM, SIGTERM) or a number (15); also -15 or -TERM, as kill(1) takes it.", valueName: "SIGNAL"))
-    var signal: String
-
-    @OptionGroup var targets: PIDList
-
-    @ParentCommand var swtop: Swtop
-
-    func validate() throws {
-        try swtop.requireLiveProcesses("signal")
-        guard Signal(parsing: signal) != nil else {
-            throw ValidationError("unknown signal '\(signal)': expected a name such as TERM or HUP, or a number from 1 to 64")
-        }
-    }
-
-    func run() throws {
-        guard let sig = Signal(parsing: signal) else { throw ExitCode(64) }
-        var failed = false
-        for target in targets.targets {
-            switch ProcessHandle.open(target) {
-            case .failure(let error):
-                Output.error("\(target.pid): \(error)")
-                failed = true
-            case .success(let handle):
-                switch handle.send(sig) {
-                case .success: Output.line("sent \(sig) to \(label(handle.pid, handle.name))")
-                case .failure(let error):
-                    Output.error("\(label(handle.pid, handle.name)): \(error)")
-                    failed = true
-                }
-            }
-        }
-        if failed { throw ExitCode(1) }
-    }
-}
-
 /// `swtop renice NICE PID...`
 struct ReniceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "renice",
+        // Parsed on its own (CommandStart): its usage still reads "swtop renice".
+        _superCommandName: "swtop",
         abstract: "Set the nice value (-20 to 19) of every thread of each process.",
-        discussion: "Lowering nice (raising priority) needs root or CAP_SYS_NICE. Exit status 1 when any process could not be changed.")
+        discussion: """
+            As renice(1), `swtop renice -n NICE [-p] PID...` works too. Lowering nice (raising \
+            priority) needs root or CAP_SYS_NICE. Each thread is checked to be the process's just \
+            before and after it is changed: one that took over a pid meanwhile is put back as it \
+            was, and said so. Exit status 1 when any process could not be changed.
+            """)
 
     @Argument(help: ArgumentHelp("The nice value, -20 (highest priority) to 19; `swtop renice -5 PID` works as with renice(1).", valueName: "NICE"))
     var nice: String
 
     @OptionGroup var targets: PIDList
 
-    @ParentCommand var swtop: Swtop
+    @OptionGroup var readonly: ReadonlyOption
 
     func validate() throws {
-        try swtop.requireLiveProcesses("renice")
         guard let n = Int32(nice), Renice.range.contains(n) else {
             throw ValidationError("invalid nice '\(nice)': expected an integer from -20 to 19")
         }
@@ -139,6 +123,7 @@ struct ReniceCommand: ParsableCommand {
 
     func run() throws {
         guard let n = Int32(nice) else { throw ExitCode(64) }
+        try Self.reportingFailures { try readonly.refuse("renice") }
         var failed = false
         for target in targets.targets {
             switch Renice.apply(n, to: target) {
@@ -156,6 +141,8 @@ struct ReniceCommand: ParsableCommand {
 struct LimitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "limits",
+        // Parsed on its own (CommandStart): its usage still reads "swtop limits".
+        _superCommandName: "swtop",
         abstract: "Show a process's resource limits, or change one with --set.",
         discussion: """
             RESOURCE is one of cpu fsize data stack core rss nproc nofile memlock as locks sigpending \
@@ -169,15 +156,14 @@ struct LimitsCommand: ParsableCommand {
     @Flag(help: "Print the limits as JSON.")
     var json = false
 
-    /// swtop's own --json takes the flag when it follows the subcommand; read both.
-    @ParentCommand var swtop: Swtop
-
     @Option(help: ArgumentHelp("Change a limit.", valueName: "RESOURCE=SOFT[:HARD]"))
     var set: [String] = []
 
+    /// With --set: refused. Showing the limits stays allowed, as on the screen.
+    @OptionGroup var readonly: ReadonlyOption
+
     func validate() throws {
-        try swtop.requireLiveProcesses("limits")
-        guard Int32(pid) != nil else { throw ValidationError("invalid pid '\(pid)': expected an integer") }
+        if case .failure(let problem) = PIDText.one(pid) { throw ValidationError(problem.message) }
         for s in set {
             if case .failure(let error) = ResourceLimits.Change.parse(s) { throw ValidationError("--set \(s): \(error)") }
         }
@@ -186,6 +172,7 @@ struct LimitsCommand: ParsableCommand {
     func run() throws {
         guard let pidValue = Int32(pid) else { throw ExitCode(64) }
         let target = ProcessTarget(pid: pidValue)
+        if !set.isEmpty { try Self.reportingFailures { try readonly.refuse("limits --set") } }
         for text in set {
             guard case .success(let change) = ResourceLimits.Change.parse(text) else { throw ExitCode(64) }
             switch ResourceLimits.apply(change, to: target) {
@@ -202,7 +189,7 @@ struct LimitsCommand: ParsableCommand {
             Output.error("\(pidValue): \(error)")
             throw ExitCode(1)
         case .success(let (handle, limits)):
-            if json || swtop.json {
+            if json {
                 Output.write(LimitsTable.json(pid: handle.pid, name: handle.name, limits: limits))
             } else {
                 Output.line(LimitsTable.render(limits))

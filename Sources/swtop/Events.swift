@@ -13,6 +13,8 @@ import Sampling
 struct Events: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
+        // Parsed on its own (CommandStart): its usage still reads "swtop events".
+        _superCommandName: "swtop",
         abstract: "Stream what happens to processes: exits (code, signal, core dump, OOM kill), zombies, orphans, crash loops.",
         discussion: """
             One line per event until interrupted (Ctrl-C exits 0) or for --for SECONDS; with \
@@ -23,7 +25,7 @@ struct Events: ParsableCommand {
             refresh. -p, -u and -F filter as elsewhere.
             """)
 
-    @ParentCommand var swtop: Swtop
+    @OptionGroup var selection: SelectionOptions
 
     @Flag(help: "Print JSON Lines, one object per event.")
     var json = false
@@ -40,30 +42,25 @@ struct Events: ParsableCommand {
     @OptionGroup var journal: JournalOptions
 
     func validate() throws {
-        try swtop.requireLiveProcesses("events")
-        if let duration, !(duration.isFinite && duration > 0 && duration <= 31_536_000) {
-            throw ValidationError("invalid --for '\(duration)': expected seconds, more than 0")
+        if let duration {
+            try OptionValue.check(duration, "--for", 0...31_536_000)
+            if duration == 0 { throw ValidationError("invalid --for '0': expected seconds, more than 0") }
         }
-        guard zombieAfter.isFinite, zombieAfter >= 0, zombieAfter <= 86_400 else {
-            throw ValidationError("invalid --zombie-after '\(zombieAfter)': expected seconds from 0 to 86400")
-        }
-        guard refresh.isFinite, refresh >= 0.1, refresh <= 3600 else {
-            throw ValidationError("invalid --refresh '\(refresh)': expected seconds from 0.1 to 3600")
-        }
+        try OptionValue.check(zombieAfter, "--zombie-after", 0...86_400)
+        try OptionValue.check(refresh, "--refresh", 0.1...3600)
     }
 
     func run() throws {
         try Self.reportingFailures {
-            let options = swtop.options
-            let filter = ProcessFilter(pids: try options.pidSet(), uid: try options.uid(), text: options.filter)
-            let selection = journal.selection(filter)
-            let asJSON = json || swtop.json
+            let filter = try selection.processFilter()
+            let chosen = journal.selection(filter)
+            let asJSON = json
             if let range = try journal.range(now: Clock.now()), !journal.follow {
-                return try RecordedEvents.print(directory: journal.directory, range: range, selection: selection, json: asJSON)
+                return try RecordedEvents.print(directory: journal.directory, range: range, selection: chosen, json: asJSON)
             }
             // Without the proc connector, exits are seen through a pidfd per process: half the
             // fds for them.
-            let sampler = try Sampler(root: options.procRoot, keepFilesOpen: true, shareFDs: LifecycleMonitor.connectorUsable ? 0 : 0.5)
+            let sampler = try Sampler(root: "/proc", keepFilesOpen: true, shareFDs: LifecycleMonitor.connectorUsable ? 0 : 0.5)
             let sample = SampleOptions(files: [.status, .cmdline])
             // Recorded events up to this moment, live ones after it: none told twice or missed.
             let watchingSince = Clock.now()
@@ -81,7 +78,7 @@ struct Events: ParsableCommand {
             _ = monitor.update(with: first)
             // The recorded events up to now (the monitor is already watching: none falls between).
             if let range = try journal.range(now: watchingSince) {
-                try RecordedEvents.print(directory: journal.directory, range: (range.since, watchingSince), selection: selection, json: asJSON)
+                try RecordedEvents.print(directory: journal.directory, range: (range.since, watchingSince), selection: chosen, json: asJSON)
             }
             let recorder = journal.record
                 ? Recorder(directory: journal.directory, options: journal.recorderOptions, sources: monitor.sources) { Output.error($0) } : nil
@@ -128,7 +125,7 @@ struct Events: ParsableCommand {
                     Output.error("\(lost) events lost: the proc connector's buffer overflowed")
                     recorder?.recordKernelLoss(lost)
                 }
-                for event in events where selection.matches(event) {
+                for event in events where chosen.matches(event) {
                     Output.write(asJSON ? EventJSON.render(event) : Array((EventLine.render(event) + "\n").utf8))
                     recorder?.record(event)
                 }

@@ -9,6 +9,8 @@ import PrometheusExport
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
+        // Parsed on its own (CommandStart): its usage still reads "swtop export".
+        _superCommandName: "swtop",
         abstract: "Print the process groups as Prometheus metrics, write them for node_exporter, or serve them over HTTP.",
         discussion: """
             Without --textfile or --listen, prints one exposition on stdout. --textfile PATH \
@@ -30,36 +32,21 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("Serve GET /metrics on this address and port, e.g. 127.0.0.1:9257 or :9257.", valueName: "ADDR:PORT"))
     var listen: String?
 
-    @ParentCommand var swtop: Swtop
-    var procRoot: String { swtop.options.procRoot }
-
-    /// The options, with swtop's --group-by where it took the value (see ProcessOptions).
-    func effectiveOptions() throws -> ExportOptions {
-        var options = exportOptions
-        if let text = swtop.options.groupBy {
-            guard let groupBy = GroupBy(rawValue: text) else {
-                throw ValidationError("invalid --group-by '\(text)' for swtop export: expected one of \(GroupBy.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            options.groupBy = groupBy
-        }
-        return options
-    }
+    @OptionGroup var source: SourceOptions
+    var procRoot: String { source.procRoot }
 
     func validate() throws {
-        _ = try effectiveOptions()
         if textfile != nil, listen != nil { throw ValidationError("--textfile and --listen cannot be used together") }
         if let textfile, let problem = TextfileWriter.problem(with: textfile) {
             throw ValidationError(DisplayText.escaped("invalid --textfile '\(textfile)': \(problem)"))
         }
-        guard every.isFinite, every >= 0.1, every <= 86_400 else {
-            throw ValidationError("invalid --every '\(every)': expected seconds from 0.1 to 86400")
-        }
+        try OptionValue.check(every, "--every", 0.1...86_400)
     }
 
     func run() throws {
         try Self.reportingFailures {
             do {
-                let options = try effectiveOptions()
+                let options = exportOptions
                 if let listen { try ExportRun.execExporter(listen: listen, procRoot: procRoot, options: options) }
                 try ExportRun.run(procRoot: procRoot, options: options, textfile: textfile, every: every)
             } catch {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import CLinux
 import ProcFS
 import OutputFormats
@@ -40,6 +41,8 @@ struct Once {
             table.cgroupHeadings = try options.cgroupGrouping()
             Output.write(Array(table.render().utf8))
         }
+        // As ps: a choice of processes that selects none is exit status 1 (`--once -p 999999`).
+        if rows.isEmpty, options.selects { throw ExitCode(1) }
     }
 
     /// The table's columns: `--fields`, else htop's defaults (TID after PID in the thread view;

@@ -5,6 +5,8 @@ import ProcFS
 struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
+        // Parsed on its own (CommandStart): its usage still reads "swtop record".
+        _superCommandName: "swtop",
         abstract: "Write /proc as a tree of plain files, to replay with --proc-root or attach to a bug report.",
         discussion: "Records stat, meminfo, loadavg, uptime, and per process stat, statm, status, cmdline, limits and task/TID/{stat,statm,status}. DIR must not exist or be empty. With --proc-root SRC, records SRC instead of /proc."
     )
@@ -12,9 +14,9 @@ struct Record: ParsableCommand {
     @Argument(help: ArgumentHelp("The directory to write.", valueName: "DIR"))
     var directory: String
 
-    /// `--proc-root SRC` (swtop's own option, wherever it is typed): record from SRC.
-    @ParentCommand var swtop: Swtop
-    var procRoot: String { swtop.options.procRoot }
+    /// `--proc-root SRC`: record from SRC.
+    @OptionGroup var source: SourceOptions
+    var procRoot: String { source.procRoot }
 
     func run() throws {
         try Self.reportingFailures {

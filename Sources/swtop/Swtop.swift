@@ -1,7 +1,4 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 import ProcFS
 import ProcessModel
 
@@ -14,6 +11,9 @@ struct Swtop: ParsableCommand {
             Without --once, swtop starts the interactive screen. With --once it prints one \
             snapshot and exits: a plain table, or the "swtop/1" JSON document with --json.
             """,
+        version: Version.text,
+        // Listed for `swtop --help` and `swtop help COMMAND`; a command line that names one
+        // first is parsed as that command alone (CommandStart).
         subcommands: [Events.self, Record.self, Stop.self, SignalCommand.self, ReniceCommand.self, LimitsCommand.self, Export.self, Run.self]
     )
 
@@ -25,7 +25,7 @@ struct Swtop: ParsableCommand {
     @Flag(help: "With --once: print the snapshot as JSON (schema \"swtop/1\"; see the README).")
     var json = false
 
-    @Flag(help: "With --once: include each process's resource limits (/proc/PID/limits).")
+    @Flag(help: "With --once --json: include each process's resource limits (/proc/PID/limits); `swtop limits PID` shows one process's as a table.")
     var limits = false
 
     @Option(name: [.customShort("o"), .customLong("fields")], help: ArgumentHelp("With --once: print only these columns, in the table and the JSON (comma-separated names --sort-key takes, as ps -o: pid,ppid,stat,rss,vsz,nlwp,ni,comm); pid is always included, and only the files they need are read.", valueName: "LIST"))
@@ -55,27 +55,23 @@ struct Swtop: ParsableCommand {
     var screenGrace: Double = 10
 
     static func main() {
-        main(NegativeArguments.protected(Array(CommandLine.arguments.dropFirst())))
-        if let code = Output.stdoutError {
-            Output.error("cannot write output: " + errnoText(code))
-            Glibc.exit(1)
-        }
+        CommandStart.main(NegativeArguments.checked(ToolHabits.rewritten(Array(CommandLine.arguments.dropFirst()))))
     }
 
     func validate() throws {
-        if let delay, !(1...36_000).contains(delay) {
-            throw ValidationError("invalid --delay '\(delay)': expected tenths of a second from 1 to 36000")
+        if let delay {
+            try OptionValue.check(Double(delay), "--delay", 1...36_000, shown: String(delay), unit: "tenths of a second")
         }
-        guard interval.isFinite, interval >= 0, interval <= 3600 else {
-            throw ValidationError("invalid --interval '\(interval)': expected seconds from 0 to 3600")
-        }
+        try OptionValue.check(interval, "--interval", 0...3600)
     }
 
     func run() throws {
         // Checked here, not in validate(): ArgumentParser validates parent commands too, and
         // `swtop limits PID --json` has a --json of its own.
         if json && !once { throw ValidationError("--json needs --once") }
-        if limits && !once { throw ValidationError("--limits needs --once") }
+        // The plain table has no room for sixteen limits a process: `swtop limits PID` shows them.
+        if limits && !(once && json) { throw ValidationError("--limits needs --once --json (for one process's limits as a table: swtop limits PID)") }
+        try OptionValue.check(screenGrace, "--stop-grace", 0...3600)
         if !fields.isEmpty && !once { throw ValidationError("--fields needs --once") }
         // An unknown field is one line, naming the valid ones, and the usage status.
         var chosen: [Column]?
@@ -85,25 +81,12 @@ struct Swtop: ParsableCommand {
             Output.error(error.description)
             throw ExitCode(64)
         }
-        guard screenGrace.isFinite, screenGrace >= 0, screenGrace <= 3600 else {
-            throw ValidationError("invalid --stop-grace '\(screenGrace)': expected seconds from 0 to 3600")
-        }
         try Self.reportingFailures {
             guard once else {
                 try Screen(options: options, delayTenths: delay, noColor: noColor, readonly: readonly, threads: threads, grace: screenGrace, noConfig: noConfig).run()
                 return
             }
             try Once(options: options, json: json, limits: limits, threads: threads, interval: interval, fields: chosen).run()
-        }
-    }
-}
-
-extension Swtop {
-    /// The commands that act on processes act on live ones: a --proc-root (swtop's option,
-    /// which ArgumentParser also takes after a subcommand) would be silently ignored.
-    func requireLiveProcesses(_ command: String) throws {
-        guard (try? ProcReader(root: options.procRoot))?.isLive ?? false else {
-            throw ValidationError("--proc-root does not apply to 'swtop \(command)': it acts on live processes")
         }
     }
 }

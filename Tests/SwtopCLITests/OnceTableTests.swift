@@ -127,7 +127,7 @@ import TestSupport
             (["--once", "-p", "0"], "invalid pid '0' in --pid"),
             (["--once", "--user", "no-such-user-here"], "unknown user 'no-such-user-here' in --user"),
             (["--once", "--interval=-1"], "invalid --interval"),
-            (["--once", "--interval", "5000"], "invalid --interval '5000.0': expected seconds from 0 to 3600"),
+            (["--once", "--interval", "5000"], "invalid --interval '5000': expected seconds from 0 to 3600"),
             (["--once", "--interval", "abc"], "--interval"),
             (["--json"], "--json needs --once"),
             (["--once", "--bogus"], "--bogus"),
@@ -158,14 +158,14 @@ import TestSupport
         }
     }
 
-    /// The commands that act on processes act on live ones: a --proc-root is a usage error, not
-    /// silently ignored.
+    /// The commands that act on processes act on live ones: --proc-root is not one of their
+    /// options, and is refused by name, not silently ignored.
     @Test func procRootIsRefusedByTheCommandsThatActOnProcesses() throws {
         // 4194304 is the kernel's PID_MAX_LIMIT: should the refusal break, nothing is signalled.
         for command in [["signal", "HUP", "4194304"], ["renice", "5", "4194304"], ["stop", "4194304"], ["limits", "4194304"]] {
             let r = try swtop(command + ["--proc-root", Paths.fixture("hardcases")])
             #expect(r.status == 64)
-            #expect(r.stderr.hasPrefix("Error: --proc-root does not apply to 'swtop \(command[0])': it acts on live processes\n"))
+            #expect(r.stderr == "swtop: Unknown option '--proc-root'\n")
         }
     }
 

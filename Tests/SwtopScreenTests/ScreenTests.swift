@@ -70,6 +70,13 @@ struct ScreenTests {
         #expect(Array(screen.lines.prefix(3)) == ["before-swtop", "swtop: cannot use terminal 'xyz'", "swtop-exit=1"])
     }
 
+    /// TERM unset: said so, exit status 1 (no table the user did not ask for).
+    @Test func unsetTermIsSaidSo() throws {
+        let s = try ScreenSession(environment: "env -u TERM")
+        let screen = try s.waitFor("the exit status") { $0.lines.contains("swtop-exit=1") }
+        #expect(Array(screen.lines.prefix(3)) == ["before-swtop", "swtop: TERM is not set: the screen needs it to know the terminal (or use --once for a table)", "swtop-exit=1"])
+    }
+
     /// TERM=dumb is a terminal ncurses knows, but it cannot place the cursor: a blank screen with
     /// a function bar would be all that shows.
     @Test func aTerminalThatCannotMoveTheCursorFailsWithOneLine() throws {
@@ -246,8 +253,14 @@ struct ScreenTests {
         try ro.waitFor("the read-only message") { $0.statusLine == "Kill: swtop is read-only (--readonly)" }
         try ro.send("F7")
         try ro.waitFor("the read-only message for nice") { $0.statusLine == "Nice -: swtop is read-only (--readonly)" }
+        // The limits are shown (as htop's read-only mode shows them), only not changed.
         try ro.send("L")
+        let limits = try ro.waitFor("the read-only limits view") { $0.lines.contains { $0.hasPrefix("nofile ") } && $0.functionBar == "Esc Back" }
+        #expect(limits.statusLine.hasPrefix("Limits of ") && limits.statusLine.hasSuffix(" (read-only: --readonly)  Esc back"), "\(limits.statusLine)")
+        try ro.send("Enter")
         try ro.waitFor("the read-only message for limits") { $0.statusLine == "Limits: swtop is read-only (--readonly)" }
+        try ro.send("Escape")
+        try ro.waitFor("the list") { $0.functionBar.hasPrefix("F1Help") }
     }
 
     @Test func signalMenuOffersTheGracefulStopFirstAndEscCancels() throws {

@@ -69,8 +69,21 @@ struct SetupAndMouseTests {
         #expect(s.settings.values.color == false)
         let grid = ScreenRenderer().render(s, width: 80, height: 24)
         #expect(Self.text(grid, y: 0) == SetupScreen.title)
-        #expect(Self.text(grid, y: 2) == " [x] Tree view                           [x] PID      Process id (thread group")
+        #expect(Self.text(grid, y: 2) == " [x] Tree view                           [x] PID        Process id (thread grou")
         #expect(Self.text(grid, y: 23) == "Space Toggle  F7      F8      Tab Panel F10Done")
+    }
+
+    /// F2 lists every column by its whole title (CONTAINER, DISK WRITE were cut to 8 cells),
+    /// all titles in one aligned column.
+    @Test func setupShowsEveryColumnTitleWhole() throws {
+        for column in Column.all {
+            let text = SetupScreen.columnText(column, shown: false)
+            #expect(text.hasPrefix("[ ] " + column.title + " "), "\(text)")
+            // Every help text starts at the same place: after the widest title and a space.
+            #expect(String(text.dropFirst(4 + 10 + 1)) == column.help, "\(text)")
+        }
+        #expect(SetupScreen.columnText(try #require(Column.all.first { $0.title == "DISK WRITE" }), shown: true).hasPrefix("[x] DISK WRITE "))
+        #expect(SetupScreen.columnText(try #require(Column.all.first { $0.title == "CONTAINER" }), shown: true).hasPrefix("[x] CONTAINER  "))
     }
 
     @Test func highlightOffDropsExitedProcessesAtOnce() {

@@ -155,13 +155,16 @@ public let isRoot = geteuid() == 0
 
 /// Whether CAP_NET_ADMIN is in the effective set (bit 12 of CapEff): the kernel's taskstats and
 /// proc connector answer only with it (root, unless a container dropped it).
-public let hasNetAdmin: Bool = {
+public let hasNetAdmin = hasCapability(12)
+
+/// Whether capability `bit` is in the effective set (CapEff of /proc/self/status).
+public func hasCapability(_ bit: Int) -> Bool {
     let status = String(decoding: fileBytes("/proc/self/status") ?? [], as: UTF8.self)
     guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
           let caps = UInt64(line.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16)
     else { return false }
-    return caps & (1 << 12) != 0
-}()
+    return caps & (1 << UInt64(bit)) != 0
+}
 
 /// The nice value children of the calling thread start with: the test runner may itself be
 /// niced (`nice -n 10 swift test`), so a test that expects a child's nice computes it from this.
