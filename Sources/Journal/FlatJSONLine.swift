@@ -1,11 +1,11 @@
-/// One line of the journal read back: a JSON object of plain values and, one level deep, objects
-/// of plain values (swtop-event/1's `sent_by` and `stop`), checked strictly and indexed in one
+/// One line of the journal read back: a JSON object of plain values and, at most two levels deep,
+/// objects (swtop-event/1's `sent_by`, and `stop` with its `requested_by`), checked strictly and indexed in one
 /// pass without copying. Values are decoded only when asked
 /// for, so reading a million lines for their `time` costs one scan each.
 ///
 /// Accepted values: strings, numbers, true, false, null, arrays of strings or numbers (the
 /// `cmdline` and `pids` fields), and in the outer object, objects of those (read with `object`,
-/// which parses them again as lines of their own; a third level does not parse). Anything else, anything after the closing brace but spaces, a
+/// which parses them again as lines of their own; a fourth level does not parse). Anything else, anything after the closing brace but spaces, a
 /// control character in a string or a bad escape makes the line not parse (nil): a torn line, a
 /// line another program wrote, a truncated one.
 public struct FlatJSONLine {
@@ -25,12 +25,17 @@ public struct FlatJSONLine {
 
     /// Parses one line (without its newline). nil when it is not a flat JSON object.
     public init?(_ bytes: ArraySlice<UInt8>) {
-        self.init(bytes, nested: false)
+        self.init(bytes, depth: Self.deepest)
     }
 
-    /// - Parameter nested: this is an object inside a line: it may hold no object itself.
-    private init?(_ bytes: ArraySlice<UInt8>, nested: Bool) {
+    /// Objects may nest this deep below the line (`stop` holds `requested_by`).
+    static let deepest = 2
+    private let depth: Int
+
+    /// - Parameter depth: how many levels of objects this object may still hold.
+    private init?(_ bytes: ArraySlice<UInt8>, depth: Int) {
         self.bytes = bytes
+        self.depth = depth
         members.reserveCapacity(24)
         var i = bytes.startIndex
         let end = bytes.endIndex
@@ -62,8 +67,8 @@ public struct FlatJSONLine {
                     guard Self.array(bytes, &i) else { return nil }
                     kind = .array
                     value = start..<i
-                case UInt8(ascii: "{") where !nested:
-                    guard Self.plainObject(bytes, &i) else { return nil }
+                case UInt8(ascii: "{") where depth > 0:
+                    guard Self.object(bytes, &i, depth: depth - 1) else { return nil }
                     kind = .object
                     value = start..<i
                 case UInt8(ascii: "t"):
@@ -218,12 +223,12 @@ public struct FlatJSONLine {
     /// An object member, parsed as a line of its own; nil when absent, null or not an object.
     public func object(_ key: StaticString) -> FlatJSONLine? {
         guard let m = member(key), m.kind == .object else { return nil }
-        return FlatJSONLine(bytes[m.value], nested: true)
+        return FlatJSONLine(bytes[m.value], depth: depth - 1)
     }
 
-    /// An object of plain values at `i` (its opening brace): strings, numbers, true, false, null
-    /// and arrays, no object.
-    static func plainObject(_ b: ArraySlice<UInt8>, _ i: inout Int) -> Bool {
+    /// An object at `i` (its opening brace): strings, numbers, true, false, null, arrays, and
+    /// objects `depth` levels deep.
+    static func object(_ b: ArraySlice<UInt8>, _ i: inout Int, depth: Int) -> Bool {
         i += 1
         skipSpace(b, &i)
         if i < b.endIndex, b[i] == UInt8(ascii: "}") {
@@ -243,6 +248,7 @@ public struct FlatJSONLine {
             case UInt8(ascii: "t"): guard literal(b, &i, "true") else { return false }
             case UInt8(ascii: "f"): guard literal(b, &i, "false") else { return false }
             case UInt8(ascii: "n"): guard literal(b, &i, "null") else { return false }
+            case UInt8(ascii: "{"): guard depth > 0, object(b, &i, depth: depth - 1) else { return false }
             default: guard number(b, &i) else { return false }
             }
             guard let more = separator(b, &i, close: UInt8(ascii: "}")) else { return false }

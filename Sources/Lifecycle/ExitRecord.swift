@@ -75,7 +75,7 @@ public struct ExitRecord: Sendable {
     }
 
     /// How it ended, in the words every place uses (`Outcome.described`).
-    public var words: String { outcome.described(lifetime: lifetime, stoppedBySwtop: stoppedBySwtop, sentBy: sentBy, requested: stop) }
+    public var words: String { outcome.described(lifetime: lifetime, stoppedBySwtop: stoppedBySwtop, sentBy: sentBy, requested: stop, of: process.pid) }
 
     /// Seconds it lived; nil when its start is unknown.
     public var lifetime: Double? {

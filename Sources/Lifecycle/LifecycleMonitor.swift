@@ -57,6 +57,7 @@ public final class LifecycleMonitor {
     private var watch = ZombieOrphanWatch()
     private var oom: OOMJudge
     private var told: LifecycleReport
+    private static let ownPID = getpid()
     /// Who sent the signals that stop and kill, joined to the processes they went to.
     private let senders: SignalSenders
     private let userNames = UserNames()
@@ -192,7 +193,9 @@ public final class LifecycleMonitor {
     /// batch is known by then, and one that ended in it is known as it ended.
     private func tell(_ signals: [(target: Int32, signal: Int32, sender: SignalSender, time: Double)]) -> [LifecycleEvent] {
         var events: [LifecycleEvent] = []
-        for signal in signals {
+        // The signals this swtop sent (the screen's stops) are told by their ending, and those
+        // it got by how it stops.
+        for signal in signals where signal.sender.pid != Self.ownPID && signal.target != Self.ownPID {
             let entry = table[signal.target] ?? dead.first { $0.key.id == signal.target }?.value.entry
                 ?? ProcessTable.unknownEntry(pid: signal.target, ppid: 0)
             let kind = LifecycleEvent.Kind.signal(signal: signal.signal, sender: signal.sender)

@@ -91,10 +91,11 @@ public enum Outcome: Sendable, Equatable, Hashable {
     /// (stopped by swtop: SIGTERM was enough)", "killed by SIGKILL from kubelet (pid 812) after
     /// 3.2 s", "stopped gracefully in 2.0 s after SIGTERM from systemd (pid 1)".
     public func described(lifetime: Double? = nil, stoppedBySwtop stop: StopKind? = nil,
-                          sentBy: SignalSender? = nil, requested: StopEnding? = nil) -> String {
+                          sentBy: SignalSender? = nil, requested: StopEnding? = nil, of pid: Int32? = nil) -> String {
         var text = words
-        let sender = sentBy.map { " from " + $0.shortWords } ?? ""
-        if let requested {
+        // swtop's own stop is told as such; who sent its signals (swtop) goes unsaid.
+        let sender = stop == nil ? sentBy.map { $0.pid != nil && $0.pid == pid ? " from itself" : " from " + $0.shortWords } ?? "" : ""
+        if let requested, stop == nil {
             let request = Self.signalName(requested.signal) + " from " + requested.requestedBy.shortWords
             switch requested.kind {
             case .graceful:

@@ -12,7 +12,7 @@ let nodeExporter = "/usr/bin/prometheus-node-exporter"
 @Suite struct EngineTests {
     @Test(.enabled(if: isInstalled(promtool), "promtool is not installed (Debian package prometheus)"))
     func promtoolFindsNothingToSayAboutTheMetrics() throws {
-        for arguments in [["export", "--per-process"], ["export", "--group-by", "user"], ["--proc-root", Paths.fixture("hardcases"), "export", "--per-process", "--top", "1000"]] {
+        for arguments in [["export", "--per-process"], ["export", "--group-by", "user"], ["export", "--proc-root", Paths.fixture("hardcases"), "--per-process", "--top", "1000"]] {
             let exposition = try run(Paths.swtop, arguments)
             #expect(exposition.status == 0, "\(arguments): \(exposition.stderr)")
             let input = Paths.temporaryDirectory("promtool") + "/metrics.prom"

@@ -114,7 +114,7 @@ func labelValues(_ lines: [Substring], _ label: String) -> [String] {
         let recorded = try run(Paths.swtop, ["record", tree])
         #expect(recorded.status == 0, "\(recorded.stderr)")
         for root in ["/proc", tree] {
-            let export = try run(Paths.swtop, ["--proc-root", root, "export", "--group-by", "name"])
+            let export = try run(Paths.swtop, ["export", "--proc-root", root, "--group-by", "name"])
             #expect(export.status == 0, "\(root): \(export.stderr)")
             let text = export.stdoutText
             #expect(sampleValue(text, #"swtop_group_num_procs{group="[kernel] (user process)"}"#) == 1, "\(root)")

@@ -85,12 +85,12 @@ import TestSupport
         for (path, message) in cases {
             let r = try run(Paths.swtop, ["export", "--textfile", path])
             #expect(r.status == 64, "\(path)")
-            #expect(r.stderr.split(separator: "\n").first.map(String.init) == "Error: \(message)", "\(path): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").first.map(String.init) == "swtop: \(message)", "\(path): \(r.stderr)")
         }
         let isDirectory = directory + "/dir.prom"
         try FileManager.default.createDirectory(atPath: isDirectory, withIntermediateDirectories: true)
         let r = try run(Paths.swtop, ["export", "--textfile", isDirectory])
         #expect(r.status == 64)
-        #expect(r.stderr.hasPrefix("Error: invalid --textfile '\(isDirectory)': \(isDirectory) is a directory; expected a file name ending in .prom"))
+        #expect(r.stderr.hasPrefix("swtop: invalid --textfile '\(isDirectory)': \(isDirectory) is a directory; expected a file name ending in .prom"))
     }
 }

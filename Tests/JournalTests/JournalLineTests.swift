@@ -55,8 +55,8 @@ import Testing
         guard case .exit(let record) = back.kind else { Issue.record("not an exit: \(back)"); return }
         #expect(record.sentBy == Self.withSender.sentBy)
         #expect(record.stop == Self.withSender.stop)
-        // A third level is no swtop-event/1 line.
-        #expect(FlatJSONLine(ArraySlice(Array(#"{"a":{"b":{"c":1}}}"#.utf8))) == nil)
+        // A fourth level is no swtop-event/1 line.
+        #expect(FlatJSONLine(ArraySlice(Array(#"{"a":{"b":{"c":{"d":1}}}}"#.utf8))) == nil)
         #expect(FlatJSONLine(ArraySlice(Array(#"{"a":{"b":[1,"x"],"c":null}}"#.utf8)))?.object("a")?.kind("c") == .null)
     }
 
@@ -88,14 +88,14 @@ import Testing
 
     @Test func strictness() {
         let bad = [
-            "", "{", "}", "{\"a\":1", "{\"a\":1}x", "{\"a\":1,}", "{\"a\":{}}", "{\"a\":[[1]]}", "{\"a\":01}", "{\"a\":1.}",
+            "", "{", "}", "{\"a\":1", "{\"a\":1}x", "{\"a\":1,}", "{\"a\":{\"b\":{\"c\":{}}}}", "{\"a\":{\"b\":1,}}", "{\"a\":[[1]]}", "{\"a\":01}", "{\"a\":1.}",
             "{\"a\":\"\u{1}\"}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":tru}", "{a:1}", "{\"a\" 1}", "{\"a\":\"b}",
             "{\"schema\":\"swtop-ev", "[1]", "{\"a\":-}", "{\"a\":1e}",
         ]
         for text in bad {
             #expect(FlatJSONLine(ArraySlice(Array(text.utf8))) == nil, "\(text)")
         }
-        let good = ["{}", " { \"a\" : [ 1 , -2.5e3 ] , \"b\":\"\\u00e9\\ud83d\\ude00\", \"c\":true,\"d\":null } ", "{\"a\":[]}"]
+        let good = ["{\"a\":{}}", "{\"a\":{\"b\":{\"c\":1}}}", "{}", " { \"a\" : [ 1 , -2.5e3 ] , \"b\":\"\\u00e9\\ud83d\\ude00\", \"c\":true,\"d\":null } ", "{\"a\":[]}"]
         for text in good {
             #expect(FlatJSONLine(ArraySlice(Array(text.utf8))) != nil, "\(text)")
         }

@@ -13,7 +13,9 @@ import TestSupport
         #expect(try pids(["--unit", "user.slice"]) == [17, 18])
         #expect(try pids(["--container", "3f4e8a1c2b9d"]) == [11, 20, 30, 31, 32])
         #expect(try pids(["--container", "web01"]) == [15])
-        #expect(try pids(["--container", "web01", "--unit", "nginx"]) == [])
+        // Nothing matches both: as ps, exit status 1 (and no process in the document).
+        let none = try swtop(["--once", "--json", "--container", "web01", "--unit", "nginx", "--proc-root", Paths.fixture("containers")])
+        #expect(none.status == 1)
         // The text filter matches the unit too.
         #expect(try pids(["-F", "getty@"]) == [36])
     }

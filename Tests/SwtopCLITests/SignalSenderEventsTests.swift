@@ -74,7 +74,7 @@ struct SignalSenderEventsTests {
 
         // A real NULL dereference: the kernel's SIGSEGV.
         before = stream.count
-        let segv = try shell("exec python3 -c 'import ctypes; ctypes.string_at(0)'", marker: marker("segv"))
+        let segv = try shell("exec /usr/bin/python3 -c 'import ctypes; ctypes.string_at(0)'", marker: marker("segv"))
         e = try event("exit", of: segv.processIdentifier, in: stream, after: before)
         #expect(e["signal"] as? String == "SIGSEGV")
         let kernel = try #require(sender(e["sent_by"]))
@@ -84,7 +84,7 @@ struct SignalSenderEventsTests {
 
         // abort(): the process itself.
         before = stream.count
-        let aborted = try shell("exec python3 -c 'import os; os.abort()'", marker: marker("abort"))
+        let aborted = try shell("exec /usr/bin/python3 -c 'import os; os.abort()'", marker: marker("abort"))
         e = try event("exit", of: aborted.processIdentifier, in: stream, after: before)
         #expect(e["signal"] as? String == "SIGABRT")
         let itself = try #require(sender(e["sent_by"]))

@@ -86,7 +86,7 @@ import Testing
             (.function(7), "Nice -: swtop is read-only (--readonly)"), (.character("]"), "Nice -: swtop is read-only (--readonly)"),
             (.function(8), "Nice +: swtop is read-only (--readonly)"), (.character("["), "Nice +: swtop is read-only (--readonly)"),
             (.function(9), "Kill: swtop is read-only (--readonly)"), (.character("k"), "Kill: swtop is read-only (--readonly)"),
-            (.character("r"), "Nice: swtop is read-only (--readonly)"), (.character("L"), "Limits: swtop is read-only (--readonly)"),
+            (.character("r"), "Nice: swtop is read-only (--readonly)"),
         ]
         for (key, text) in expected {
             _ = s.handle(key)

@@ -248,10 +248,12 @@ import Testing
         #expect(s.followKey == nil)
     }
 
-    @Test func processControlIsRefusedWhenReadOnly() {
+    @Test func limitsAreViewedButNotChangedWhenReadOnly() {
         var ro = makeState(processes, options: ScreenOptions(readonly: true))
         _ = ro.handle(.character("L"))
-        #expect(ro.message?.text == "Limits: swtop is read-only (--readonly)")
+        // Viewing is allowed (issue 22): the limits view opens and asks for the limits.
+        #expect(ro.mode == .limits)
+        #expect(ro.message == nil)
     }
 
     /// Kernel threads are hidden at first, as in htop; K shows them.
