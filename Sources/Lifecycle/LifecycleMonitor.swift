@@ -181,11 +181,13 @@ public final class LifecycleMonitor {
     /// has been taken.
     private func signalled(_ samples: [SignalSample]) -> [(target: Int32, signal: Int32, sender: SignalSender, time: Double)] {
         senders.record(samples) { pid in
-            if let entry = table[pid] { return (entry.name, entry.uid) }
-            // Not followed (yet): read it while it may still be there.
-            guard let raw = reader.process(pid, files: .status) else { return nil }
-            let entry = ProcessEntry(raw: raw, pageSizeKB: 4)
-            return (entry.name, entry.uid)
+            // Read while it is there (its name now: a process that exec'd since the table last
+            // heard of it, as one that aborts after an exec); else as the table knew it.
+            if let raw = reader.process(pid, files: .status) {
+                let entry = ProcessEntry(raw: raw, pageSizeKB: 4)
+                return (entry.name, entry.uid)
+            }
+            return table[pid].map { ($0.name, $0.uid) }
         }
     }
 

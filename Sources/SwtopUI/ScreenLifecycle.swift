@@ -66,7 +66,11 @@ public final class ScreenLifecycle {
         if !ghosts.isEmpty {
             var ends: [ProcessKey: String] = [:]
             for event in monitor.recent + (kept ?? []) {
-                if case .exit(let record) = event.kind { ends[record.process.key] = record.words }
+                // A row's tag says how it ended, without the sender (the E view and the detail
+                // page say who): the row keeps room for its command.
+                if case .exit(let record) = event.kind {
+                    ends[record.process.key] = record.outcome.described(lifetime: record.lifetime, stoppedBySwtop: record.stoppedBySwtop)
+                }
             }
             for key in ghosts { view.endings[key] = ends[key] }
         }

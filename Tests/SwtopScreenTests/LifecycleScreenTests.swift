@@ -166,7 +166,10 @@ struct LifecycleScreenTests {
         try s.waitFor("who asked, on the detail page") { screen in
             screen.lines.contains { Self.matches($0, #"  Draining +SIGTERM from deployer \(pid \#(asker), root\) ([0-9]+ ms|[0-9]+\.[0-9] s) ago"#) }
         }
+        // Esc alone, then E once the page has closed: an Esc followed at once by a key is read
+        // as one escape sequence (and dropped).
         try s.send("Escape")
+        try s.waitFor("the list again") { $0.row(pid: testee) != nil }
         try s.send("E")
         let line = Self.eventPattern(pid: testee, name: "swtop-testee", words: #"SIGTERM from deployer \(pid \#(asker), root\)"#)
         try s.waitFor("the signal in the events view") { $0.lines.contains { Self.matches($0, line) } }

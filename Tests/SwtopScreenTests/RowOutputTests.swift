@@ -24,8 +24,8 @@ struct RowOutputTests {
         let s = try ScreenSession(arguments: "-d 5 -t -p \(parent),\(zombies[0]),\(zombies[1])", width: 200, height: 40)
         let screen = try s.waitFor("the marks in the tree") { screen in
             screen.row(pid: parent)?.hasSuffix(" [2 zombies] " + command) == true
-                && screen.row(pid: zombies[0]).map { Self.matches($0, #".* Z .* ├─ \[zombie [0-9]+s, exited 5\] \[python3\]"#) } == true
-                && screen.row(pid: zombies[1]).map { Self.matches($0, #".* Z .* └─ \[zombie [0-9]+s, exited 5\] \[python3\]"#) } == true
+                && screen.row(pid: zombies[0]).map { Self.matches($0, #".* Z .* ├─ \[zombie ≥?[0-9]+s, exited 5\] \[python3\]"#) } == true
+                && screen.row(pid: zombies[1]).map { Self.matches($0, #".* Z .* └─ \[zombie ≥?[0-9]+s, exited 5\] \[python3\]"#) } == true
         }
         #expect(screen.rowPIDs == [parent] + zombies)
         // --once --tree: the same mark, after the indent.
