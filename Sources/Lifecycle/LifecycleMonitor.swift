@@ -181,13 +181,11 @@ public final class LifecycleMonitor {
     /// has been taken.
     private func signalled(_ samples: [SignalSample]) -> [(target: Int32, signal: Int32, sender: SignalSender, time: Double)] {
         senders.record(samples) { pid in
-            // Read while it is there (its name now: a process that exec'd since the table last
-            // heard of it, as one that aborts after an exec); else as the table knew it.
-            if let raw = reader.process(pid, files: .status) {
-                let entry = ProcessEntry(raw: raw, pageSizeKB: 4)
-                return (entry.name, entry.uid)
-            }
-            return table[pid].map { ($0.name, $0.uid) }
+            if let entry = table[pid] { return (entry.name, entry.uid) }
+            // Not followed (yet): read it while it may still be there.
+            guard let raw = reader.process(pid, files: .status) else { return nil }
+            let entry = ProcessEntry(raw: raw, pageSizeKB: 4)
+            return (entry.name, entry.uid)
         }
     }
 
@@ -219,6 +217,9 @@ public final class LifecycleMonitor {
         var record = exitRecord(entry, outcome: outcome, source: .procConnector, time: now)
         record.stoppedBySwtop = stopKind(key, outcome)
         (record.sentBy, record.stop) = senders.ending(of: pid, signal: outcome.signal, time: now)
+        // A signal it sent itself (abort) is named as it ended, after any exec the table had not
+        // yet heard of when the signal was read.
+        if record.sentBy?.pid == pid, !entry.name.isEmpty { record.sentBy?.name = entry.name }
         dead[key] = Dead(entry: entry, deathTime: now, reported: true, outcome: outcome, record: record)
         zombieAges.died(key, at: now)
         connectorExits[pid] = now

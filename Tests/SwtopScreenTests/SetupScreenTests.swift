@@ -21,7 +21,7 @@ extension ScreenTests {
             #expect(screen.functionBar == "Space Toggle  F7      F8      Tab Panel F10Done")
             #expect(screen.lines[2].hasPrefix(" [ ] Tree view "))
             try s.send("Tab", "Down", "Space")
-            screen = try s.waitFor("USER hidden") { $0.lines.contains { $0.contains("[ ] USER     Real user's name") } }
+            screen = try s.waitFor("USER hidden") { $0.lines.contains { $0.contains("[ ] USER       Real user's name") } }
             #expect(screen.functionBar == "Space Toggle  F7MoveUpF8MoveDnTab Panel F10Done")
             try s.send("Escape")
             screen = try s.waitFor("the list without USER") { $0.lines.contains(Self.titlesWithoutUser) }
