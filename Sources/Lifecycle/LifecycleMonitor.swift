@@ -51,15 +51,15 @@ public final class LifecycleMonitor {
     }
 
     public let options: Options
-    private let reader: ProcReader
+    let reader: ProcReader
     private var kernel: LifecycleSources
-    private var table: ProcessTable
+    var table: ProcessTable
     private var watch = ZombieOrphanWatch()
     private var oom: OOMJudge
-    private var told: LifecycleReport
-    private static let ownPID = getpid()
+    var told: LifecycleReport
+    static let ownPID = getpid()
     /// Who sent the signals that stop and kill, joined to the processes they went to.
-    private let senders: SignalSenders
+    let senders: SignalSenders
     private let userNames = UserNames()
 
     public var connector: ProcConnector? { kernel.connector }
@@ -72,9 +72,9 @@ public final class LifecycleMonitor {
     public var recent: [LifecycleEvent] { told.recent }
     public static let recentLimit = 500
 
-    private var dead: [ProcessKey: Dead] = [:]
+    var dead: [ProcessKey: Dead] = [:]
     /// How long each zombie has waited: the one tracker of it, which the screen shares.
-    public private(set) var zombieAges = ZombieAges()
+    public internal(set) var zombieAges = ZombieAges()
     /// Pids whose exit the proc connector reported, and when: a snapshot read just before an
     /// exit still shows the process (perhaps before its exec, under another name), and when it
     /// then vanishes it is not a second, unexplained end.
@@ -174,34 +174,6 @@ public final class LifecycleMonitor {
         case .oomKilled(let pid): oom.named(pid, now: now)
         case .signal(let sample): events += tell(signalled([sample]))
         }
-    }
-
-    /// Signals the tracepoint recorded: each remembered for its target's ending; the stop
-    /// requests and SIGKILLs from elsewhere returned, to be told once the batch they came in
-    /// has been taken.
-    private func signalled(_ samples: [SignalSample]) -> [(target: Int32, signal: Int32, sender: SignalSender, time: Double)] {
-        senders.record(samples) { pid in
-            if let entry = table[pid] { return (entry.name, entry.uid) }
-            // Not followed (yet): read it while it may still be there.
-            guard let raw = reader.process(pid, files: .status) else { return nil }
-            let entry = ProcessEntry(raw: raw, pageSizeKB: 4)
-            return (entry.name, entry.uid)
-        }
-    }
-
-    /// `signal` events, told after the batch the signals came in: a target forked in the same
-    /// batch is known by then, and one that ended in it is known as it ended.
-    private func tell(_ signals: [(target: Int32, signal: Int32, sender: SignalSender, time: Double)]) -> [LifecycleEvent] {
-        var events: [LifecycleEvent] = []
-        // The signals this swtop sent (the screen's stops) are told by their ending, and those
-        // it got by how it stops.
-        for signal in signals where signal.sender.pid != Self.ownPID && signal.target != Self.ownPID {
-            let entry = table[signal.target] ?? dead.first { $0.key.id == signal.target }?.value.entry
-                ?? ProcessTable.unknownEntry(pid: signal.target, ppid: 0)
-            let kind = LifecycleEvent.Kind.signal(signal: signal.signal, sender: signal.sender)
-            told.add(LifecycleEvent(time: signal.time, process: told.facts(entry), kind: kind), into: &events)
-        }
-        return events
     }
 
     /// The proc connector's exit: told at once, with its wait status.
@@ -441,39 +413,4 @@ public final class LifecycleMonitor {
     private func exitRecord(_ entry: ProcessEntry, outcome: Outcome, source: ExitSource, time: Double) -> ExitRecord {
         ExitRecord(process: told.facts(entry), outcome: outcome, source: source, time: time, parentName: table[entry.ppid]?.name)
     }
-
-    // MARK: - What the screen shows
-
-    /// The process row of `pid` in the last snapshot.
-    public func snapshotProcess(_ pid: Int32) -> ProcessEntry? { table.snapshotProcess(pid) }
-
-    /// How long a zombie has been unreaped (since its death, or since swtop first saw it as a
-    /// zombie; at least as long as swtop has watched for one that was there before); nil for
-    /// anything else.
-    public func unreaped(_ key: ProcessKey, now: Double) -> ZombieAge? { zombieAges.age(of: key, now: now) }
-
-    /// What is told of a process (see `LifecycleReport.facts`).
-    public func facts(_ entry: ProcessEntry) -> ProcessFacts { told.facts(entry) }
-
-    /// Ends within the last `window` seconds: how many, how many failed, how many OOM kills.
-    public func endingsSummary(now: Double, window: Double = 300) -> (ended: Int, failed: Int, oomKilled: Int) {
-        told.endingsSummary(now: now, window: window)
-    }
-
-    /// Whether this process is a run of a command in a crash loop under its parent.
-    public func isCrashLooping(_ entry: ProcessEntry, now: Double) -> Bool {
-        told.crashLoops.isLooping(pid: entry.pid, now: now)
-    }
-
-    public func crashLoopsNow(now: Double) -> [CrashLoop] { told.crashLoops.loops(now: now) }
-
-    /// The stop request a living process got from another process, if any: it is draining.
-    public func draining(_ pid: Int32) -> StopRequest? { senders.draining(pid) }
-
-    /// Every process that got a stop request and has not ended yet (few: a deploy's worth).
-    public var drainingNow: [(pid: Int32, request: StopRequest)] { senders.drainingNow }
-
-    /// How the process with this key ended, when swtop saw it end: while it is a zombie (or not
-    /// yet gone from /proc), else among the recent events.
-    public func ending(of key: ProcessKey) -> ExitRecord? { dead[key]?.record ?? told.ending(of: key) }
 }
