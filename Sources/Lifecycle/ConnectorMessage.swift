@@ -25,21 +25,21 @@ public struct ConnectorMessage {
         var offset = 0
         let nlHeader = 16, cnHeader = 20, eventHeader = 16
         while offset + nlHeader <= bytes.count {
-            let length = Int(u32(bytes, offset))
+            let length = Int(bytes.integer(UInt32.self, at: offset))
             guard length >= nlHeader, offset + length <= bytes.count else { break }
-            let type = u16(bytes, offset + 4)
+            let type = bytes.integer(UInt16.self, at: offset + 4)
             // NLMSG_DONE (3) carries each connector message; NLMSG_NOOP/ERROR/OVERRUN do not.
             let cn = offset + nlHeader
-            if type == 3, length >= nlHeader + cnHeader, u32(bytes, cn) == 1, u32(bytes, cn + 4) == 1 {
-                let sequence = u32(bytes, cn + 8)
-                let dataLength = Int(u16(bytes, cn + 16))
+            if type == 3, length >= nlHeader + cnHeader, bytes.integer(UInt32.self, at: cn) == 1, bytes.integer(UInt32.self, at: cn + 4) == 1 {
+                let sequence = bytes.integer(UInt32.self, at: cn + 8)
+                let dataLength = Int(bytes.integer(UInt16.self, at: cn + 16))
                 let ev = cn + cnHeader
                 if dataLength >= eventHeader, ev + dataLength <= offset + length {
-                    let what = u32(bytes, ev)
-                    let cpu = u32(bytes, ev + 4)
+                    let what = bytes.integer(UInt32.self, at: ev)
+                    let cpu = bytes.integer(UInt32.self, at: ev + 4)
                     let data = ev + eventHeader
                     let available = dataLength - eventHeader
-                    func i32(_ index: Int) -> Int32 { Int32(bitPattern: u32(bytes, data + 4 * index)) }
+                    func i32(_ index: Int) -> Int32 { Int32(bitPattern: bytes.integer(UInt32.self, at: data + 4 * index)) }
                     var event: ConnectorEvent?
                     switch what {
                     case 0x1 where available >= 16:
@@ -72,15 +72,5 @@ public struct ConnectorMessage {
             offset += (length + 3) & ~3
         }
         return out
-    }
-
-    static func u32(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {
-        guard at >= 0, at + 4 <= bytes.count else { return 0 }
-        return bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)
-    }
-
-    static func u16(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> UInt16 {
-        guard at >= 0, at + 2 <= bytes.count else { return 0 }
-        return bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self)
     }
 }

@@ -117,22 +117,22 @@ public enum PerfRecords {
         var lost = 0
         var at = 0
         while at + 8 <= bytes.count {
-            let type = u32(bytes, at)
-            let size = Int(u16(bytes, at + 6))
+            let type = bytes.integer(UInt32.self, at: at)
+            let size = Int(bytes.integer(UInt16.self, at: at + 6))
             guard size >= 8, at + size <= bytes.count else { break }
             let body = at + 8
             let end = at + size
             if type == Self.sample, body + 20 <= end {
                 // pid u32, tid u32, time u64, raw size u32, raw bytes.
-                let rawSize = Int(u32(bytes, body + 16))
+                let rawSize = Int(bytes.integer(UInt32.self, at: body + 16))
                 let raw = body + 20
                 if rawSize <= end - raw, let sample = signal(bytes, raw: raw, rawSize: rawSize, offsets: offsets,
-                    sender: (Int32(bitPattern: u32(bytes, body)), Int32(bitPattern: u32(bytes, body + 4))),
-                    nanoseconds: u64(bytes, body + 8), clockOffset: clockOffset) {
+                    sender: (Int32(bitPattern: bytes.integer(UInt32.self, at: body)), Int32(bitPattern: bytes.integer(UInt32.self, at: body + 4))),
+                    nanoseconds: bytes.integer(UInt64.self, at: body + 8), clockOffset: clockOffset) {
                     samples.append(sample)
                 }
             } else if type == Self.lost, body + 16 <= end {
-                let count = u64(bytes, body + 8)
+                let count = bytes.integer(UInt64.self, at: body + 8)
                 lost += count > UInt64(Int.max / 2) ? Int.max / 2 : Int(count)
             }
             at = end
@@ -144,26 +144,11 @@ public enum PerfRecords {
                                sender: (Int32, Int32), nanoseconds: UInt64, clockOffset: Double) -> SignalSample? {
         func field(_ offset: Int) -> Int32? {
             guard offset >= 0, offset + 4 <= rawSize else { return nil }
-            return Int32(bitPattern: u32(bytes, raw + offset))
+            return Int32(bitPattern: bytes.integer(UInt32.self, at: raw + offset))
         }
         guard let sig = field(offsets.sig), let code = field(offsets.code), let pid = field(offsets.pid) else { return nil }
         let result = offsets.result.flatMap(field) ?? 0
         return SignalSample(senderPID: sender.0, senderTID: sender.1, targetPID: pid, signal: sig, code: code,
                             result: result, time: Double(nanoseconds) / 1e9 + clockOffset)
-    }
-
-    static func u64(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> UInt64 {
-        guard at >= 0, at + 8 <= bytes.count else { return 0 }
-        return bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)
-    }
-
-    static func u32(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {
-        guard at >= 0, at + 4 <= bytes.count else { return 0 }
-        return bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)
-    }
-
-    static func u16(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> UInt16 {
-        guard at >= 0, at + 2 <= bytes.count else { return 0 }
-        return bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self)
     }
 }

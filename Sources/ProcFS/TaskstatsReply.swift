@@ -37,15 +37,15 @@ public enum TaskstatsReply {
     public static func forEach(_ bytes: UnsafeRawBufferPointer, family: UInt16, _ body: (UInt32, Answer) -> Void) {
         var offset = 0
         while offset + 16 <= bytes.count {
-            let length = Int(u32(bytes, offset))
+            let length = Int(bytes.integer(UInt32.self, at: offset))
             guard length >= 16, length <= bytes.count - offset else { return }
-            let type = u16(bytes, offset + 4)
-            let sequence = u32(bytes, offset + 8)
+            let type = bytes.integer(UInt16.self, at: offset + 4)
+            let sequence = bytes.integer(UInt32.self, at: offset + 8)
             let payload = UnsafeRawBufferPointer(rebasing: bytes[(offset + 16)..<(offset + length)])
             if type == nlmsgError {
                 // struct nlmsgerr: a negative errno, then the request's header. 0 is an ack.
                 if payload.count >= 4 {
-                    let code = Int32(bitPattern: u32(payload, 0))
+                    let code = Int32(bitPattern: payload.integer(UInt32.self, at: 0))
                     if code < 0, code > Int32.min { body(sequence, .failed(errno: -code)) }
                 }
             } else if type == family, let answer = account(payload) {
@@ -67,12 +67,12 @@ public enum TaskstatsReply {
             guard type == typeAggregatePID else { return }
             forEachAttribute(value) { inner, value in
                 if inner == typePID, value.count >= 4 {
-                    id = Int32(bitPattern: u32(value, 0))
+                    id = Int32(bitPattern: value.integer(UInt32.self, at: 0))
                 } else if inner == typeStats, value.count >= neededStatsBytes {
                     stats = ProcSchedstat(
-                        runNanoseconds: u64(value, cpuRunVirtualOffset),
-                        waitNanoseconds: u64(value, cpuDelayOffset),
-                        timeslices: u64(value, cpuCountOffset))
+                        runNanoseconds: value.integer(UInt64.self, at: cpuRunVirtualOffset),
+                        waitNanoseconds: value.integer(UInt64.self, at: cpuDelayOffset),
+                        timeslices: value.integer(UInt64.self, at: cpuCountOffset))
                 }
             }
         }
@@ -84,11 +84,11 @@ public enum TaskstatsReply {
     /// CTRL_ATTR_FAMILY_ID, a u16), or nil (an error reply: the family does not exist here).
     public static func familyID(_ bytes: UnsafeRawBufferPointer) -> UInt16? {
         guard bytes.count >= 20 else { return nil }
-        let length = Int(u32(bytes, 0))
-        guard length >= 20, length <= bytes.count, u16(bytes, 4) == 0x10 else { return nil }
+        let length = Int(bytes.integer(UInt32.self, at: 0))
+        guard length >= 20, length <= bytes.count, bytes.integer(UInt16.self, at: 4) == 0x10 else { return nil }
         var id: UInt16?
         forEachAttribute(UnsafeRawBufferPointer(rebasing: bytes[20..<length])) { type, value in
-            if type == 1, value.count >= 2 { id = u16(value, 0) }
+            if type == 1, value.count >= 2 { id = value.integer(UInt16.self, at: 0) }
         }
         return id
     }
@@ -98,25 +98,10 @@ public enum TaskstatsReply {
     static func forEachAttribute(_ bytes: UnsafeRawBufferPointer, _ body: (UInt16, UnsafeRawBufferPointer) -> Void) {
         var offset = 0
         while offset + 4 <= bytes.count {
-            let length = Int(u16(bytes, offset))
+            let length = Int(bytes.integer(UInt16.self, at: offset))
             guard length >= 4, length <= bytes.count - offset else { return }
-            body(u16(bytes, offset + 2) & 0x3fff, UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(offset + length)]))
+            body(bytes.integer(UInt16.self, at: offset + 2) & 0x3fff, UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(offset + length)]))
             offset += (length + 3) & ~3
         }
-    }
-
-    static func u16(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> UInt16 {
-        guard at >= 0, at <= bytes.count - 2 else { return 0 }
-        return bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self)
-    }
-
-    static func u32(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {
-        guard at >= 0, at <= bytes.count - 4 else { return 0 }
-        return bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)
-    }
-
-    static func u64(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> UInt64 {
-        guard at >= 0, at <= bytes.count - 8 else { return 0 }
-        return bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)
     }
 }

@@ -7,13 +7,6 @@ public struct Mapping: Equatable, Sendable {
     /// The file mapped, or a pseudo-name such as "[heap]", or "" for anonymous memory.
     public var path: String
 
-    public init(start: UInt, end: UInt, permissions: String, path: String) {
-        self.start = start
-        self.end = end
-        self.permissions = permissions
-        self.path = path
-    }
-
     public var isPrivate: Bool { permissions.utf8.last == UInt8(ascii: "p") }
 
     /// The second letter: "w" when the process may write to it.

@@ -117,15 +117,15 @@ public struct RunOptions: Sendable, Equatable {
             case "--stable-after": options.stableAfter = try duration(name, inline)
             case "--max-restarts": options.maxRestarts = try count(name, inline, minimum: 0)
             case "--restart-window": options.restartWindow = try duration(name, inline)
-            case "--health":
+            case "--health", "--health-cmd":
                 let text = try value(name, inline)
                 guard options.health == nil else { throw Invalid("--health and --health-cmd: give one check") }
-                options.health = try HealthTarget.parse(text)
-            case "--health-cmd":
-                let text = try value(name, inline)
-                guard options.health == nil else { throw Invalid("--health and --health-cmd: give one check") }
-                guard !text.isEmpty else { throw Invalid("invalid --health-cmd '': expected a shell command") }
-                options.health = .command(text)
+                if name == "--health" {
+                    options.health = try HealthTarget.parse(text)
+                } else {
+                    guard !text.isEmpty else { throw Invalid("invalid --health-cmd '': expected a shell command") }
+                    options.health = .command(text)
+                }
             case "--health-every": options.healthEvery = try duration(name, inline)
             case "--health-timeout": options.healthTimeout = try duration(name, inline)
             case "--health-retries": options.healthRetries = try count(name, inline, minimum: 1)

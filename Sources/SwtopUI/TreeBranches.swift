@@ -12,13 +12,6 @@ public enum TreeBranches {
         public var isLastSibling: Bool
         public var hasChildren: Bool
         public var isCollapsed: Bool
-
-        public init(depth: Int, isLastSibling: Bool, hasChildren: Bool, isCollapsed: Bool) {
-            self.depth = depth
-            self.isLastSibling = isLastSibling
-            self.hasChildren = hasChildren
-            self.isCollapsed = isCollapsed
-        }
     }
 
     /// One prefix per node, in display order (depth-first, as ProcessTree gives them).
