@@ -90,7 +90,7 @@ static inline long swtop_tracepoint_format(const char *event_path, char *buffer,
     return status == 0 ? total : -(long)status;
 }
 
-/// One CPU's event of tracepoint `id`: a sample (the sender's pid and tid, CLOCK_MONOTONIC time (perf refuses
+/// One CPU's event of tracepoint `id`: COMM records of the programs exec'd on it, and a sample (the sender's pid and tid, CLOCK_MONOTONIC time (perf refuses
 /// CLOCK_REALTIME for tracepoints: it is not NMI-safe),
 /// the raw record) at every hit that passes `filter` (the tracepoint filter language, applied in
 /// the kernel). Returns the fd, or -errno. The caller maps the ring buffer, then enables it.
@@ -106,6 +106,11 @@ static inline int swtop_perf_tracepoint_open(unsigned long long id, int cpu, con
     attr.use_clockid = 1;
     attr.clockid = CLOCK_MONOTONIC;
     attr.disabled = 1;
+    // A COMM record at every exec on this CPU (the new program's name): a process that execs
+    // and ends before /proc can be read is still named. Such records wake no reader (only
+    // samples count for wakeup_events); the exit that follows does.
+    attr.comm = 1;
+    attr.comm_exec = 1;
     int fd = (int)syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
     if (fd < 0) return -errno;
     if (filter && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter) != 0) {

@@ -21,6 +21,9 @@ public enum KernelReport: Sendable, Equatable {
     case oomKilled(pid: Int32)
     /// A signal that stops or kills was generated for a process (the signal tracepoint).
     case signal(SignalSample)
+    /// The name the kernel gave a process at exec (the signal tracepoint's rings): it names a
+    /// program that ended before /proc could be read.
+    case execName(pid: Int32, name: String)
 }
 
 /// One of the kernel's ways of telling what happens to processes (the proc connector, a pidfd
@@ -64,5 +67,8 @@ extension KernelLog: KernelSource {
 }
 
 extension SignalTracepoint: KernelSource {
-    public func reports() -> [KernelReport] { drain().map { .signal($0) } }
+    public func reports() -> [KernelReport] {
+        let (samples, execs) = drain()
+        return execs.map { .execName(pid: $0.pid, name: String(decoding: $0.name, as: UTF8.self)) } + samples.map { .signal($0) }
+    }
 }

@@ -140,6 +140,8 @@ public final class LifecycleMonitor {
         // same reading (the tracepoint is read last, so none is missing).
         var samples: [SignalSample] = []
         for case .signal(let sample) in reports { samples.append(sample) }
+        // The names programs got at exec, for those that end before /proc can be read.
+        for case .execName(let pid, let name) in reports { table.execNames[pid] = name }
         let signals = samples.isEmpty ? [] : signalled(samples)
         for report in reports {
             if case .signal = report { continue }
@@ -173,12 +175,13 @@ public final class LifecycleMonitor {
         case .died(let key): died(key, now: now, into: &events)
         case .oomKilled(let pid): oom.named(pid, now: now)
         case .signal(let sample): events += tell(signalled([sample]))
+        case .execName(let pid, let name): table.execNames[pid] = name
         }
     }
 
     /// The proc connector's exit: told at once, with its wait status.
     private func exited(_ pid: Int32, status: Int32, parent: Int32, now: Double, into events: inout [LifecycleEvent]) {
-        var entry = table.exiting(pid) ?? ProcessTable.unknownEntry(pid: pid, ppid: parent)
+        var entry = table.exiting(pid) ?? table.unreadEntry(pid: pid, ppid: parent)
         if table.exited(pid) {
             // A child that ran its parent's program, ended before it was read again: a run of it.
             told.started(entry, as: .fork(of: entry.ppid), time: now, into: &events)

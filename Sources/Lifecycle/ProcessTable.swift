@@ -24,6 +24,12 @@ struct ProcessTable {
     /// title right after the fork (nginx: "nginx: worker process"), and a process that renames
     /// itself often rewrites its command line too. An end then carries what it last had.
     private var rereads: [(pid: Int32, due: Double)] = []
+    /// The names the kernel gave programs at exec (the signal tracepoint's COMM records, read in
+    /// the same batch as the exec event or before it), until the exec is taken: a program that
+    /// ended before /proc could be read is named by them.
+    var execNames: [Int32: String] = [:] {
+        didSet { if execNames.count > 65_536 { execNames.removeAll() } }  // exec events lost
+    }
     /// How long after a fork or rename the process is read again.
     static let rereadDelay = 0.05
 
@@ -74,10 +80,12 @@ struct ProcessTable {
         let old = alive[pid]
         forkedOnly.remove(pid)
         named.remove(pid)
+        let execName = execNames.removeValue(forKey: pid)
         guard let raw = reader.process(pid, files: old.map { $0.startTicks == 0 } ?? true ? [.status, .cmdline] : [.cmdline]) else {
-            // It runs another program now, which could not be read: its name is unknown.
-            if var entry = old {
-                entry.name = ""
+            // It runs another program now, which could not be read: named as the kernel named it
+            // at exec where that is known, its command line unknown.
+            if var entry = old ?? execName.map({ _ in Self.unknownEntry(pid: pid, ppid: 0) }) {
+                entry.name = execName ?? ""
                 entry.cmdline = []
                 alive[pid] = entry
                 touched.insert(pid)
@@ -138,6 +146,14 @@ struct ProcessTable {
     mutating func exited(_ pid: Int32) -> Bool {
         named.remove(pid)
         return forkedOnly.remove(pid) != nil
+    }
+
+    /// An entry for a process that exited before anything of it could be read but, where the
+    /// kernel said it at exec, its name.
+    mutating func unreadEntry(pid: Int32, ppid: Int32) -> ProcessEntry {
+        var entry = Self.unknownEntry(pid: pid, ppid: ppid)
+        if let name = execNames.removeValue(forKey: pid) { entry.name = name }
+        return entry
     }
 
     /// An entry for a process that exited before anything of it could be read.

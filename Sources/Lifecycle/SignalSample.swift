@@ -103,17 +103,34 @@ public struct SignalOffsets: Sendable, Equatable {
     }
 }
 
+/// The name the kernel gave a process at exec (its program's file name, up to 15 bytes, as in
+/// /proc/PID/comm).
+public struct ProgramName: Sendable, Equatable {
+    public var pid: Int32
+    public var name: [UInt8]
+
+    public init(pid: Int32, name: [UInt8]) {
+        self.pid = pid
+        self.name = name
+    }
+}
+
 /// The records of a perf ring buffer opened with PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 /// PERF_SAMPLE_RAW, copied out contiguously: each an 8-byte header (type u32, misc u16,
 /// size u16) and its body. Bytes from the kernel, every length checked.
 public enum PerfRecords {
     static let sample: UInt32 = 9  // PERF_RECORD_SAMPLE
     static let lost: UInt32 = 2  // PERF_RECORD_LOST: id u64, lost u64
+    static let comm: UInt32 = 3  // PERF_RECORD_COMM: pid u32, tid u32, comm (NUL-padded to 8 bytes)
+    static let commExec: UInt16 = 1 << 13  // PERF_RECORD_MISC_COMM_EXEC: the rename was an exec
 
-    /// The samples in `bytes`, and how many the kernel reported lost (the ring was full).
+    /// The samples in `bytes`, the programs exec'd (each process's pid and the name the kernel
+    /// gave it at exec), and how many records the kernel reported lost (the ring was full).
     /// `clockOffset` turns the samples' CLOCK_MONOTONIC times into seconds since the epoch.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, offsets: SignalOffsets, clockOffset: Double = 0) -> (samples: [SignalSample], lost: Int) {
+    public static func parse(_ bytes: UnsafeRawBufferPointer, offsets: SignalOffsets, clockOffset: Double = 0)
+        -> (samples: [SignalSample], execs: [ProgramName], lost: Int) {
         var samples: [SignalSample] = []
+        var execs: [ProgramName] = []
         var lost = 0
         var at = 0
         while at + 8 <= bytes.count {
@@ -131,13 +148,20 @@ public enum PerfRecords {
                     nanoseconds: bytes.integer(UInt64.self, at: body + 8), clockOffset: clockOffset) {
                     samples.append(sample)
                 }
+            } else if type == Self.comm, body + 8 < end, bytes.integer(UInt16.self, at: at + 4) & Self.commExec != 0 {
+                let pid = Int32(bitPattern: bytes.integer(UInt32.self, at: body))
+                // Only a process's own exec (its one thread left is the leader after an exec).
+                if pid > 0, pid == Int32(bitPattern: bytes.integer(UInt32.self, at: body + 4)) {
+                    let name = UnsafeRawBufferPointer(rebasing: bytes[(body + 8)..<min(end, body + 8 + 16)])
+                    execs.append(ProgramName(pid: pid, name: Array(name.prefix { $0 != 0 })))
+                }
             } else if type == Self.lost, body + 16 <= end {
                 let count = bytes.integer(UInt64.self, at: body + 8)
                 lost += count > UInt64(Int.max / 2) ? Int.max / 2 : Int(count)
             }
             at = end
         }
-        return (samples, lost)
+        return (samples, execs, lost)
     }
 
     private static func signal(_ bytes: UnsafeRawBufferPointer, raw: Int, rawSize: Int, offsets: SignalOffsets,

@@ -76,12 +76,14 @@ public final class SignalTracepoint {
         }
     }
 
-    /// Every signal recorded since the last call, oldest first, without blocking.
-    public func drain() -> [SignalSample] {
+    /// Every signal recorded since the last call, oldest first, and the programs exec'd since,
+    /// without blocking.
+    public func drain() -> (samples: [SignalSample], execs: [ProgramName]) {
         // Takes the epoll instance's readiness, so a poll waits for the next record.
         var ready = [epoll_event](repeating: epoll_event(), count: max(rings.count, 1))
         _ = epoll_wait(fd, &ready, Int32(ready.count), 0)
         var samples: [SignalSample] = []
+        var execs: [ProgramName] = []
         let clockOffset = Clock.now() - Clock.monotonic()
         for ring in rings {
             let head = swtop_perf_head(ring.base)
@@ -105,10 +107,11 @@ public final class SignalTracepoint {
             swtop_perf_set_tail(ring.base, head)
             let parsed = scratch.withUnsafeBytes { PerfRecords.parse(UnsafeRawBufferPointer(rebasing: $0[0..<count]), offsets: offsets, clockOffset: clockOffset) }
             samples += parsed.samples
+            execs += parsed.execs
             lost += parsed.lost
         }
         if rings.count > 1 { samples.sort { $0.time < $1.time } }
-        return samples
+        return (samples, execs)
     }
 }
 

@@ -191,7 +191,7 @@ struct SignalTracepointTests {
     static func samples(of tracepoint: SignalTracepoint, until found: ([SignalSample]) -> Bool) -> [SignalSample] {
         var all: [SignalSample] = []
         _ = waitUntil(10) {
-            all += tracepoint.drain()
+            all += tracepoint.drain().samples
             return found(all)
         }
         return all

@@ -133,4 +133,29 @@ struct SignalSenderEventsTests {
         #expect(e["sent_by"] is NSNull)
         #expect(e["stop"] is NSNull)
     }
+
+    /// A program that execs and is gone (reaped) before swtop can read /proc is named by the
+    /// name the kernel gave it at exec (the tracepoint's COMM record), not "?". swtop is
+    /// stopped while it runs, so that nothing of it can be read when swtop goes on.
+    @Test func aProgramGoneBeforeItIsReadIsNamedByItsExec() throws {
+        let children = Children()
+        defer { children.stopAll() }
+        let program = children.linkPath("swtopexecname")
+        try FileManager.default.copyItem(atPath: "/bin/true", toPath: program)
+        let stream = try EventStream([])
+        defer { stream.stop() }
+        let sources = stream.first?["sources"] as? [String] ?? []
+        try #require(sources.contains { $0.hasPrefix("signal tracepoint") }, "no tracepoint: \(sources)")
+        let before = stream.count
+        kill(stream.process.processIdentifier, SIGSTOP)
+        let ran = Process()
+        ran.executableURL = URL(fileURLWithPath: program)
+        try ran.run()
+        ran.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: "/proc/\(ran.processIdentifier)"))
+        kill(stream.process.processIdentifier, SIGCONT)
+        let e = try event("exit", of: ran.processIdentifier, in: stream, after: before)
+        #expect(e["name"] as? String == "swtopexecname")
+        #expect(e["exit_code"] as? Int == 0)
+    }
 }
