@@ -111,6 +111,9 @@ static inline int swtop_perf_tracepoint_open(unsigned long long id, int cpu, con
     // samples count for wakeup_events); the exit that follows does.
     attr.comm = 1;
     attr.comm_exec = 1;
+    // Each COMM record ends with the sample's pid, tid and time: an exec is placed before or
+    // after a signal its process sent.
+    attr.sample_id_all = 1;
     int fd = (int)syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
     if (fd < 0) return -errno;
     if (filter && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter) != 0) {

@@ -23,7 +23,7 @@ public enum KernelReport: Sendable, Equatable {
     case signal(SignalSample)
     /// The name the kernel gave a process at exec (the signal tracepoint's rings): it names a
     /// program that ended before /proc could be read.
-    case execName(pid: Int32, name: String)
+    case execName(pid: Int32, name: String, time: Double)
 }
 
 /// One of the kernel's ways of telling what happens to processes (the proc connector, a pidfd
@@ -69,6 +69,6 @@ extension KernelLog: KernelSource {
 extension SignalTracepoint: KernelSource {
     public func reports() -> [KernelReport] {
         let (samples, execs) = drain()
-        return execs.map { .execName(pid: $0.pid, name: String(decoding: $0.name, as: UTF8.self)) } + samples.map { .signal($0) }
+        return execs.map { .execName(pid: $0.pid, name: String(decoding: $0.name, as: UTF8.self), time: $0.time) } + samples.map { .signal($0) }
     }
 }

@@ -7,13 +7,23 @@ extension LifecycleMonitor {
     /// Signals the tracepoint recorded: each remembered for its target's ending; the stop
     /// requests and SIGKILLs from elsewhere returned, to be told once the batch they came in
     /// has been taken.
-    func signalled(_ samples: [SignalSample]) -> [(target: Int32, signal: Int32, sender: SignalSender, time: Double)] {
-        senders.record(samples) { pid in
-            if let entry = table[pid] { return (entry.name, entry.uid) }
-            // Not followed (yet): read it while it may still be there.
-            guard let raw = reader.process(pid, files: .status) else { return nil }
-            let entry = ProcessEntry(raw: raw, pageSizeKB: 4)
-            return (entry.name, entry.uid)
+    /// - Parameter forks: the children forked in the same batch, with their parents (not yet
+    ///   taken): a sender forked and gone before it could be read runs its parent's program, as
+    ///   its parent's user, until it execs.
+    func signalled(_ samples: [SignalSample], forks: [Int32: Int32] = [:]) -> [(target: Int32, signal: Int32, sender: SignalSender, time: Double)] {
+        func read(_ pid: Int32) -> ProcessEntry? {
+            reader.process(pid, files: .status).map { ProcessEntry(raw: $0, pageSizeKB: 4) }
+        }
+        return samples.flatMap { sample in
+            senders.record([sample]) { pid in
+                // Known, else read while it may still be there, else its parent's if it was
+                // forked in this batch.
+                let known = table[pid] ?? read(pid) ?? forks[pid].flatMap { table[$0] }
+                // A sender that exec'd before it sent (kill(1) from a shell), the exec not yet
+                // taken: named by the program it became (a real uid survives an exec).
+                if let exec = table.execNames[pid], exec.time <= sample.time { return (exec.name, known?.uid) }
+                return known.map { ($0.name, $0.uid) }
+            }
         }
     }
 

@@ -141,8 +141,10 @@ public final class LifecycleMonitor {
         var samples: [SignalSample] = []
         for case .signal(let sample) in reports { samples.append(sample) }
         // The names programs got at exec, for those that end before /proc can be read.
-        for case .execName(let pid, let name) in reports { table.execNames[pid] = name }
-        let signals = samples.isEmpty ? [] : signalled(samples)
+        for case .execName(let pid, let name, let time) in reports { table.execNames[pid] = (name, time) }
+        var forks: [Int32: Int32] = [:]
+        if !samples.isEmpty { for case .forked(let parent, let child) in reports { forks[child] = parent } }
+        let signals = samples.isEmpty ? [] : signalled(samples, forks: forks)
         for report in reports {
             if case .signal = report { continue }
             take(report, now: now, into: &events)
@@ -175,7 +177,7 @@ public final class LifecycleMonitor {
         case .died(let key): died(key, now: now, into: &events)
         case .oomKilled(let pid): oom.named(pid, now: now)
         case .signal(let sample): events += tell(signalled([sample]))
-        case .execName(let pid, let name): table.execNames[pid] = name
+        case .execName(let pid, let name, let time): table.execNames[pid] = (name, time)
         }
     }
 

@@ -27,7 +27,7 @@ struct ProcessTable {
     /// The names the kernel gave programs at exec (the signal tracepoint's COMM records, read in
     /// the same batch as the exec event or before it), until the exec is taken: a program that
     /// ended before /proc could be read is named by them.
-    var execNames: [Int32: String] = [:] {
+    var execNames: [Int32: (name: String, time: Double)] = [:] {
         didSet { if execNames.count > 65_536 { execNames.removeAll() } }  // exec events lost
     }
     /// How long after a fork or rename the process is read again.
@@ -80,7 +80,7 @@ struct ProcessTable {
         let old = alive[pid]
         forkedOnly.remove(pid)
         named.remove(pid)
-        let execName = execNames.removeValue(forKey: pid)
+        let execName = execNames.removeValue(forKey: pid)?.name
         guard let raw = reader.process(pid, files: old.map { $0.startTicks == 0 } ?? true ? [.status, .cmdline] : [.cmdline]) else {
             // It runs another program now, which could not be read: named as the kernel named it
             // at exec where that is known, its command line unknown.
@@ -152,7 +152,7 @@ struct ProcessTable {
     /// kernel said it at exec, its name.
     mutating func unreadEntry(pid: Int32, ppid: Int32) -> ProcessEntry {
         var entry = Self.unknownEntry(pid: pid, ppid: ppid)
-        if let name = execNames.removeValue(forKey: pid) { entry.name = name }
+        if let exec = execNames.removeValue(forKey: pid) { entry.name = exec.name }
         return entry
     }
 

@@ -104,14 +104,16 @@ public struct SignalOffsets: Sendable, Equatable {
 }
 
 /// The name the kernel gave a process at exec (its program's file name, up to 15 bytes, as in
-/// /proc/PID/comm).
+/// /proc/PID/comm), and when (seconds since the epoch).
 public struct ProgramName: Sendable, Equatable {
     public var pid: Int32
     public var name: [UInt8]
+    public var time: Double
 
-    public init(pid: Int32, name: [UInt8]) {
+    public init(pid: Int32, name: [UInt8], time: Double) {
         self.pid = pid
         self.name = name
+        self.time = time
     }
 }
 
@@ -121,7 +123,9 @@ public struct ProgramName: Sendable, Equatable {
 public enum PerfRecords {
     static let sample: UInt32 = 9  // PERF_RECORD_SAMPLE
     static let lost: UInt32 = 2  // PERF_RECORD_LOST: id u64, lost u64
-    static let comm: UInt32 = 3  // PERF_RECORD_COMM: pid u32, tid u32, comm (NUL-padded to 8 bytes)
+    // PERF_RECORD_COMM: pid u32, tid u32, comm (NUL-padded to 8 bytes), then (sample_id_all)
+    // the sample's pid u32, tid u32 and time u64.
+    static let comm: UInt32 = 3
     static let commExec: UInt16 = 1 << 13  // PERF_RECORD_MISC_COMM_EXEC: the rename was an exec
 
     /// The samples in `bytes`, the programs exec'd (each process's pid and the name the kernel
@@ -148,12 +152,13 @@ public enum PerfRecords {
                     nanoseconds: bytes.integer(UInt64.self, at: body + 8), clockOffset: clockOffset) {
                     samples.append(sample)
                 }
-            } else if type == Self.comm, body + 8 < end, bytes.integer(UInt16.self, at: at + 4) & Self.commExec != 0 {
+            } else if type == Self.comm, body + 8 + 8 + 16 <= end, bytes.integer(UInt16.self, at: at + 4) & Self.commExec != 0 {
                 let pid = Int32(bitPattern: bytes.integer(UInt32.self, at: body))
                 // Only a process's own exec (its one thread left is the leader after an exec).
                 if pid > 0, pid == Int32(bitPattern: bytes.integer(UInt32.self, at: body + 4)) {
-                    let name = UnsafeRawBufferPointer(rebasing: bytes[(body + 8)..<min(end, body + 8 + 16)])
-                    execs.append(ProgramName(pid: pid, name: Array(name.prefix { $0 != 0 })))
+                    let name = UnsafeRawBufferPointer(rebasing: bytes[(body + 8)..<min(end - 16, body + 8 + 16)])
+                    let nanoseconds = bytes.integer(UInt64.self, at: end - 8)
+                    execs.append(ProgramName(pid: pid, name: Array(name.prefix { $0 != 0 }), time: Double(nanoseconds) / 1e9 + clockOffset))
                 }
             } else if type == Self.lost, body + 16 <= end {
                 let count = bytes.integer(UInt64.self, at: body + 8)

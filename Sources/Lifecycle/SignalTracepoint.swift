@@ -28,6 +28,10 @@ public final class SignalTracepoint {
     public let fd: Int32
     private let offsets: SignalOffsets
     private var scratch: [UInt8] = []
+    /// Seconds from CLOCK_MONOTONIC (the records' clock) to the epoch. Measured anew at each
+    /// drain only when the measurement was not interrupted and the clock was stepped: records
+    /// of two drains (an exec and the signal its program sent) keep their order.
+    private var clockOffset = Clock.now() - Clock.monotonic()
     /// Samples the kernel dropped because a ring was full.
     public private(set) var lost = 0
 
@@ -63,6 +67,15 @@ public final class SignalTracepoint {
         return .success(tracepoint)
     }
 
+    private func updateClockOffset() {
+        let before = Clock.monotonic()
+        let wall = Clock.now()
+        let after = Clock.monotonic()
+        guard after - before < 0.000_1 else { return }
+        let measured = wall - (before + after) / 2
+        if abs(measured - clockOffset) > 0.000_5 { clockOffset = measured }
+    }
+
     private init(fd: Int32, offsets: SignalOffsets) {
         self.fd = fd
         self.offsets = offsets
@@ -84,7 +97,7 @@ public final class SignalTracepoint {
         _ = epoll_wait(fd, &ready, Int32(ready.count), 0)
         var samples: [SignalSample] = []
         var execs: [ProgramName] = []
-        let clockOffset = Clock.now() - Clock.monotonic()
+        updateClockOffset()
         for ring in rings {
             let head = swtop_perf_head(ring.base)
             let tail = swtop_perf_tail(ring.base)

@@ -64,6 +64,40 @@ import TestSupport
 
     static let offsets = SignalOffsets(sig: 8, code: 16, pid: 36, result: 44)
 
+    /// A PERF_RECORD_COMM as the kernel writes it with sample_id_all (TID and TIME): pid, tid,
+    /// the name NUL-padded to 8 bytes, then the sample's pid, tid and time.
+    static func commRecord(pid: UInt32, tid: UInt32, name: String, exec: Bool, nanoseconds: UInt64) -> [UInt8] {
+        var body: [UInt8] = []
+        withUnsafeBytes(of: pid.littleEndian) { body += $0 }
+        withUnsafeBytes(of: tid.littleEndian) { body += $0 }
+        var comm = Array(name.utf8) + [0]
+        while comm.count % 8 != 0 { comm.append(0) }
+        body += comm
+        withUnsafeBytes(of: pid.littleEndian) { body += $0 }
+        withUnsafeBytes(of: tid.littleEndian) { body += $0 }
+        withUnsafeBytes(of: nanoseconds.littleEndian) { body += $0 }
+        var record: [UInt8] = []
+        withUnsafeBytes(of: UInt32(3).littleEndian) { record += $0 }
+        withUnsafeBytes(of: UInt16(exec ? 0x2000 : 0).littleEndian) { record += $0 }
+        withUnsafeBytes(of: UInt16(8 + body.count).littleEndian) { record += $0 }
+        return record + body
+    }
+
+    /// Only a process's own exec names it: a rename (no exec flag) and a thread's are left out;
+    /// a 15-byte name (the kernel's longest) is whole.
+    @Test func execsParsedWithTheirTimes() {
+        let bytes = Self.commRecord(pid: 700, tid: 700, name: "kill", exec: true, nanoseconds: 2_000_000_000)
+            + Self.commRecord(pid: 701, tid: 701, name: "renamed", exec: false, nanoseconds: 2_100_000_000)
+            + Self.commRecord(pid: 702, tid: 703, name: "thread", exec: true, nanoseconds: 2_200_000_000)
+            + Self.commRecord(pid: 704, tid: 704, name: "fifteen-bytes-n", exec: true, nanoseconds: 2_500_000_000)
+        let parsed = bytes.withUnsafeBytes { PerfRecords.parse($0, offsets: Self.offsets, clockOffset: 100) }
+        #expect(parsed.execs == [
+            ProgramName(pid: 700, name: Array("kill".utf8), time: 102),
+            ProgramName(pid: 704, name: Array("fifteen-bytes-n".utf8), time: 102.5),
+        ])
+        #expect(parsed.samples.isEmpty && parsed.lost == 0)
+    }
+
     @Test func samplesAndLossesParsedInOrder() {
         let bytes = Self.sample(sender: 812, tid: 813, target: 1234, signal: 15, code: 0, nanoseconds: 1_700_000_000_500_000_000)
             + Self.lostRecord(3)

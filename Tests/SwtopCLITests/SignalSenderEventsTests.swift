@@ -158,4 +158,26 @@ struct SignalSenderEventsTests {
         #expect(e["name"] as? String == "swtopexecname")
         #expect(e["exit_code"] as? Int == 0)
     }
+
+    /// A short-lived kill(1) (a shell that exec'd it) is named as the sender even when it is
+    /// gone before swtop reads anything of it: swtop is stopped while it runs.
+    @Test func aKillGoneBeforeItIsReadIsNamed() throws {
+        let stream = try EventStream([])
+        defer { stream.stop() }
+        let sources = stream.first?["sources"] as? [String] ?? []
+        try #require(sources.contains("signal tracepoint (senders)"), "no tracepoint: \(sources)")
+        let victim = try Self.python("import signal, time\nsignal.signal(signal.SIGTERM, lambda *a: None)\nprint('ready', flush=True)\ntime.sleep(300)",
+                                     marker: marker("drainer"))
+        defer { kill(victim.processIdentifier, SIGKILL); victim.waitUntilExit() }
+        let before = stream.count
+        kill(stream.process.processIdentifier, SIGSTOP)
+        let killer = try shell("exec /bin/kill -TERM \(victim.processIdentifier)", marker: marker("killer"))
+        #expect(killer.terminationStatus == 0)
+        kill(stream.process.processIdentifier, SIGCONT)
+        let signal = try event("signal", of: victim.processIdentifier, in: stream, after: before)
+        #expect(signal["signal"] as? String == "SIGTERM")
+        let by = try #require(sender(signal["sent_by"]))
+        #expect(by["pid"] as? Int == Int(killer.processIdentifier))
+        #expect(by["name"] as? String == "kill")
+    }
 }
