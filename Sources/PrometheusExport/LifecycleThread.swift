@@ -43,17 +43,7 @@ final class LifecycleThread: Sendable {
     @discardableResult
     func start() -> Bool {
         guard stopFD >= 0 else { return false }
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var created = pthread_t()
-        let code = pthread_create(&created, nil, { context in
-            guard let context else { return nil }
-            Unmanaged<LifecycleThread>.fromOpaque(context).takeRetainedValue().drain()
-            return nil
-        }, context)
-        guard code == 0 else {
-            Unmanaged<LifecycleThread>.fromOpaque(context).release()
-            return false
-        }
+        guard let created = TwoThreads.start({ self.drain() }) else { return false }
         thread.withLock { $0 = created }
         return true
     }
