@@ -24,9 +24,11 @@ final class LifecycleThread: Sendable {
     /// Held while a snapshot is read and added to the monitor, so that snapshots reach it in
     /// the order they were read (taken before `state`, never after).
     private let snapshots = Mutex<Void>(())
-    /// A pipe: written to stop the thread, whose end it polls turns readable.
-    private let stopFD: Int32
-    private let stopWriteFD: Int32
+    /// A pipe whose read end the thread polls: written to wake it (to stop, or to take a new
+    /// set of descriptors).
+    private let wakeFD: Int32
+    private let wakeWriteFD: Int32
+    private let stopping = Atomic<Bool>(false)
     private let thread: Mutex<pthread_t?> = Mutex(nil)
 
     init(_ state: sending LifecycleState) {
@@ -34,15 +36,16 @@ final class LifecycleThread: Sendable {
         var ends: [Int32] = [-1, -1]
         if pipe(&ends) == 0 {
             for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            _ = fcntl(ends[0], F_SETFL, O_NONBLOCK)
         }
-        (stopFD, stopWriteFD) = (ends[0], ends[1])
+        (wakeFD, wakeWriteFD) = (ends[0], ends[1])
     }
 
     /// Starts the drain; false where no thread could be started (the scrapes then drain it, as
     /// each adds its snapshot).
     @discardableResult
     func start() -> Bool {
-        guard stopFD >= 0 else { return false }
+        guard wakeFD >= 0 else { return false }
         guard let created = TwoThreads.start({ self.drain() }) else { return false }
         thread.withLock { $0 = created }
         return true
@@ -54,26 +57,39 @@ final class LifecycleThread: Sendable {
             defer { value = nil }
             return value
         }) else { return }
-        var one: UInt8 = 1
-        _ = write(stopWriteFD, &one, 1)
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        wake()
         pthread_join(running, nil)
     }
 
+    private func wake() {
+        var one: UInt8 = 1
+        _ = write(wakeWriteFD, &one, 1)
+    }
+
     deinit {
-        if stopFD >= 0 {
-            close(stopFD)
-            close(stopWriteFD)
+        if wakeFD >= 0 {
+            close(wakeFD)
+            close(wakeWriteFD)
         }
     }
 
     /// Reads a snapshot with `read` (outside the state's lock: the drain goes on meanwhile) and
     /// adds it to the monitor.
     func snapshot(_ read: () throws(ProcRootError) -> Snapshot) throws(ProcRootError) -> Snapshot {
-        try snapshots.withLock { _ throws(ProcRootError) -> Snapshot in
+        let (snapshot, sourcesChanged) = try snapshots.withLock { _ throws(ProcRootError) -> (Snapshot, Bool) in
             let snapshot = try read()
-            state.withLock { $0.update(with: snapshot) }
-            return snapshot
+            let changed = state.withLock { state -> Bool in
+                let before = state.monitor.pollFDs
+                state.update(with: snapshot)
+                return state.monitor.pollFDs != before
+            }
+            return (snapshot, changed)
         }
+        // The monitor gave up the proc connector (a container ignores it) for pidfds: the
+        // thread waits on the new descriptors from now on.
+        if sourcesChanged { wake() }
+        return snapshot
     }
 
     /// Seconds after the last activity during which the monitor may have work of its own due:
@@ -103,8 +119,13 @@ final class LifecycleThread: Sendable {
             } else {
                 timeout = -1
             }
-            let woken = Self.wait(fds + [stopFD], timeout: timeout)
-            if woken.contains(stopFD) { return }
+            var woken = Self.wait(fds + [wakeFD], timeout: timeout)
+            if woken.contains(wakeFD) {
+                if stopping.load(ordering: .sequentiallyConsistent) { return }
+                var bytes = [UInt8](repeating: 0, count: 64)
+                while bytes.withUnsafeMutableBytes({ read(wakeFD, $0.baseAddress, $0.count) }) > 0 {}
+                woken.removeAll { $0 == wakeFD }
+            }
             let (told, wantsSnapshot) = state.withLock { state -> (Int, Bool) in
                 let events = state.monitor.pollSources()
                 state.count(events)
