@@ -90,7 +90,7 @@ import TestSupport
     /// then uses at most 2 clock ticks and its thread wakes at most 16 times. A loop that polled
     /// every 100 ms would wake 50 times; one that spun would use 500 ticks. On a machine too
     /// busy to find such a window in a minute, the bounds grow with what it started (each process
-    /// is a fork, an exec and an exit to read).
+    /// is a fork, an exec and an exit to read), up to half a CPU.
     @Test(.enabled(if: isRoot, "needs root: the exporter's own /proc/PID/task files"))
     func idleExporterSleepsInTheKernel() throws {
         let port = try freePort()
@@ -118,9 +118,11 @@ import TestSupport
             #expect(window.ticks <= 2, "\(windows)")
             #expect(window.wakes <= 16, "\(windows)")
         } else {
-            // Busy machine: every started process may cost the thread its three reports and the
-            // follow-up wakes after them.
-            #expect(window.ticks <= 2 + UInt64(window.started / 20), "\(windows)")
+            // Busy machine: every started process may cost the thread its three reports, a read
+            // of the process at its fork and exec (up to 0.8 ms each in a debug build on this
+            // loaded machine), and the follow-up wakes after them; never half a CPU (250 ticks in
+            // 5 s), which a loop that spun would use twice over.
+            #expect(window.ticks <= min(2 + UInt64(window.started / 5), 250), "\(windows)")
             #expect(window.wakes <= 16 + 8 * window.started, "\(windows)")
         }
     }
