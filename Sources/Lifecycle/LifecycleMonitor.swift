@@ -88,6 +88,10 @@ public final class LifecycleMonitor {
     /// snapshots are needed only for orphans and zombies).
     public private(set) var wantsSnapshot = true
     private var lastSnapshotTime = 0.0
+    /// What the kernel reported that only the next snapshot lets go of: processes ended, and
+    /// those born or exec'd since. A drain that runs on without snapshots (an exporter nobody
+    /// scrapes) takes one when this grows.
+    public var heldUntilSnapshot: Int { dead.count + table.alive.newer.count }
     private var connectorEvents = 0
 
     /// - Parameter build: makes an entry of a process read when the connector reports it (the

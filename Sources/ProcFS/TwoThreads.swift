@@ -9,6 +9,19 @@ public enum TwoThreads {
     /// runs them one after the other.
     public static func both<A, B>(_ a: () -> A, _ b: @escaping () -> B) -> (A, B) {
         let job = Job(b)
+        guard let thread = start(job) else { return (a(), b()) }
+        let first = a()
+        pthread_join(thread, nil)
+        return (first, job.result ?? b())
+    }
+
+    /// Runs `work` on a thread of its own, for as long as it takes; the thread to join, or nil
+    /// where none could be started.
+    public static func start(_ work: @escaping () -> Void) -> pthread_t? {
+        start(Job(work))
+    }
+
+    private static func start(_ job: Work) -> pthread_t? {
         var thread = pthread_t()
         let context = Unmanaged<Work>.passRetained(job).toOpaque()
         // A C function cannot name B: it runs the job through its non-generic base class.
@@ -19,11 +32,9 @@ public enum TwoThreads {
         }, context)
         guard started == 0 else {
             Unmanaged<Work>.fromOpaque(context).release()
-            return (a(), b())
+            return nil
         }
-        let first = a()
-        pthread_join(thread, nil)
-        return (first, job.result ?? b())
+        return thread
     }
 
     /// Whether a second thread can run at the same time: more than one CPU online.

@@ -2,30 +2,37 @@ import Lifecycle
 import ProcFS
 import ProcessModel
 import Sampling
+import Synchronization
 
 /// The long-running exporter's readings when it also follows how processes end (issue 9's
 /// lifecycle model): the sampler that keeps a file per process open (as the screen and
-/// `swtop events` do), and the lifecycle monitor fed by each of its snapshots. One snapshot per
-/// exposition, as without it.
+/// `swtop events` do), and the lifecycle monitor, drained as the kernel reports on a thread of
+/// its own (`LifecycleThread`) and fed each snapshot. One snapshot per exposition, as without it.
 final class LifecycleTracking {
+    /// The scrapes' sampler, used only by the thread that builds expositions.
     let sampler: Sampler
-    let monitor: LifecycleMonitor
-    private var first = true
+    let thread: LifecycleThread
 
-    init(root: String) throws(ProcRootError) {
+    init(root: String, groupBy: GroupBy, maxGroups: Int) throws(ProcRootError) {
         // Without the proc connector (root), exits are seen through a pidfd per process: half
         // the fds for them.
         sampler = try Sampler(root: root, keepFilesOpen: true, shareFDs: LifecycleMonitor.connectorUsable ? 0 : 0.5)
-        monitor = LifecycleMonitor(
-            reader: sampler.reader, options: LifecycleMonitor.Options(pidfdBudget: sampler.sharedFDs), build: sampler.entry)
+        // The monitor reads each process as the kernel reports it, on the drain thread: with a
+        // reader, user names and cgroup table of its own, never the scrapes'.
+        let own = try Sampler(root: root)
+        own.readBootTime()
+        let monitor = LifecycleMonitor(reader: own.reader, options: LifecycleMonitor.Options(pidfdBudget: sampler.sharedFDs), build: own.entry)
+        thread = LifecycleThread(LifecycleState(monitor: monitor, sampler: own, groupBy: groupBy, maxGroups: maxGroups))
+        thread.start()
     }
 
-    /// One snapshot: the processes' figures and what the lifecycle monitor made of it.
-    func read(cgroups: Bool) throws(ProcRootError) -> (reading: ProcessReading, events: [LifecycleEvent]) {
+    deinit { thread.stop() }
+
+    /// One snapshot, added to the lifecycle monitor: the processes' figures.
+    func read(cgroups: Bool) throws(ProcRootError) -> ProcessReading {
         let started = Clock.monotonic()
-        let snapshot = try sampler.sample(SampleOptions(files: cgroups ? [.status, .cmdline, .cgroup, .io] : [.status, .cmdline, .io]))
-        let events = monitor.update(with: snapshot)
-        first = false
+        let options = SampleOptions(files: cgroups ? [.status, .cmdline, .cgroup, .io] : [.status, .cmdline, .io])
+        let snapshot = try thread.snapshot { () throws(ProcRootError) in try sampler.sample(options) }
         let ticks = snapshot.clockTicksPerSecond
         var processes: [ProcessFigures] = []
         processes.reserveCapacity(snapshot.processes.count)
@@ -38,36 +45,18 @@ final class LifecycleTracking {
                 startTime: entry.startTime, uid: entry.uid, unit: entry.membership?.unit,
                 container: entry.membership?.containerLabel, ioReadBytes: entry.ioReadBytes, ioWriteBytes: entry.ioWriteBytes))
         }
-        let reading = ProcessReading(processes: processes, time: snapshot.time, duration: Clock.monotonic() - started, ticksPerSecond: ticks)
-        return (reading, events)
+        return ProcessReading(processes: processes, time: snapshot.time, duration: Clock.monotonic() - started, ticksPerSecond: ticks)
     }
-}
 
-/// Counters of how processes ended, per group, kept for as long as the exporter runs (they
-/// never go backwards), and the crash loops going on.
-struct LifecycleCounters {
-    /// group -> outcome name -> exits.
-    var exits: [String: [String: Int]] = [:]
-    var oomKills: [String: Int] = [:]
-    /// group -> graceful or forced -> stops that another process asked for (root: the signal
-    /// tracepoint).
-    var stops: [String: [String: Int]] = [:]
-    /// command -> group, for the loops the monitor reports.
-    var loopGroups: [String: String] = [:]
-
-    mutating func take(_ events: [LifecycleEvent], group: (ProcessFacts) -> String) {
-        for event in events {
-            switch event.kind {
-            case .exit(let record):
-                let name = group(record.process)
-                exits[name, default: [:]][record.outcome.name, default: 0] += 1
-                if record.outcome == .oomKilled { oomKills[name, default: 0] += 1 }
-                if let stop = record.stop { stops[name, default: [:]][stop.kind.rawValue, default: 0] += 1 }
-            case .crashLoop(let loop):
-                loopGroups[loop.command] = group(event.process)
-            case .zombie, .orphan, .signal:
-                break
-            }
+    /// What an exposition shows of how processes ended: the counters, and the loops going on
+    /// (the groups of loops that ended are forgotten here). `groups` are the processes' groups
+    /// at this reading, for the ends counted until the next one.
+    func ends(now: Double, groups: [ProcessKey: String]) -> (counters: LifecycleCounters, loops: [CrashLoop]) {
+        thread.state.withLock { state in
+            state.lastGroups = groups
+            let loops = state.monitor.crashLoopsNow(now: now)
+            state.ends.keepLoops(Set(loops.map(\.command)))
+            return (state.ends, loops)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Lifecycle
 import ProcFS
 import ProcessModel
 
@@ -48,7 +49,6 @@ public final class MetricsExporter {
     public var grouping: Grouping
     private let reader: ProcessReader
     private let tracking: LifecycleTracking?
-    private var ends = LifecycleCounters()
     private let cpu = CPUCounters()
     /// When each group present now was first seen (reading time).
     private var firstSeen: [String: Double] = [:]
@@ -56,8 +56,6 @@ public final class MetricsExporter {
     private var established: Set<String> = []
     /// Readings of /proc since the exporter started: one per exposition.
     public private(set) var readings = 0
-    /// Each process's group at the last reading, for the ends the next one reports.
-    private var lastGroups: [ProcessKey: String] = [:]
     private var slots: GroupSlots
 
     public init(root: String = "/proc", settings: ExportSettings) throws(ProcRootError) {
@@ -65,26 +63,13 @@ public final class MetricsExporter {
         grouping = Grouping(by: settings.groupBy)
         slots = GroupSlots(limit: settings.maxGroups)
         reader = try ProcessReader(root: root)
-        tracking = settings.lifecycle ? try LifecycleTracking(root: root) : nil
+        tracking = settings.lifecycle ? try LifecycleTracking(root: root, groupBy: settings.groupBy, maxGroups: settings.maxGroups) : nil
     }
 
     /// Reads /proc once and writes the exposition.
     public func exposition() throws(ProcRootError) -> [UInt8] {
         if let tracking {
-            let (reading, events) = try tracking.read(cgroups: grouping.needsCgroup)
-            let grouping = self.grouping
-            // An end the kernel reported before anything of the process could be read has no name.
-            // An ended process goes to the group it was in at the last reading (its cgroup can no
-            // longer be read).
-            // The counters of ends are kept for as long as the exporter runs: at most
-            // `maxGroups` groups have their own, the rest count under `other`.
-            let before = lastGroups
-            var counted = Set(ends.exits.keys)
-            let limit = settings.maxGroups
-            ends.take(events) {
-                let group = before[$0.key] ?? ($0.name.isEmpty ? Grouping.unknownGroup : grouping.group(name: $0.name, uid: $0.uid, unit: nil, container: nil))
-                return GroupSlots.bounded(group, counted: &counted, limit: limit)
-            }
+            let reading = try tracking.read(cgroups: grouping.needsCgroup)
             return exposition(of: reading, now: reading.time)
         }
         let reading = try reader.read(uids: grouping.needsUID, cgroups: grouping.needsCgroup)
@@ -97,7 +82,6 @@ public final class MetricsExporter {
         let processes = reading.processes
         let groups = slots.assign(processes.map { grouping.group(of: $0) }, keep: established)
         established.formIntersection(slots.held)
-        if tracking != nil { lastGroups = Dictionary(zip(processes.map(\.key), groups), uniquingKeysWith: { a, _ in a }) }
         let used = cpu.update(processes, groups: groups)
 
         var figures: [String: GroupFigures] = [:]
@@ -151,7 +135,11 @@ public final class MetricsExporter {
         }
 
         writeZombies(&out, processes)
-        if let tracking, let now { writeLifecycle(&out, tracking, now: now) }
+        if let tracking {
+            // Each process's group at this reading: an end counted before the next one goes to it.
+            let ends = tracking.ends(now: now ?? reading.time, groups: Dictionary(zip(processes.map(\.key), groups), uniquingKeysWith: { a, _ in a }))
+            writeLifecycle(&out, ends.counters, loops: ends.loops)
+        }
         if settings.perProcess { writeTop(&out, processes, groups: groups, used: used) }
 
         out.family("swtop_readings_total", .counter, help: "Readings of /proc since the exporter started, one per exposition (scrapes that arrive together share one).")
@@ -191,7 +179,7 @@ public final class MetricsExporter {
 
     /// From the lifecycle model: how processes ended since the exporter started, per group,
     /// and the crash loops going on.
-    private func writeLifecycle(_ out: inout Exposition, _ tracking: LifecycleTracking, now: Double) {
+    private func writeLifecycle(_ out: inout Exposition, _ ends: LifecycleCounters, loops: [CrashLoop]) {
         out.family("swtop_exits_total", .counter, help: "Processes of the group that ended while the exporter ran, by outcome (exited, killed, core_dumped, oom_killed, unknown).")
         for group in ends.exits.keys.sorted() {
             for (outcome, count) in (ends.exits[group] ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -208,14 +196,15 @@ public final class MetricsExporter {
                 out.sample("swtop_stops_total", ["group": group, "kind": kind], Double(count))
             }
         }
-                // Two loops of one command (under two parents) have the same labels: one series, 1.
-        out.family("swtop_crash_looping", .gauge, help: "1 while a command keeps ending abnormally and being restarted by the same parent (3 times within 60 s).", merge: .max)
-        let loops = tracking.monitor.crashLoopsNow(now: now).sorted(by: { $0.command < $1.command })
-        for loop in loops {
+        // Two loops of one command (under two parents) have the same labels: one series, 1.
+        // At most --max-groups commands, those with the most restarts: each is a series.
+        let shown = loops.sorted { ($0.restarts, $1.command) > ($1.restarts, $0.command) }.prefix(settings.maxGroups).sorted { $0.command < $1.command }
+        out.family("swtop_crash_looping", .gauge, help: "1 while a command is in a crash loop: its parent started it again after an abnormal end (a non-zero exit or a signal) for the third time within 60 s, the same command line under the same parent (a process whose command line could not be read is never one); it stays 1 until the command has gone 60 s without ending.", merge: .max)
+        for loop in shown {
             out.sample("swtop_crash_looping", ["group": ends.loopGroups[loop.command] ?? "", "command": loop.command], 1)
         }
-        out.family("swtop_crash_loop_restarts", .gauge, help: "Abnormal ends, each followed by a restart, of a crash-looping command within the last 60 s (of all its loops).")
-        for loop in loops {
+        out.family("swtop_crash_loop_restarts", .gauge, help: "Restarts after an abnormal end of a crash-looping command within the last 60 s (of all its loops).")
+        for loop in shown {
             out.sample("swtop_crash_loop_restarts", ["group": ends.loopGroups[loop.command] ?? "", "command": loop.command], Double(loop.restarts))
         }
     }

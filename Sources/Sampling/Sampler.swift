@@ -161,6 +161,10 @@ public final class Sampler {
         return Int(min(limit.rlim_cur, 1 << 20))
     }
 
+    /// Reads the boot time that start times are counted from, for a sampler whose `entry` is
+    /// used before (or without) a sample.
+    public func readBootTime() { bootTime = reader.systemStat()?.bootTime }
+
     /// An entry of a process read outside a sample (the lifecycle monitor reads new processes as
     /// the kernel reports them), named and timed as a sample's are.
     public func entry(_ raw: RawProcess) -> ProcessEntry {
