@@ -29,6 +29,10 @@ final class StateFile {
         /// nil without a health check.
         var ready: Bool?
         var unhealthy: Bool
+        /// The check ("http://127.0.0.1:8080/health", "command: CMD"); nil without one.
+        var health: String?
+        /// The last check's answer ("HTTP 503"); nil before the first.
+        var healthDetail: String?
         var command: [String]
     }
 
@@ -102,6 +106,8 @@ final class StateFile {
         w.key("ready")
         if let ready = s.ready { w.bool(ready) } else { w.null() }
         w.field("unhealthy", s.unhealthy)
+        w.field("health", s.health)
+        w.field("health_detail", s.healthDetail)
         w.key("cmdline")
         w.beginArray()
         for arg in s.command { w.string(arg) }
