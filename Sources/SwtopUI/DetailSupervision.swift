@@ -13,9 +13,9 @@ extension DetailPage {
         if let due = run.restartAt {
             page.field("Next restart", clockTime(due) + " (in " + LifecycleEvent.duration(max(0, due - c.state.now)) + ")")
         }
-        let health = run.health.map { "checks " + DisplayText.escaped($0) } ?? "no health check"
         let role: Role = run.unhealthy ? .taskWarning : .normal
-        page.field("Health", (run.healthWords.map { $0 + ": " } ?? "") + health, role: role)
-        if let detail = run.healthDetail { page.field("Last check", DisplayText.escaped(detail), role: role) }
+        page.field("Health", run.healthWords ?? "not checked (no --health or --health-cmd)", role: role)
+        if let check = run.health { page.field("Check", DisplayText.escaped(check)) }
+        if let detail = run.healthDetail { page.field("Last answer", DisplayText.escaped(detail), role: role) }
     }
 }
