@@ -2,13 +2,15 @@ import Foundation
 import Testing
 import TestSupport
 
-/// swtop run as a container's init, on real children; where tini has the feature, the same case
-/// runs under tini and both must agree.
+/// swtop run as a container's init, on real children; where tini (and dumb-init) have the
+/// feature, the same case runs under them and all must agree.
 @Suite(.serialized) struct RunInitTests {
-    /// The peers a case runs under: swtop-run always, tini when installed.
-    static func inits(_ tiniArguments: [String] = []) -> [(name: String, program: String, arguments: [String])] {
+    /// The peers a case runs under: swtop-run always, tini and dumb-init when installed
+    /// (dumb-init only where it has the feature: it is no subreaper when it is not PID 1).
+    static func inits(_ tiniArguments: [String] = [], dumbInit: Bool = true) -> [(name: String, program: String, arguments: [String])] {
         var list = [("swtop run", RunSupport.swtopRun, [String]())]
         if isInstalled(RunSupport.tini) { list.append(("tini", RunSupport.tini, tiniArguments)) }
+        if dumbInit, isInstalled(RunSupport.dumbInit) { list.append(("dumb-init", RunSupport.dumbInit, [])) }
         return list
     }
 
@@ -74,6 +76,60 @@ import TestSupport
         }
     }
 
+    /// Lines of a file the child writes, once there are `count`.
+    static func lines(_ path: String, count: Int, within seconds: Double = 10) -> [String]? {
+        var lines: [String] = []
+        guard waitUntil(seconds, {
+            lines = String(decoding: fileBytes(path) ?? [], as: UTF8.self).split(separator: "\n").map(String.init)
+            return lines.count >= count
+        }) else { return nil }
+        return lines
+    }
+
+    /// Each signal the issue lists reaches the child's handler; INT last (it also starts a stop).
+    @Test func everyForwardedSignalReachesTheChild() throws {
+        let signals: [(Int32, String)] = [(SIGHUP, "HUP"), (SIGQUIT, "QUIT"), (SIGUSR1, "USR1"), (SIGUSR2, "USR2"), (SIGWINCH, "WINCH"), (SIGINT, "INT")]
+        for peer in Self.inits() {
+            let file = RunSupport.directory("signals") + "/got"
+            let traps = signals.map { "trap 'echo \($0.1) >> \(file)' \($0.1)" }.joined(separator: "; ")
+            let supervisor = try Background(peer.program, peer.arguments + ["--", "/bin/sh", "-c", traps + "; echo ready; while :; do sleep 0.05; done"])
+            try supervisor.waitForOutput("ready")
+            for (i, (signal, _)) in signals.enumerated() {
+                kill(supervisor.pid, signal)
+                _ = Self.lines(file, count: i + 1)
+            }
+            #expect(Self.lines(file, count: signals.count) == signals.map(\.1), "\(peer.name)")
+            kill(supervisor.pid, SIGTERM)
+            #expect(try supervisor.status() == 143, "\(peer.name)")
+        }
+    }
+
+    /// With --group (tini -g; dumb-init always) a signal reaches the child's whole process
+    /// group: here a grandchild too. Without it, the child only.
+    @Test func groupSendsToTheWholeProcessGroup() throws {
+        var peers = [("swtop run --group", RunSupport.swtopRun, ["--group"], true), ("swtop run", RunSupport.swtopRun, [], false)]
+        if isInstalled(RunSupport.tini) { peers += [("tini -g", RunSupport.tini, ["-g"], true), ("tini", RunSupport.tini, [], false)] }
+        if isInstalled(RunSupport.dumbInit) { peers.append(("dumb-init", RunSupport.dumbInit, [], true)) }
+        for (name, program, arguments, group) in peers {
+            let file = RunSupport.directory("group") + "/got"
+            let grandchild = "trap 'echo grandchild >> \(file)' USR2; echo started >> \(file); while :; do sleep 0.05; done"
+            let script = "trap 'echo child >> \(file)' USR2; /bin/sh -c \"\(grandchild)\" & until [ -s \(file) ]; do sleep 0.05; done; echo ready; while :; do sleep 0.05; done"
+            let supervisor = try Background(program, arguments + ["--", "/bin/sh", "-c", script])
+            try supervisor.waitForOutput("ready")
+            kill(supervisor.pid, SIGUSR2)
+            let got = Self.lines(file, count: group ? 3 : 2)
+            #expect(got.map { Set($0) } == (group ? ["started", "child", "grandchild"] : ["started", "child"]), "\(name): \(got ?? [])")
+            if !group {
+                // Nor a moment later (a signal to the group reaches both within milliseconds).
+                #expect(Self.lines(file, count: 3, within: 1) == nil, "\(name)")
+            }
+            // The child leads its own process group, which holds the grandchild: both ended.
+            let children = String(decoding: fileBytes("/proc/\(supervisor.pid)/task/\(supervisor.pid)/children") ?? [], as: UTF8.self)
+            for child in children.split(separator: " ").compactMap({ Int32($0) }) { kill(-child, SIGKILL) }
+            _ = try supervisor.status()
+        }
+    }
+
     @Test func childIgnoringTermIsKilledAfterTheGrace() throws {
         let dir = RunSupport.directory("grace")
         let events = dir + "/events"
@@ -96,7 +152,7 @@ import TestSupport
     }
 
     @Test func orphansAreReapedAsSubreaper() throws {
-        for peer in Self.inits(["-s"]) {
+        for peer in Self.inits(["-s"], dumbInit: false) {
             let dir = RunSupport.directory("subreaper")
             let pidFile = dir + "/orphan"
             // The inner shell starts a sleep and exits: the sleep is orphaned while the child lives.
