@@ -130,6 +130,45 @@ import TestSupport
         }
     }
 
+    /// The log is coloured on a terminal (script(1) gives it one), plain with NO_COLOR or
+    /// when stderr is not a terminal.
+    @Test(.enabled(if: isInstalled("/usr/bin/script"), "needs script(1) for a terminal"))
+    func logIsColouredOnlyOnATerminalWithoutNoColor() throws {
+        let command = "\(RunSupport.swtopRun) -- /bin/sh -c 'exit 1'"
+        let coloured = try run("/usr/bin/env", ["-u", "NO_COLOR", "/usr/bin/script", "-qec", command, "/dev/null"])
+        #expect(coloured.stdoutText.contains(" \u{1B}[31m"), "\(coloured.stdoutText.debugDescription)")
+        #expect(coloured.stdoutText.contains(" exited 1 after "))
+        let noColor = try run("/usr/bin/env", ["NO_COLOR=1", "/usr/bin/script", "-qec", command, "/dev/null"])
+        #expect(noColor.stdoutText.contains(" exited 1 after "))
+        #expect(!noColor.stdoutText.contains("\u{1B}"), "\(noColor.stdoutText.debugDescription)")
+        let pipe = try run("/usr/bin/env", ["-u", "NO_COLOR", RunSupport.swtopRun, "--", "/bin/sh", "-c", "exit 1"])
+        #expect(pipe.stderr.contains(" exited 1 after ") && !pipe.stderr.contains("\u{1B}"))
+    }
+
+    /// While the child sleeps swtop run does not wake at all: no context switch, no CPU tick.
+    @Test func idleMeansNoWakeUps() throws {
+        let supervisor = try Background(RunSupport.swtopRun, ["--restart", "on-failure", "--", "/bin/sh", "-c", "echo ready; exec sleep 60"])
+        try supervisor.waitForOutput("ready")
+        func switches() -> (String, String)? {
+            guard let status = fileBytes("/proc/\(supervisor.pid)/status"), let stat = fileBytes("/proc/\(supervisor.pid)/stat"),
+                let close = stat.lastIndex(of: UInt8(ascii: ")"))
+            else { return nil }
+            let fields = String(decoding: stat[(close + 2)...], as: UTF8.self).split(separator: " ")
+            let text = String(decoding: status, as: UTF8.self).split(separator: "\n").filter { $0.contains("ctxt_switches") }.joined(separator: " ")
+            return (text, fields.count > 12 ? "\(fields[11]) \(fields[12])" : "")
+        }
+        // Settled: the start told and written, asleep in poll.
+        #expect(waitUntil(5) { (try? String(contentsOfFile: "/proc/\(supervisor.pid)/wchan", encoding: .utf8))?.contains("poll") == true })
+        let before = try #require(switches())
+        // Two seconds of observation: the claim is about a stretch of time.
+        _ = waitUntil(2) { false }
+        let after = try #require(switches())
+        #expect(after.0 == before.0, "woke up: \(before.0) -> \(after.0)")
+        #expect(after.1 == before.1, "used CPU: utime stime \(before.1) -> \(after.1)")
+        kill(supervisor.pid, SIGTERM)
+        #expect(try supervisor.status() == 143)
+    }
+
     @Test func childIgnoringTermIsKilledAfterTheGrace() throws {
         let dir = RunSupport.directory("grace")
         let events = dir + "/events"
@@ -191,6 +230,20 @@ import TestSupport
             // The leftover sleep 600 was ended, not waited for.
             #expect(Date().timeIntervalSince(started) < 30, "\(peer.name)")
         }
+    }
+
+    /// As PID 1, a leftover that ignores SIGTERM gets SIGKILL after --grace (tini has no grace:
+    /// the kernel kills the namespace when it exits).
+    @Test(.enabled(if: isRoot, "unshare --pid needs root"))
+    func leftoverIgnoringTermIsKilledAfterTheGraceAsPIDOne() throws {
+        let started = Date()
+        let r = try run("/usr/bin/unshare", [
+            "--pid", "--fork", "--mount-proc", "--kill-child", RunSupport.swtopRun, "--grace", "300ms",
+            "--", "/bin/sh", "-c", "/bin/sh -c 'trap \"\" TERM; echo x; sleep 600' & sleep 0.2; exit 5",
+        ], timeout: 60)
+        #expect(r.status == 5, "\(r.stderr)")
+        #expect(r.stderr.contains("swtop run: ") && r.stderr.contains(" the namespace's other processes were still there 300 ms after SIGTERM: sent SIGKILL"), "\(r.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 }
 
