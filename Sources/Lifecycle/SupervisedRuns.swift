@@ -14,6 +14,8 @@ public struct SupervisorState: Sendable, Equatable {
     public var phase: String
     public var attempt: Int
     public var restarts: Int
+    /// `--restart`: "no", "on-failure", "always"; nil when the file does not say.
+    public var restartPolicy: String?
     /// The wait before the next restart should the child end now (or the one being waited).
     public var backoff: Double
     /// When the waited restart is due (seconds since the epoch).
@@ -26,13 +28,14 @@ public struct SupervisorState: Sendable, Equatable {
     /// The last check's answer ("HTTP 503", "command exited 1").
     public var healthDetail: String?
 
-    public init(pid: Int32, childPID: Int32?, phase: String, attempt: Int, restarts: Int, backoff: Double, restartAt: Double?,
-                ready: Bool?, unhealthy: Bool, health: String? = nil, healthDetail: String? = nil) {
+    public init(pid: Int32, childPID: Int32?, phase: String, attempt: Int, restarts: Int, restartPolicy: String? = nil, backoff: Double,
+                restartAt: Double?, ready: Bool?, unhealthy: Bool, health: String? = nil, healthDetail: String? = nil) {
         self.pid = pid
         self.childPID = childPID
         self.phase = phase
         self.attempt = attempt
         self.restarts = restarts
+        self.restartPolicy = restartPolicy
         self.backoff = backoff
         self.restartAt = restartAt
         self.ready = ready
@@ -40,6 +43,9 @@ public struct SupervisorState: Sendable, Equatable {
         self.health = health
         self.healthDetail = healthDetail
     }
+
+    /// It restarts its child (with `--restart no` it does not, and a back-off means nothing).
+    public var restartsChild: Bool { restartPolicy != "no" }
 
     /// "ready", "unhealthy", "not ready yet"; nil without a health check.
     public var healthWords: String? {
@@ -59,7 +65,7 @@ public struct SupervisorState: Sendable, Equatable {
         else { return nil }
         let child = line.integer("child_pid").flatMap(Int32.init(exactly:)).flatMap { $0 > 0 ? $0 : nil }
         return SupervisorState(
-            pid: pid, childPID: child, phase: phase, attempt: attempt, restarts: restarts, backoff: backoff,
+            pid: pid, childPID: child, phase: phase, attempt: attempt, restarts: restarts, restartPolicy: line.string("restart"), backoff: backoff,
             restartAt: line.rawString("restart_at").flatMap(CalendarDay.parseRFC3339), ready: line.bool("ready"),
             unhealthy: line.bool("unhealthy") ?? false, health: line.string("health"), healthDetail: line.string("health_detail"))
     }

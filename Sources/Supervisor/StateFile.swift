@@ -20,6 +20,8 @@ final class StateFile {
         var childPID: Int32
         var attempt: Int
         var restarts: Int
+        /// `--restart`: "no", "on-failure", "always".
+        var restart: String
         /// "running", "stopping", "waiting" (to restart), "ended".
         var phase: String
         /// The wait before the next restart, should the child end now (or the one being waited).
@@ -101,6 +103,7 @@ final class StateFile {
         w.field("phase", s.phase)
         w.field("attempt", s.attempt)
         w.field("restarts", s.restarts)
+        w.field("restart", s.restart)
         w.field("backoff_s", s.backoff, decimals: 3)
         w.field("restart_at", s.restartAt.map { Format.rfc3339($0, fractionDigits: 3) })
         w.key("ready")

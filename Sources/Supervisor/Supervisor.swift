@@ -337,7 +337,7 @@ public final class Supervisor {
         let phase = childPID == 0 ? (restartAt == nil ? "ended" : "waiting") : (stopping == nil ? "running" : "stopping")
         let restartWall = restartAt.map { Clock.now() + ($0 - Clock.monotonic()) }
         stateFile.write(StateFile.State(
-            childPID: childPID, attempt: attempt, restarts: restarts, phase: phase, backoff: waitingDelay ?? plan.nextDelay,
+            childPID: childPID, attempt: attempt, restarts: restarts, restart: options.restart.rawValue, phase: phase, backoff: waitingDelay ?? plan.nextDelay,
             restartAt: restartWall, ready: health.map(\.ready), unhealthy: health?.unhealthy ?? false,
             health: health.map { $0.target.stateWords }, healthDetail: health?.lastDetail, command: options.command))
     }

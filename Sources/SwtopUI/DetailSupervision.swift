@@ -9,7 +9,12 @@ extension DetailPage {
         page.title(.supervisor, text: "Supervised by swtop run (pid \(run.pid))")
         page.field("Attempt", "\(run.attempt) (\(run.restarts) restart\(run.restarts == 1 ? "" : "s") so far)")
         page.field("Phase", run.phase == "stopping" ? "stopping: swtop run is ending it (it is restarted after, where restarts are on)" : DisplayText.escaped(run.phase))
-        page.field("Back-off", LifecycleEvent.duration(run.backoff) + ": the wait before a restart, should it end now")
+        if run.restartsChild {
+            let policy = run.restartPolicy.map { " (--restart " + DisplayText.escaped($0) + ")" } ?? ""
+            page.field("Back-off", LifecycleEvent.duration(run.backoff) + ": the wait before a restart, should it end now" + policy)
+        } else {
+            page.field("Restarts", "none: --restart no")
+        }
         if let due = run.restartAt {
             page.field("Next restart", clockTime(due) + " (in " + LifecycleEvent.duration(max(0, due - c.state.now)) + ")")
         }

@@ -91,9 +91,11 @@ public struct LifecycleView: Sendable {
     /// A process that was asked to stop and has not yet: "draining 12s".
     public static func drainingMark(since seconds: Double) -> String { "draining " + shortDuration(seconds) }
 
-    /// A child of swtop run: "run: attempt 3, back-off 4s, ready" (", unhealthy", ", stopping").
+    /// A child of swtop run: "run: attempt 3, back-off 4s, ready" (", unhealthy", ", stopping";
+    /// no back-off with `--restart no`).
     public static func supervisedMark(_ run: SupervisorState) -> String {
-        var text = "run: attempt \(run.attempt), back-off " + shortDuration(run.backoff)
+        var text = "run: attempt \(run.attempt)"
+        if run.restartsChild { text += ", back-off " + shortDuration(run.backoff) }
         if let health = run.healthWords { text += ", " + health }
         if run.phase == "stopping" { text += ", stopping" }
         return text

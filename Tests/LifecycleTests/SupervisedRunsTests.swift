@@ -8,7 +8,7 @@ import TestSupport
 /// not be trusted, on real files.
 @Suite(.serialized) struct SupervisedRunsTests {
     static func stateText(pid: Int32, attempt: Int = 3, child: String = "4243") -> String {
-        #"{"schema":"swtop-run-state/1","pid":\#(pid),"child_pid":\#(child),"phase":"running","attempt":\#(attempt),"restarts":2,"backoff_s":4.000,"restart_at":null,"ready":true,"unhealthy":false,"health":"http://127.0.0.1:8080/health","health_detail":"HTTP 200","cmdline":["app"]}"# + "\n"
+        #"{"schema":"swtop-run-state/1","pid":\#(pid),"child_pid":\#(child),"phase":"running","attempt":\#(attempt),"restarts":2,"restart":"always","backoff_s":4.000,"restart_at":null,"ready":true,"unhealthy":false,"health":"http://127.0.0.1:8080/health","health_detail":"HTTP 200","cmdline":["app"]}"# + "\n"
     }
 
     /// A fresh directory with these permission bits.
@@ -30,7 +30,7 @@ import TestSupport
     @Test func parsesWhatSwtopRunWrites() throws {
         let state = try #require(SupervisorState.parse(ArraySlice(Self.stateText(pid: 812).utf8), pid: 812))
         #expect(state == SupervisorState(
-            pid: 812, childPID: 4243, phase: "running", attempt: 3, restarts: 2, backoff: 4, restartAt: nil, ready: true,
+            pid: 812, childPID: 4243, phase: "running", attempt: 3, restarts: 2, restartPolicy: "always", backoff: 4, restartAt: nil, ready: true,
             unhealthy: false, health: "http://127.0.0.1:8080/health", healthDetail: "HTTP 200"))
         #expect(state.healthWords == "ready")
         let waiting = Self.stateText(pid: 812, child: "null").replacingOccurrences(of: #""restart_at":null"#, with: #""restart_at":"2026-12-07T02:00:04.500Z""#)

@@ -263,6 +263,7 @@ import TestSupport
         #expect(state["child_pid"] is NSNull)
         #expect(state["attempt"] as? Int == 1)
         #expect(state["restarts"] as? Int == 1)
+        #expect(state["restart"] as? String == "always")
         #expect(state["backoff_s"] as? Double == 30)
         #expect(state["restart_at"] is String)
         #expect(state["ready"] is NSNull)

@@ -62,7 +62,7 @@ struct SupervisedScreenTests {
         #expect(Array(screen.lines[(at + 1)...].prefix(6)) == [
             field("Attempt", "1 (0 restarts so far)"),
             field("Phase", "running"),
-            field("Back-off", "20.0 s: the wait before a restart, should it end now"),
+            field("Back-off", "20.0 s: the wait before a restart, should it end now (--restart on-failure)"),
             field("Health", "ready"),
             field("Check", "http://127.0.0.1:\(port)/health"),
             field("Last answer", "HTTP 200"),
@@ -78,5 +78,29 @@ struct SupervisedScreenTests {
         screen = try waiting.waitFor("swtop run's row waiting to restart") {
             $0.row(pid: run)?.range(of: #" \[run: attempt 1 ended, restart in (1[0-9]|20)s\] .*swtop-run --restart on-failure"#, options: .regularExpression) != nil
         }
+    }
+
+    /// Unhealthy, with `--restart no`: no back-off to show (it will not restart), only said.
+    @Test(.enabled(if: geteuid() == 0, "swtop run's state file is in /run/swtop as root"))
+    func unhealthyChildWithoutRestarts() throws {
+        let run = try spawn(Self.swtopRun, ["--health-cmd", "false", "--health-every", "100ms", "--health-retries", "2", "--", "/bin/sleep", "300"])
+        defer {
+            kill(run, SIGTERM)
+            reap(run)
+        }
+        let child = try #require(Children().waitForChildren(of: run, count: 1).first)
+        let s = try ScreenSession(arguments: "-p \(child)", width: 200, height: 50)
+        try s.waitFor("the child's row marked unhealthy") { $0.row(pid: child)?.hasSuffix(" [run: attempt 1, unhealthy] /bin/sleep 300") == true }
+        try s.send("Enter")
+        let screen = try s.waitFor("the detail page's swtop run section") { $0.lines.contains("Supervised by swtop run (pid \(run))") }
+        let at = try #require(screen.lines.firstIndex(of: "Supervised by swtop run (pid \(run))"))
+        #expect(Array(screen.lines[(at + 1)...].prefix(6)) == [
+            field("Attempt", "1 (0 restarts so far)"),
+            field("Phase", "running"),
+            field("Restarts", "none: --restart no"),
+            field("Health", "unhealthy"),
+            field("Check", "command: false"),
+            field("Last answer", "command exited 1"),
+        ], "\(screen)")
     }
 }
