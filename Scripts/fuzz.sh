@@ -52,8 +52,10 @@ for p in ConnectorMessage OOMLine MemoryCgroup SignalSample; do sources+=("Sourc
 sources+=(Fuzz/Sink.swift)
 # The settings file's parser is pure Swift too, in SwtopUI.
 config_sources=(Sources/SwtopUI/Config/ConfigFile.swift Fuzz/Sink.swift)
-# The journal's reader: the flat JSON line and the times and names in it (pure Swift).
-journal_sources=(Sources/Journal/FlatJSONLine.swift Sources/Journal/CalendarDay.swift Sources/Journal/DayFile.swift Fuzz/Sink.swift)
+# The journal's reader: the flat JSON line and the times (ProcFS's, which swtop run's state
+# files share) and the day files' names in it (pure Swift; DayFile copied without its import).
+journal_dir=$out/journal-sources
+journal_sources=(Sources/ProcFS/FlatJSONLine.swift Sources/ProcFS/CalendarDay.swift "$journal_dir/DayFile.swift" Fuzz/Sink.swift)
 
 # The plain table's formatting (--once): ProcFS, ProcessModel and PlainTable compiled as one
 # module, so copies without their imports of each other, with the CLinux shim on the path.
@@ -146,6 +148,11 @@ for t in $targets; do
     elif [[ $t == command-line ]]; then
         srcs=("${command_line_sources[@]}")
     elif [[ $t == journal-line ]]; then
+        mkdir -p "$journal_dir"
+        # Rewritten only when the source changed, so the skip below still works.
+        if [[ ! -e $journal_dir/DayFile.swift || Sources/Journal/DayFile.swift -nt $journal_dir/DayFile.swift ]]; then
+            sed '/^import ProcFS$/d' Sources/Journal/DayFile.swift >"$journal_dir/DayFile.swift"
+        fi
         srcs=("${journal_sources[@]}")
     elif [[ $t == table ]]; then
         srcs=(Sources/ProcFS/*.swift Sources/ProcessModel/*.swift Sources/ProcessModel/Columns/*.swift Sources/OutputFormats/PlainTable.swift Fuzz/Sink.swift)
@@ -161,6 +168,7 @@ for t in $targets; do
         table_sources
         srcs=("$table_dir"/*.swift Fuzz/Sink.swift)
     fi
+
     flock /tmp/swtop-build.lock swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
         -swift-version 6 -use-ld=lld -module-name ProcFSFuzz "${extra[@]}" \
         "${srcs[@]}" "Fuzz/${entry[$t]}.swift" -o "$bin"

@@ -1,3 +1,5 @@
+import ProcFS
+
 /// The journal's files: one a UTC day, `events-YYYY-MM-DD.jsonl`. Only names of exactly this form
 /// are read or removed; anything else in the directory is left alone.
 public enum DayFile {

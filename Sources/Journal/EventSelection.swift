@@ -1,4 +1,5 @@
 import Lifecycle
+import ProcFS
 import ProcessModel
 
 /// Which events `swtop events` shows, live and read back alike: -p, -u and -F (a ProcessFilter),

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ProcFS
 
 /// Reads the journal back in time order: only the day files the range touches, oldest first,
 /// each in chunks through one buffer, so memory stays flat however large the journal is.

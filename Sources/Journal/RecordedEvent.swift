@@ -67,7 +67,7 @@ public struct RecordedEvent {
             let loop = CrashLoop(
                 restarts: line.integer("restarts").flatMap(Int.init(exactly:)) ?? 0, window: Self.seconds(line, "window_s") ?? 0,
                 lastOutcome: last, pids: (line.integers("pids") ?? []).compactMap(Int32.init(exactly:)),
-                command: facts.command, parent: facts.ppid)
+                command: facts.command, parent: facts.ppid, supervisor: line.object("supervisor").flatMap(Self.supervisor))
             event = LifecycleEvent(time: time, process: facts, kind: .crashLoop(loop))
         case "signal":
             if let signal = Self.signal(line, "signal"), let sender = line.object("sent_by").flatMap(Self.sender) {
@@ -90,6 +90,14 @@ public struct RecordedEvent {
         return SignalSender(
             pid: object.integer("pid").flatMap(Int32.init(exactly:)), name: object.string("name"),
             uid: object.integer("uid").flatMap(UInt32.init(exactly:)), user: object.string("user"), kernel: false)
+    }
+
+    /// A crash loop's `supervisor` as EventJSON wrote it.
+    static func supervisor(_ object: FlatJSONLine) -> CrashLoop.Supervisor? {
+        guard let pid = object.integer("pid").flatMap(Int32.init(exactly:)), let attempt = object.integer("attempt").flatMap(Int.init(exactly:)),
+            let backoff = seconds(object, "backoff_s")
+        else { return nil }
+        return CrashLoop.Supervisor(pid: pid, attempt: attempt, backoff: backoff)
     }
 
     /// A duration from the journal, within what the words can tell (LifecycleEvent.duration

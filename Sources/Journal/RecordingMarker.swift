@@ -1,4 +1,5 @@
 import OutputFormats
+import ProcFS
 import ProcessModel
 
 /// The journal's own lines, swtop-event/1 like every event: when recording started and stopped

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ProcFS
 
 /// The WHEN of `--since` and `--until`: `30s`, `10m`, `2h`, `3d` ago; an RFC 3339 time
 /// (`2026-12-06T03:00:00Z`, fractions and offsets allowed, as the events' `time` has them); or a

@@ -10,14 +10,32 @@ public struct CrashLoop: Sendable {
     /// The command (arguments joined) that loops, as its last failed run had it.
     public var command: String
     public var parent: Int32
+    /// The swtop run that restarts it, when the parent is one (its state file says so).
+    public var supervisor: Supervisor?
 
-    public init(restarts: Int, window: Double, lastOutcome: Outcome, pids: [Int32], command: String, parent: Int32) {
+    /// A swtop run's part in a loop: it restarts the command with back-off.
+    public struct Supervisor: Sendable, Equatable {
+        /// swtop run's pid.
+        public var pid: Int32
+        public var attempt: Int
+        /// The back-off its state file gave when the loop was found (seconds).
+        public var backoff: Double
+
+        public init(pid: Int32, attempt: Int, backoff: Double) {
+            self.pid = pid
+            self.attempt = attempt
+            self.backoff = backoff
+        }
+    }
+
+    public init(restarts: Int, window: Double, lastOutcome: Outcome, pids: [Int32], command: String, parent: Int32, supervisor: Supervisor? = nil) {
         self.restarts = restarts
         self.window = window
         self.lastOutcome = lastOutcome
         self.pids = pids
         self.command = command
         self.parent = parent
+        self.supervisor = supervisor
     }
 }
 

@@ -10,6 +10,8 @@ public enum ExitSource: String, Sendable {
     case zombie
     /// It vanished and nothing said how.
     case vanished
+    /// Its parent's own wait (swtop run, for the child it runs).
+    case wait
 }
 
 /// How swtop itself stopped a process (the screen's F9 or a graceful stop).

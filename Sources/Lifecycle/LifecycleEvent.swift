@@ -44,7 +44,8 @@ public struct LifecycleEvent: Sendable {
 
     /// One line in words, without time and process: "OOM-killed after 3.2 s",
     /// "zombie of 1234 python3 for 2m 10s", "zombie of 1 init for ≥ 12.0 s", "orphaned: 1234
-    /// exited", "crash loop: 5 restarts in 60 s, last exited 1", "SIGTERM from deployer (pid 812,
+    /// exited", "crash loop: 5 restarts in 60 s, last exited 1" ("crash loop under swtop
+    /// run (pid 812), back-off 8.0 s: ..." when a swtop run restarts it), "SIGTERM from deployer (pid 812,
     /// root)". An ending is told in
     /// `Outcome.described`'s words, as everywhere.
     public var words: String {
@@ -60,7 +61,8 @@ public struct LifecycleEvent: Sendable {
         case .orphan(let former, let formerName):
             return "orphaned: \(former)\(formerName.map { " " + $0 } ?? "") exited, now a child of \(process.ppid)"
         case .crashLoop(let loop):
-            return "crash loop: \(loop.restarts) restarts in \(Int(loop.window)) s, last \(loop.lastOutcome.described())"
+            let under = loop.supervisor.map { " under swtop run (pid \($0.pid)), back-off " + Self.duration($0.backoff) } ?? ""
+            return "crash loop\(under): \(loop.restarts) restarts in \(Int(loop.window)) s, last \(loop.lastOutcome.described())"
         case .signal(let signal, let sender):
             return Outcome.signalName(signal) + " from " + sender.words
         }

@@ -27,6 +27,9 @@ extension LifecycleMonitor {
 
     public func crashLoopsNow(now: Double) -> [CrashLoop] { told.crashLoops.loops(now: now) }
 
+    /// The swtop runs' state files (nil for a replay): what each supervised child's row says.
+    public var supervisedRuns: SupervisedRuns? { told.runs }
+
     /// The stop request a living process got from another process, if any: it is draining.
     public func draining(_ pid: Int32) -> StopRequest? { senders.draining(pid) }
 

@@ -20,8 +20,13 @@ struct LifecycleReport {
         return ticks > 0 ? Double(ticks) : 100
     }()
     private let isLive: Bool
+    /// The swtop runs' state files, to say which crash loops one of them restarts (live only).
+    let runs: SupervisedRuns?
 
-    init(isLive: Bool) { self.isLive = isLive }
+    init(isLive: Bool) {
+        self.isLive = isLive
+        runs = isLive ? SupervisedRuns() : nil
+    }
 
     /// An exit: its event (and the end of a run, for the crash loops).
     mutating func report(_ record: ExitRecord, into events: inout [LifecycleEvent]) {
@@ -33,7 +38,13 @@ struct LifecycleReport {
     /// A run of a command started (see `CrashLoopDetector`): a crash loop's event when this
     /// restart starts one.
     mutating func started(_ entry: ProcessEntry, as identity: CrashLoopDetector.Identity?, time: Double, into events: inout [LifecycleEvent]) {
-        guard let loop = crashLoops.started(pid: entry.pid, as: identity, time: time) else { return }
+        guard var loop = crashLoops.started(pid: entry.pid, as: identity, time: time) else { return }
+        if let runs {
+            runs.refresh()
+            loop.supervisor = runs.supervisor(of: entry.pid, parent: entry.ppid).map {
+                CrashLoop.Supervisor(pid: $0.pid, attempt: $0.attempt, backoff: $0.backoff)
+            }
+        }
         add(LifecycleEvent(time: time, process: facts(entry), kind: .crashLoop(loop)), into: &events)
     }
 

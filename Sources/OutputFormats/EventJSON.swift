@@ -13,24 +13,7 @@ public enum EventJSON {
         writeCommonFields(&w, time: event.time, event: event.name, process: p)
         switch event.kind {
         case .exit(let record):
-            writeOutcome(&w, record.outcome)
-            w.field("start_time", p.startTime.map { Format.rfc3339($0, fractionDigits: 3) })
-            w.field("lifetime_s", record.lifetime, decimals: 3)
-            w.field("source", record.source.rawValue)
-            w.field("parent_name", record.parentName)
-            w.field("stopped_by_swtop", record.stoppedBySwtop?.rawValue)
-            writeSender(&w, "sent_by", record.sentBy)
-            w.key("stop")
-            if let stop = record.stop {
-                w.beginObject()
-                w.field("kind", stop.kind.rawValue)
-                w.field("signal", Outcome.signalName(stop.signal))
-                w.field("after_s", stop.after, decimals: 3)
-                writeSender(&w, "requested_by", stop.requestedBy)
-                w.endObject()
-            } else {
-                w.null()
-            }
+            writeExit(&w, record)
         case .zombie(let outcome, let parentName, let unreaped):
             writeOutcome(&w, outcome)
             w.field("parent_name", parentName)
@@ -49,6 +32,16 @@ public enum EventJSON {
             w.beginArray()
             for pid in loop.pids { w.number(pid) }
             w.endArray()
+            w.key("supervisor")
+            if let run = loop.supervisor {
+                w.beginObject()
+                w.field("pid", run.pid)
+                w.field("attempt", run.attempt)
+                w.field("backoff_s", run.backoff, decimals: 3)
+                w.endObject()
+            } else {
+                w.null()
+            }
         case .signal(let signal, let sender):
             w.field("signal", Outcome.signalName(signal))
             writeSender(&w, "sent_by", sender)
@@ -72,6 +65,29 @@ public enum EventJSON {
         w.field("ppid", p.ppid)
         w.field("uid", p.uid)
         w.field("user", p.user)
+    }
+
+    /// An exit's fields after the common ones: `swtop events`' and `swtop run --events`' alike,
+    /// so the two contracts cannot drift.
+    public static func writeExit(_ w: inout JSONWriter, _ record: ExitRecord) {
+        writeOutcome(&w, record.outcome)
+        w.field("start_time", record.process.startTime.map { Format.rfc3339($0, fractionDigits: 3) })
+        w.field("lifetime_s", record.lifetime, decimals: 3)
+        w.field("source", record.source.rawValue)
+        w.field("parent_name", record.parentName)
+        w.field("stopped_by_swtop", record.stoppedBySwtop?.rawValue)
+        writeSender(&w, "sent_by", record.sentBy)
+        w.key("stop")
+        if let stop = record.stop {
+            w.beginObject()
+            w.field("kind", stop.kind.rawValue)
+            w.field("signal", Outcome.signalName(stop.signal))
+            w.field("after_s", stop.after, decimals: 3)
+            writeSender(&w, "requested_by", stop.requestedBy)
+            w.endObject()
+        } else {
+            w.null()
+        }
     }
 
     /// `outcome`, `exit_code` (for `exited`, else null) and `signal` (for the three signal

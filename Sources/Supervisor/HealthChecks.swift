@@ -33,6 +33,8 @@ final class HealthChecks {
     private(set) var ready = false
     private(set) var unhealthy = false
     private var lastOK: Bool?
+    /// The last answer's detail, for the state file.
+    private(set) var lastDetail: String?
 
     init(_ target: HealthTarget, options: RunOptions) {
         self.target = target
@@ -49,6 +51,7 @@ final class HealthChecks {
         ready = false
         unhealthy = false
         lastOK = nil
+        lastDetail = nil
     }
 
     /// The child ended or is being stopped: no more checks until it starts again.
@@ -119,6 +122,7 @@ final class HealthChecks {
     func record(_ result: HealthResult, at now: Double) -> (report: Bool, change: Change?) {
         let report = !result.ok || lastOK != true
         lastOK = result.ok
+        lastDetail = result.detail
         if result.ok {
             failures = 0
             unhealthy = false

@@ -52,6 +52,12 @@ public enum HealthTarget: Sendable, Equatable {
         case .command(let command): return command
         }
     }
+
+    /// As the state file says it: the URL, or "command: CMD".
+    var stateWords: String {
+        if case .command(let command) = self { return "command: " + command }
+        return words
+    }
 }
 
 /// A resolved IPv4 or IPv6 address and port, as connect(2) takes it.

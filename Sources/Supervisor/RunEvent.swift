@@ -3,30 +3,13 @@ import OutputFormats
 import ProcessControl
 import ProcessModel
 
-/// Who sent a signal, as signalfd tells it (or swtop run itself).
-public struct SignalOrigin: Sendable, Equatable {
-    public var pid: Int32
-    public var name: String?
-    public var uid: UInt32
-    public var user: String?
-    /// The kernel sent it (a terminal's ^C, a fault), not a process.
-    public var kernel: Bool
-}
-
-/// How swtop run stopped a child: the signal it sent first, how long ago, and at whose request.
-public struct StopFacts: Sendable, Equatable {
-    public var kind: StopKind
-    public var signal: Int32
-    public var after: Double
-    public var requestedBy: SignalOrigin
-}
-
 /// One transition of a supervised child, as `--events` writes it (swtop-event/1, with the common
 /// fields every swtop event has) and as the log line says it.
 public struct RunEvent: Sendable {
     public enum Kind: Sendable {
         case start(attempt: Int)
-        case exit(outcome: Outcome, lifetime: Double, sentBy: SignalOrigin?, stop: StopFacts?, attempt: Int)
+        /// Told as `swtop events` tells an exit (the same record, written by the same code).
+        case exit(ExitRecord, attempt: Int)
         case restart(delay: Double, reason: RestartReason, attempt: Int)
         case health(ok: Bool, detail: String)
         case ready
@@ -64,23 +47,8 @@ public struct RunEvent: Sendable {
         switch kind {
         case .start(let attempt):
             w.field("attempt", attempt)
-        case .exit(let outcome, let lifetime, let sentBy, let stop, let attempt):
-            EventJSON.writeOutcome(&w, outcome)
-            w.field("lifetime_s", lifetime, decimals: 3)
-            w.key("sent_by")
-            Self.write(&w, sentBy)
-            w.key("stop")
-            if let stop {
-                w.beginObject()
-                w.field("kind", stop.kind.rawValue)
-                w.field("signal", Signal(number: stop.signal)?.name)
-                w.field("after_s", stop.after, decimals: 3)
-                w.key("requested_by")
-                Self.write(&w, stop.requestedBy)
-                w.endObject()
-            } else {
-                w.null()
-            }
+        case .exit(let record, let attempt):
+            EventJSON.writeExit(&w, record)
             w.field("attempt", attempt)
         case .restart(let delay, let reason, let attempt):
             w.field("delay_s", delay, decimals: 3)
@@ -99,19 +67,5 @@ public struct RunEvent: Sendable {
         }
         w.endObject()
         return w.bytes + [UInt8(ascii: "\n")]
-    }
-
-    private static func write(_ w: inout JSONWriter, _ sender: SignalOrigin?) {
-        guard let sender else {
-            w.null()
-            return
-        }
-        w.beginObject()
-        w.field("pid", sender.pid)
-        w.field("name", sender.name)
-        w.field("uid", sender.uid)
-        w.field("user", sender.user)
-        w.field("kernel", sender.kernel)
-        w.endObject()
     }
 }

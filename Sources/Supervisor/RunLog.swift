@@ -56,9 +56,10 @@ struct RunLog {
         case .start(let attempt):
             let command = DisplayText.escaped(event.child.command)
             return ("\(pid) started: \(command)" + (attempt > 1 ? " (attempt \(attempt))" : ""), .plain)
-        case .exit(let outcome, let lifetime, _, let stop, _):
-            var text = "\(pid) \(outcome.words) after \(LifecycleEvent.duration(lifetime))"
-            if let stop {
+        case .exit(let record, _):
+            let outcome = record.outcome
+            var text = "\(pid) \(outcome.words) after \(LifecycleEvent.duration(record.lifetime ?? 0))"
+            if let stop = record.stop {
                 let signal = Signal(number: stop.signal)?.name ?? "signal \(stop.signal)"
                 text += stop.kind == .graceful
                     ? " (stopped gracefully: \(signal), \(LifecycleEvent.duration(stop.after)))"

@@ -20,6 +20,8 @@ final class StateFile {
         var childPID: Int32
         var attempt: Int
         var restarts: Int
+        /// `--restart`: "no", "on-failure", "always".
+        var restart: String
         /// "running", "stopping", "waiting" (to restart), "ended".
         var phase: String
         /// The wait before the next restart, should the child end now (or the one being waited).
@@ -29,6 +31,10 @@ final class StateFile {
         /// nil without a health check.
         var ready: Bool?
         var unhealthy: Bool
+        /// The check ("http://127.0.0.1:8080/health", "command: CMD"); nil without one.
+        var health: String?
+        /// The last check's answer ("HTTP 503"); nil before the first.
+        var healthDetail: String?
         var command: [String]
     }
 
@@ -97,11 +103,14 @@ final class StateFile {
         w.field("phase", s.phase)
         w.field("attempt", s.attempt)
         w.field("restarts", s.restarts)
+        w.field("restart", s.restart)
         w.field("backoff_s", s.backoff, decimals: 3)
         w.field("restart_at", s.restartAt.map { Format.rfc3339($0, fractionDigits: 3) })
         w.key("ready")
         if let ready = s.ready { w.bool(ready) } else { w.null() }
         w.field("unhealthy", s.unhealthy)
+        w.field("health", s.health)
+        w.field("health_detail", s.healthDetail)
         w.key("cmdline")
         w.beginArray()
         for arg in s.command { w.string(arg) }

@@ -25,7 +25,7 @@ public final class Supervisor {
     struct Stopping {
         var escalation: StopEscalation
         var signal: Int32
-        var requestedBy: SignalOrigin
+        var requestedBy: SignalSender
         var reason: StopReason
     }
 
@@ -38,7 +38,7 @@ public final class Supervisor {
     private let health: HealthChecks?
     private let isInit = getpid() == 1
     private let users = UserNames()
-    private let me: SignalOrigin
+    private let me: SignalSender
 
     /// The child running now (0: none), and what is known of it (or of the last one).
     private var childPID: Int32 = 0
@@ -70,7 +70,7 @@ public final class Supervisor {
         health = options.health.map { HealthChecks($0, options: options) }
         let pid = getpid()
         let name = (try? ProcReader(root: "/proc"))?.process(pid, files: [])?.stat.comm
-        me = SignalOrigin(
+        me = SignalSender(
             pid: pid, name: name.map { String(decoding: $0, as: UTF8.self) } ?? "swtop-run",
             uid: getuid(), user: users.name(of: getuid()), kernel: false)
     }
@@ -220,13 +220,14 @@ public final class Supervisor {
         if rc == 0 { lastSignalSent = signal }
     }
 
-    private func sender(_ arrival: SignalInbox.Arrival) -> SignalOrigin {
+    private func sender(_ arrival: SignalInbox.Arrival) -> SignalSender {
+        if arrival.fromKernel { return .theKernel }
         let name = arrival.senderPID > 0
             ? (try? ProcReader(root: "/proc"))?.process(arrival.senderPID, files: [])?.stat.comm
             : nil
-        return SignalOrigin(
+        return SignalSender(
             pid: arrival.senderPID, name: name.map { String(decoding: $0, as: UTF8.self) }, uid: arrival.senderUID,
-            user: users.name(of: arrival.senderUID), kernel: arrival.fromKernel)
+            user: users.name(of: arrival.senderUID), kernel: false)
     }
 
     /// Starts the command (again); nil, or the exit status to end with when it cannot be run.
@@ -261,7 +262,7 @@ public final class Supervisor {
         let lifetime = max(0, now - startedAt)
         lastStatus = outcome.signal.map { 128 + $0 } ?? outcome.exitCode ?? 1
         let stop = stopping.map {
-            StopFacts(
+            StopEnding(
                 kind: $0.escalation.phase == .term ? .graceful : .forced, signal: $0.signal,
                 after: now - $0.escalation.started, requestedBy: $0.requestedBy)
         }
@@ -275,7 +276,14 @@ public final class Supervisor {
         if case .restart(let delay, let quick) = decision {
             next = (quick ? " (quick crash)" : "") + "; restarting in " + DurationText.words(delay)
         }
-        emit(.exit(outcome: outcome, lifetime: lifetime, sentBy: sentBy, stop: stop, attempt: attempt), next: next)
+        if var record = child.map({ ExitRecord(process: $0, outcome: outcome, source: .wait, time: Clock.now(), parentName: me.name) }) {
+            // swtop's own stop (an unhealthy child's) is told as the screen's is; a stop that
+            // another process asked for, by who asked.
+            record.stoppedBySwtop = unhealthy ? stop.flatMap { StopKind(rawValue: $0.kind.rawValue) } : nil
+            record.sentBy = sentBy
+            record.stop = stop
+            emit(.exit(record, attempt: attempt), next: next)
+        }
         switch decision {
         case .stop:
             finished = true
@@ -329,8 +337,9 @@ public final class Supervisor {
         let phase = childPID == 0 ? (restartAt == nil ? "ended" : "waiting") : (stopping == nil ? "running" : "stopping")
         let restartWall = restartAt.map { Clock.now() + ($0 - Clock.monotonic()) }
         stateFile.write(StateFile.State(
-            childPID: childPID, attempt: attempt, restarts: restarts, phase: phase, backoff: waitingDelay ?? plan.nextDelay,
-            restartAt: restartWall, ready: health.map(\.ready), unhealthy: health?.unhealthy ?? false, command: options.command))
+            childPID: childPID, attempt: attempt, restarts: restarts, restart: options.restart.rawValue, phase: phase, backoff: waitingDelay ?? plan.nextDelay,
+            restartAt: restartWall, ready: health.map(\.ready), unhealthy: health?.unhealthy ?? false,
+            health: health.map { $0.target.stateWords }, healthDetail: health?.lastDetail, command: options.command))
     }
 
     /// As PID 1, when the child has ended for good: the other processes of the namespace get

@@ -11,8 +11,13 @@ extension DetailPage {
         var lines: [DetailLine] = []
 
         mutating func title(_ section: DetailSection, _ extra: String = "") {
+            title(section, text: section.title + extra)
+        }
+
+        /// A section's title in words of its own ("Supervised by swtop run (pid 812)").
+        mutating func title(_ section: DetailSection, text: String) {
             if !lines.isEmpty { lines.append(DetailLine(text: "", role: .normal)) }
-            lines.append(DetailLine(text: section.title + extra, role: .helpTitle, section: section))
+            lines.append(DetailLine(text: text, role: .helpTitle, section: section))
         }
 
         /// "  Label         value", the value wrapped under itself.

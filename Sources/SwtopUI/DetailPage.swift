@@ -36,6 +36,7 @@ public enum DetailPage {
         let context = Context(view: view, files: files, state: state)
         identity(context, &page)
         stateSection(context, &page)
+        supervision(context, &page)
         family(context, &page)
         resources(context, &page)
         openFiles(context, &page)

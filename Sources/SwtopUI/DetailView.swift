@@ -5,12 +5,13 @@ import ProcessModel
 
 /// The sections of the detail page, in page order.
 public enum DetailSection: Int, CaseIterable, Sendable {
-    case identity, state, family, resources, openFiles, environment, history
+    case identity, state, supervisor, family, resources, openFiles, environment, history
 
     public var title: String {
         switch self {
         case .identity: return "Identity"
         case .state: return "State"
+        case .supervisor: return "swtop run"
         case .family: return "Family"
         case .resources: return "Resources"
         case .openFiles: return "Open files"

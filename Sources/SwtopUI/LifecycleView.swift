@@ -20,6 +20,8 @@ public struct LifecycleView: Sendable {
     /// The stop request each draining process got (another process asked it to stop, and it
     /// has not ended yet).
     public var draining: [ProcessKey: StopRequest] = [:]
+    /// The children a swtop run supervises, and what its state file says of them.
+    public var supervised: [ProcessKey: SupervisorState] = [:]
 
     /// The header's window: five minutes.
     public static let window = 300.0
@@ -88,6 +90,24 @@ public struct LifecycleView: Sendable {
 
     /// A process that was asked to stop and has not yet: "draining 12s".
     public static func drainingMark(since seconds: Double) -> String { "draining " + shortDuration(seconds) }
+
+    /// A child of swtop run: "run: attempt 3, back-off 4s, ready" (", unhealthy", ", stopping";
+    /// no back-off with `--restart no`).
+    public static func supervisedMark(_ run: SupervisorState) -> String {
+        var text = "run: attempt \(run.attempt)"
+        if run.restartsChild { text += ", back-off " + shortDuration(run.backoff) }
+        if let health = run.healthWords { text += ", " + health }
+        if run.phase == "stopping" { text += ", stopping" }
+        return text
+    }
+
+    /// swtop run's own row while it waits to restart (its child has no row then):
+    /// "run: attempt 3 ended, restart in 3s".
+    public static func waitingMark(_ run: SupervisorState, now: Double) -> String? {
+        guard run.phase == "waiting" else { return nil }
+        let due = run.restartAt.map { ", restart in " + shortDuration(max(0, $0 - now).rounded(.up)) } ?? ""
+        return "run: attempt \(run.attempt) ended" + due
+    }
 
     /// "SIGTERM from deployer (pid 812, root) 12 s ago".
     public static func stopRequestWords(_ request: StopRequest, now: Double) -> String {

@@ -103,6 +103,7 @@ public final class ScreenLifecycle {
             view.draining[p.key] = request
             marks[p.key, default: []].append(LifecycleView.drainingMark(since: now - request.time))
         }
+        supervision(monitor, snapshot, into: &view, marks: &marks)
         for (ppid, n) in zombiesOf {
             if let parent = monitor.snapshotProcess(ppid) {
                 let verdict = ReapingCheck.judge(isNamespaceInit: parent.isNamespaceInit, initName: parent.name, oldestZombieChildAge: oldestOf[ppid])
@@ -112,5 +113,25 @@ public final class ScreenLifecycle {
         }
         for (key, list) in marks { view.marks[key] = list.joined(separator: ", ") }
         return view
+    }
+
+    /// What the swtop runs' state files say: a mark on each supervised child's row (and on a
+    /// swtop run's own row while it waits to restart). The files are read again only when their
+    /// directory changed; the processes are found by the runs' pids, not by a pass over all.
+    static func supervision(_ monitor: LifecycleMonitor, _ snapshot: Snapshot, into view: inout LifecycleView, marks: inout [ProcessKey: [String]]) {
+        guard let runs = monitor.supervisedRuns else { return }
+        runs.refresh()
+        guard !runs.states.isEmpty else { return }
+        for (pid, state) in runs.states {
+            guard let run = monitor.snapshotProcess(pid), run.state != .zombie else { continue }
+            if let childPID = state.childPID, let child = monitor.snapshotProcess(childPID), child.ppid == pid, child.state != .zombie,
+                let verified = runs.supervisor(of: childPID, parent: pid)
+            {
+                view.supervised[child.key] = verified
+                marks[child.key, default: []].append(LifecycleView.supervisedMark(verified))
+            } else if let verified = runs.run(pid), let mark = LifecycleView.waitingMark(verified, now: snapshot.time) {
+                marks[run.key, default: []].append(mark)
+            }
+        }
     }
 }

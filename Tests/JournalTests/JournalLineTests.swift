@@ -33,6 +33,24 @@ import Testing
         LifecycleEvent(time: 1_765_000_129, process: facts, kind: .signal(signal: 15, sender: deployer)),
     ]
 
+    /// A loop that a swtop run restarts.
+    @Test func aCrashLoopsSupervisorReadsBack() throws {
+        let supervised = LifecycleEvent(
+            time: 1_765_000_140, process: Self.facts,
+            kind: .crashLoop(CrashLoop(
+                restarts: 3, window: 60, lastOutcome: .exited(code: 1), pids: [1, 2, 4242], command: "x", parent: 812,
+                supervisor: CrashLoop.Supervisor(pid: 812, attempt: 4, backoff: 8))))
+        let bytes = EventJSON.render(supervised)
+        #expect(String(decoding: bytes, as: UTF8.self).hasSuffix(#","pids":[1,2,4242],"supervisor":{"pid":812,"attempt":4,"backoff_s":8.000}}"# + "\n"))
+        #expect(EventLine.render(supervised).hasSuffix(" 4242 worker: crash loop under swtop run (pid 812), back-off 8.0 s: 3 restarts in 60 s, last exited 1"))
+        let line = try #require(FlatJSONLine(ArraySlice(bytes.dropLast())))
+        let back = try #require(RecordedEvent(line)?.event)
+        guard case .crashLoop(let loop) = back.kind else { Issue.record("not a crash loop: \(back)"); return }
+        #expect(loop.supervisor == CrashLoop.Supervisor(pid: 812, attempt: 4, backoff: 8))
+        // A loop without one says null, and reads back without one.
+        #expect(String(decoding: EventJSON.render(Self.events[5]), as: UTF8.self).hasSuffix(#","supervisor":null}"# + "\n"))
+    }
+
     static let deployer = SignalSender(pid: 812, name: "deploy\"er", uid: 0, user: "root", kernel: false)
     static let withSender: ExitRecord = {
         var record = ExitRecord(process: facts, outcome: .killed(signal: 9), source: .procConnector, time: 1_765_000_131)

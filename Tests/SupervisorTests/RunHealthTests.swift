@@ -50,6 +50,16 @@ import TestSupport
             "--", "/usr/bin/python3", "-c", Self.server, String(port), sick,
         ])
         #expect(Self.waitForEvents(events, "ready"))
+        if isRoot {
+            // What the monitor reads: ready, the check and its last answer.
+            let path = "/run/swtop/run-\(supervisor.pid).json"
+            #expect(waitUntil { (fileBytes(path).flatMap { try? jsonObject(Data($0)) })?["ready"] as? Bool == true })
+            let state = try jsonObject(Data(try #require(fileBytes(path))))
+            #expect(state["health"] as? String == "http://127.0.0.1:\(port)/health")
+            #expect(state["health_detail"] as? String == "HTTP 200")
+            #expect(state["unhealthy"] as? Bool == false)
+            #expect(state["phase"] as? String == "running")
+        }
         FileManager.default.createFile(atPath: sick, contents: Data())
         #expect(Self.waitForEvents(events, "restart"))
         let restart = try #require(RunSupport.events(events, named: "restart").first)

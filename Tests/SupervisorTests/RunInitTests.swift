@@ -2,13 +2,15 @@ import Foundation
 import Testing
 import TestSupport
 
-/// swtop run as a container's init, on real children; where tini has the feature, the same case
-/// runs under tini and both must agree.
+/// swtop run as a container's init, on real children; where tini (and dumb-init) have the
+/// feature, the same case runs under them and all must agree.
 @Suite(.serialized) struct RunInitTests {
-    /// The peers a case runs under: swtop-run always, tini when installed.
-    static func inits(_ tiniArguments: [String] = []) -> [(name: String, program: String, arguments: [String])] {
+    /// The peers a case runs under: swtop-run always, tini and dumb-init when installed
+    /// (dumb-init only where it has the feature: it is no subreaper when it is not PID 1).
+    static func inits(_ tiniArguments: [String] = [], dumbInit: Bool = true) -> [(name: String, program: String, arguments: [String])] {
         var list = [("swtop run", RunSupport.swtopRun, [String]())]
         if isInstalled(RunSupport.tini) { list.append(("tini", RunSupport.tini, tiniArguments)) }
+        if dumbInit, isInstalled(RunSupport.dumbInit) { list.append(("dumb-init", RunSupport.dumbInit, [])) }
         return list
     }
 
@@ -74,6 +76,99 @@ import TestSupport
         }
     }
 
+    /// Lines of a file the child writes, once there are `count`.
+    static func lines(_ path: String, count: Int, within seconds: Double = 10) -> [String]? {
+        var lines: [String] = []
+        guard waitUntil(seconds, {
+            lines = String(decoding: fileBytes(path) ?? [], as: UTF8.self).split(separator: "\n").map(String.init)
+            return lines.count >= count
+        }) else { return nil }
+        return lines
+    }
+
+    /// Each signal the issue lists reaches the child's handler; INT last (it also starts a stop).
+    @Test func everyForwardedSignalReachesTheChild() throws {
+        let signals: [(Int32, String)] = [(SIGHUP, "HUP"), (SIGQUIT, "QUIT"), (SIGUSR1, "USR1"), (SIGUSR2, "USR2"), (SIGWINCH, "WINCH"), (SIGINT, "INT")]
+        for peer in Self.inits() {
+            let file = RunSupport.directory("signals") + "/got"
+            let traps = signals.map { "trap 'echo \($0.1) >> \(file)' \($0.1)" }.joined(separator: "; ")
+            let supervisor = try Background(peer.program, peer.arguments + ["--", "/bin/sh", "-c", traps + "; echo ready; while :; do sleep 0.05; done"])
+            try supervisor.waitForOutput("ready")
+            for (i, (signal, _)) in signals.enumerated() {
+                kill(supervisor.pid, signal)
+                _ = Self.lines(file, count: i + 1)
+            }
+            #expect(Self.lines(file, count: signals.count) == signals.map(\.1), "\(peer.name)")
+            kill(supervisor.pid, SIGTERM)
+            #expect(try supervisor.status() == 143, "\(peer.name)")
+        }
+    }
+
+    /// With --group (tini -g; dumb-init always) a signal reaches the child's whole process
+    /// group: here a grandchild too. Without it, the child only.
+    @Test func groupSendsToTheWholeProcessGroup() throws {
+        var peers = [("swtop run --group", RunSupport.swtopRun, ["--group"], true), ("swtop run", RunSupport.swtopRun, [], false)]
+        if isInstalled(RunSupport.tini) { peers += [("tini -g", RunSupport.tini, ["-g"], true), ("tini", RunSupport.tini, [], false)] }
+        if isInstalled(RunSupport.dumbInit) { peers.append(("dumb-init", RunSupport.dumbInit, [], true)) }
+        for (name, program, arguments, group) in peers {
+            let file = RunSupport.directory("group") + "/got"
+            let grandchild = "trap 'echo grandchild >> \(file)' USR2; echo started >> \(file); while :; do sleep 0.05; done"
+            let script = "trap 'echo child >> \(file)' USR2; /bin/sh -c \"\(grandchild)\" & until [ -s \(file) ]; do sleep 0.05; done; echo ready; while :; do sleep 0.05; done"
+            let supervisor = try Background(program, arguments + ["--", "/bin/sh", "-c", script])
+            try supervisor.waitForOutput("ready")
+            kill(supervisor.pid, SIGUSR2)
+            let got = Self.lines(file, count: group ? 3 : 2)
+            #expect(got.map { Set($0) } == (group ? ["started", "child", "grandchild"] : ["started", "child"]), "\(name): \(got ?? [])")
+            if !group {
+                // Nor a moment later (a signal to the group reaches both within milliseconds).
+                #expect(Self.lines(file, count: 3, within: 1) == nil, "\(name)")
+            }
+            // The child leads its own process group, which holds the grandchild: both ended.
+            let children = String(decoding: fileBytes("/proc/\(supervisor.pid)/task/\(supervisor.pid)/children") ?? [], as: UTF8.self)
+            for child in children.split(separator: " ").compactMap({ Int32($0) }) { kill(-child, SIGKILL) }
+            _ = try supervisor.status()
+        }
+    }
+
+    /// The log is coloured on a terminal (script(1) gives it one), plain with NO_COLOR or
+    /// when stderr is not a terminal.
+    @Test(.enabled(if: isInstalled("/usr/bin/script"), "needs script(1) for a terminal"))
+    func logIsColouredOnlyOnATerminalWithoutNoColor() throws {
+        let command = "\(RunSupport.swtopRun) -- /bin/sh -c 'exit 1'"
+        let coloured = try run("/usr/bin/env", ["-u", "NO_COLOR", "/usr/bin/script", "-qec", command, "/dev/null"])
+        #expect(coloured.stdoutText.contains(" \u{1B}[31m"), "\(coloured.stdoutText.debugDescription)")
+        #expect(coloured.stdoutText.contains(" exited 1 after "))
+        let noColor = try run("/usr/bin/env", ["NO_COLOR=1", "/usr/bin/script", "-qec", command, "/dev/null"])
+        #expect(noColor.stdoutText.contains(" exited 1 after "))
+        #expect(!noColor.stdoutText.contains("\u{1B}"), "\(noColor.stdoutText.debugDescription)")
+        let pipe = try run("/usr/bin/env", ["-u", "NO_COLOR", RunSupport.swtopRun, "--", "/bin/sh", "-c", "exit 1"])
+        #expect(pipe.stderr.contains(" exited 1 after ") && !pipe.stderr.contains("\u{1B}"))
+    }
+
+    /// While the child sleeps swtop run does not wake at all: no context switch, no CPU tick.
+    @Test func idleMeansNoWakeUps() throws {
+        let supervisor = try Background(RunSupport.swtopRun, ["--restart", "on-failure", "--", "/bin/sh", "-c", "echo ready; exec sleep 60"])
+        try supervisor.waitForOutput("ready")
+        func switches() -> (String, String)? {
+            guard let status = fileBytes("/proc/\(supervisor.pid)/status"), let stat = fileBytes("/proc/\(supervisor.pid)/stat"),
+                let close = stat.lastIndex(of: UInt8(ascii: ")"))
+            else { return nil }
+            let fields = String(decoding: stat[(close + 2)...], as: UTF8.self).split(separator: " ")
+            let text = String(decoding: status, as: UTF8.self).split(separator: "\n").filter { $0.contains("ctxt_switches") }.joined(separator: " ")
+            return (text, fields.count > 12 ? "\(fields[11]) \(fields[12])" : "")
+        }
+        // Settled: the start told and written, asleep in poll.
+        #expect(waitUntil(5) { (try? String(contentsOfFile: "/proc/\(supervisor.pid)/wchan", encoding: .utf8))?.contains("poll") == true })
+        let before = try #require(switches())
+        // Two seconds of observation: the claim is about a stretch of time.
+        _ = waitUntil(2) { false }
+        let after = try #require(switches())
+        #expect(after.0 == before.0, "woke up: \(before.0) -> \(after.0)")
+        #expect(after.1 == before.1, "used CPU: utime stime \(before.1) -> \(after.1)")
+        kill(supervisor.pid, SIGTERM)
+        #expect(try supervisor.status() == 143)
+    }
+
     @Test func childIgnoringTermIsKilledAfterTheGrace() throws {
         let dir = RunSupport.directory("grace")
         let events = dir + "/events"
@@ -96,7 +191,7 @@ import TestSupport
     }
 
     @Test func orphansAreReapedAsSubreaper() throws {
-        for peer in Self.inits(["-s"]) {
+        for peer in Self.inits(["-s"], dumbInit: false) {
             let dir = RunSupport.directory("subreaper")
             let pidFile = dir + "/orphan"
             // The inner shell starts a sleep and exits: the sleep is orphaned while the child lives.
@@ -136,6 +231,20 @@ import TestSupport
             #expect(Date().timeIntervalSince(started) < 30, "\(peer.name)")
         }
     }
+
+    /// As PID 1, a leftover that ignores SIGTERM gets SIGKILL after --grace (tini has no grace:
+    /// the kernel kills the namespace when it exits).
+    @Test(.enabled(if: isRoot, "unshare --pid needs root"))
+    func leftoverIgnoringTermIsKilledAfterTheGraceAsPIDOne() throws {
+        let started = Date()
+        let r = try run("/usr/bin/unshare", [
+            "--pid", "--fork", "--mount-proc", "--kill-child", RunSupport.swtopRun, "--grace", "300ms",
+            "--", "/bin/sh", "-c", "/bin/sh -c 'trap \"\" TERM; echo x; sleep 600' & sleep 0.2; exit 5",
+        ], timeout: 60)
+        #expect(r.status == 5, "\(r.stderr)")
+        #expect(r.stderr.contains("swtop run: ") && r.stderr.contains(" the namespace's other processes were still there 300 ms after SIGTERM: sent SIGKILL"), "\(r.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
 }
 
 /// The state file the monitor reads.
@@ -154,6 +263,7 @@ import TestSupport
         #expect(state["child_pid"] is NSNull)
         #expect(state["attempt"] as? Int == 1)
         #expect(state["restarts"] as? Int == 1)
+        #expect(state["restart"] as? String == "always")
         #expect(state["backoff_s"] as? Double == 30)
         #expect(state["restart_at"] is String)
         #expect(state["ready"] is NSNull)

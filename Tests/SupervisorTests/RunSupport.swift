@@ -8,6 +8,7 @@ enum RunSupport {
     }
 
     static let tini = "/usr/bin/tini"
+    static let dumbInit = "/usr/bin/dumb-init"
 
     /// A fresh directory for one test's files.
     static func directory(_ label: String) -> String { Paths.temporaryDirectory("run-" + label) }

@@ -1,5 +1,6 @@
 /// Days and times in UTC by arithmetic, without the C library: a journal file is named after its
-/// UTC day, and every line's `time` is read back for `--since`, a million times a second.
+/// UTC day, and every line's `time` is read back for `--since`, a million times a second. (Here,
+/// below the journal, because the monitor reads swtop run's state files' times too.)
 public enum CalendarDay {
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
     public static func days(year: Int, month: Int, day: Int) -> Int {
@@ -95,7 +96,7 @@ public enum CalendarDay {
         return Double(day * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -104,7 +105,7 @@ public enum CalendarDay {
     }
 
     /// `count` ASCII digits at `at`, as a number; nil if any is not a digit.
-    static func digits(_ b: ArraySlice<UInt8>, _ at: Int, _ count: Int) -> Int? {
+    public static func digits(_ b: ArraySlice<UInt8>, _ at: Int, _ count: Int) -> Int? {
         guard at >= b.startIndex, at + count <= b.endIndex else { return nil }
         var n = 0
         for k in at..<(at + count) {

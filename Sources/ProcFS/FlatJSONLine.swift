@@ -1,4 +1,5 @@
-/// One line of the journal read back: a JSON object of plain values and, at most two levels deep,
+/// One line of the journal read back (and swtop run's state file, which the monitor reads: so
+/// it lives here, below both): a JSON object of plain values and, at most two levels deep,
 /// objects (swtop-event/1's `sent_by`, and `stop` with its `requested_by`), checked strictly and indexed in one
 /// pass without copying. Values are decoded only when asked
 /// for, so reading a million lines for their `time` costs one scan each.
