@@ -116,7 +116,7 @@ let package = Package(
         // The interactive screen: view state, key map and layout in plain Swift rendering into a
         // text grid; Terminal.swift alone puts the grid on ncurses.
         // Process control from the screen goes through ProcessControl only.
-        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "Lifecycle", "StartupMemory", "CNcursesw"]),
+        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "Lifecycle", "Journal", "StartupMemory", "CNcursesw"]),
         // swtop's own memory: gives back the pages only start-up used (docs/performance.md).
         .target(name: "StartupMemory"),
         // /proc -> Prometheus metrics of process groups: the exposition, built once for stdout,
