@@ -166,7 +166,7 @@ let package = Package(
         // swtop run against real children, and against tini where tini has the feature.
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "Lifecycle", "TestSupport", "swtop", "swtop-run"]),
         .testTarget(name: "StartupMemoryTests", dependencies: ["StartupMemory", "TestSupport"]),
-        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS", "Lifecycle", "TestSupport"]),
+        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS", "Lifecycle", "Journal", "TestSupport"]),
         // Runs the built binary in tmux; needs `swift build` first (swift test does it).
         .testTarget(name: "SwtopScreenTests"),
         // The exposition, promtool, node_exporter and Prometheus against swtop export.

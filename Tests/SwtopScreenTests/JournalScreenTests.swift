@@ -109,10 +109,16 @@ struct JournalScreenTests {
         try #require(parsed.count == 3)
         let exitAt = parsed[0], started = parsed[1], stopped = parsed[2]
 
+        // The live exit to come: a child the screen sees in its list first (the screen learns a
+        // process's command from the snapshots it reads), that exits 4 once the FIFO opens.
+        let fifo = scratch + "/exit4"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let live = try spawn("/bin/sh", ["-c", ": \(mark); read line < '\(fifo)'; exit 4"])
         let before = Date()
         let s = try ScreenSession(arguments: "-d 10 --no-config --journal '\(dir)' -F '\(mark)'", width: 160, height: 40)
         try s.waitFor("the list") { $0.functionBar.hasPrefix("F1Help") }
         let after = Date()
+        try s.waitFor("the child to come") { $0.row(pid: live) != nil }
         try s.send("E")
         let header = "── recorded in \(dir), the last 24 h ──"
         var screen = try s.waitFor("the recorded events") { $0.lines.contains(header) }
@@ -142,7 +148,9 @@ struct JournalScreenTests {
         #expect(screen.statusLine == "Events: 0 live, 2 recorded (filtered as the list), newest first  Esc back")
 
         // A live exit comes above the journal's part, below the live rule: never twice.
-        let live = try spawn("/bin/sh", ["-c", ": \(mark); sleep 0.2; exit 4"])
+        let writer = open(fifo, O_WRONLY | O_NONBLOCK)
+        #expect(writer >= 0, "the child is not waiting on its FIFO: errno \(errno)")
+        if writer >= 0 { close(writer) } else { kill(live, SIGKILL) }
         #expect(reap(live) == 4)
         let liveLine = LifecycleScreenTests.eventPattern(pid: live, name: "sh", words: #"exited 4 after ([0-9]+ ms|[0-9]+\.[0-9] s)"#)
         screen = try s.waitFor("the live exit") { $0.lines.contains { LifecycleScreenTests.matches($0, liveLine) } }
@@ -162,6 +170,8 @@ struct JournalScreenTests {
     func noJournalIsSaidOnce() throws {
         let scratch = try makeScratchDirectory()
         defer { removeScratchDirectory(scratch) }
+        // Nobody may look into it: what is missing is the state directory, not the permission.
+        #expect(chmod(scratch, 0o755) == 0)
         let state = scratch + "/missing-state"
         let s = try ScreenSession(
             arguments: "-d 10 --no-config", width: 160, height: 40,
