@@ -1,3 +1,4 @@
+import Journal
 import Lifecycle
 import ProcessModel
 
@@ -65,12 +66,19 @@ extension ViewState {
                 rows.append(.text(LifecycleView.line(time: note.time, process: note.process, words: note.text), .normal))
                 n -= 1
             } else {
-                let gap = gaps[g]
-                let from = Format.localDate(gap.from) == today ? Format.clock(gap.from) : Format.localDate(gap.from) + " " + Format.clock(gap.from)
-                rows.append(.rule("not recorded " + from + " – " + Format.clock(gap.to)))
+                rows.append(.rule(Self.gapWords(gaps[g], day: today)))
                 g -= 1
             }
         }
         return rows
+    }
+
+    /// "not recorded 03:12:05 – 09:00:00", with the date of a start on another day than `day`
+    /// (the end's); "not recorded for under a second at 09:00:00" (a recorder restarted at once).
+    static func gapWords(_ gap: RecordingGaps.Gap, day: String) -> String {
+        let from = Format.clock(gap.from), to = Format.clock(gap.to)
+        let fromDay = Format.localDate(gap.from)
+        if from == to, fromDay == day { return "not recorded for under a second at " + to }
+        return "not recorded " + (fromDay == day ? "" : fromDay + " ") + from + " – " + to
     }
 }

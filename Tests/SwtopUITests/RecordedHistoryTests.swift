@@ -59,6 +59,20 @@ struct RecordedHistoryTests {
         #expect(history.warnings == [])
     }
 
+    @Test func gapsInWords() {
+        let day = Format.localDate(Self.t0 + 100)
+        #expect(ViewState.gapWords(RecordingGaps.Gap(from: Self.t0 + 3, to: Self.t0 + 100), day: day)
+            == "not recorded \(Format.clock(Self.t0 + 3)) – \(Format.clock(Self.t0 + 100))")
+        // A recorder restarted at once: the two times would read the same.
+        let second = (Self.t0 + 100).rounded(.down)
+        #expect(ViewState.gapWords(RecordingGaps.Gap(from: second + 0.1, to: second + 0.6), day: day)
+            == "not recorded for under a second at \(Format.clock(second))")
+        // Begun on the day before: its date is said.
+        let before = Self.t0 + 100 - 86_400
+        #expect(ViewState.gapWords(RecordingGaps.Gap(from: before, to: Self.t0 + 100), day: day)
+            == "not recorded \(Format.localDate(before)) \(Format.clock(before)) – \(Format.clock(Self.t0 + 100))")
+    }
+
     @Test func aMissingDirectoryIsSaidWhy() {
         let history = RecordedHistory.read(directory: "/nonexistent/swtop-journal", until: Self.t0)
         #expect(history.state == .unreadable("no journal: cannot open the journal directory /nonexistent/swtop-journal: No such file or directory"))
