@@ -28,10 +28,12 @@ extension ViewState {
         case .reading:
             return [EventRow.rule("live since " + Format.clock(recorded.until))] + live + [EventRow.rule("reading the journal in " + recorded.directory)]
         case .read:
-            let past = Self.recordedRows(recorded, filter: filter)
+            var past = Self.recordedRows(recorded, filter: filter)
             var header = "recorded in " + recorded.directory + ", the last \(Int(RecordedHistory.hours)) h"
-            if recorded.cut > 0 { header += " (the newest \(RecordedHistory.limit), \(recorded.cut) older left out)" }
-            if past.isEmpty { header += ": nothing" }
+            if past.isEmpty, recorded.cut == 0 { header += ": nothing" }
+            if recorded.cut > 0 {
+                past.append(.rule("\(recorded.cut) older recorded line\(recorded.cut == 1 ? "" : "s") left out: swtop events --since 24h --journal " + recorded.directory + " lists them"))
+            }
             let rows = [EventRow.rule("live since " + Format.clock(recorded.until))] + live + [EventRow.rule(header)]
             return rows + recorded.warnings.map { EventRow.text(DisplayText.escaped($0), .dim) } + past
         }

@@ -87,8 +87,14 @@ public final class RecordedHistory: Sendable {
                 notes.append(Note(time: recorded.time, text: recorded.kind, process: p))
             }
         }
+        // Where older lines were left out, so were the gaps among them: a gap is not shown
+        // next to events it did not come between.
+        var kept = gaps.gaps
+        if newest.dropped > 0, let oldest = [events.first?.time, notes.first?.time].compactMap({ $0 }).min() {
+            kept.removeAll { $0.to < oldest }
+        }
         return RecordedHistory(
-            directory: path, state: .read, until: until, events: events, notes: notes, gaps: gaps.gaps, cut: newest.dropped,
+            directory: path, state: .read, until: until, events: events, notes: notes, gaps: kept, cut: newest.dropped,
             warnings: warnings)
     }
 }
