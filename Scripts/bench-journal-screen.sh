@@ -5,6 +5,8 @@
 #     spread over the last 23 hours, in the day files they fall in. The screen runs in tmux
 #     with --journal on that directory, then on an empty one; for each: the seconds to its first
 #     picture, the seconds until E shows the journal read, and its peak RSS (VmHWM) after that.
+#     `-F worker-30` keeps the machine's own live events from pushing the journal's rule off
+#     the view (the view still reads and keeps the newest 2,000 lines of every process).
 #
 # SWTOP_BIN=path runs that binary instead of building the release one. Everything it writes is
 # in a temporary directory, removed at the end.
@@ -39,7 +41,7 @@ run_screen() {
   tmux -L "$SOCKET" kill-server 2>/dev/null || true
   local t0
   t0=$(date +%s.%N)
-  tmux -L "$SOCKET" -f /dev/null new-session -d -s s -x 160 -y 40 "$SWTOP --no-config -d 15 --journal '$journal'; sleep 600"
+  tmux -L "$SOCKET" -f /dev/null new-session -d -s s -x 160 -y 40 "$SWTOP --no-config -d 15 -F worker-30 --journal '$journal'; sleep 600"
   until tmux -L "$SOCKET" capture-pane -p -t s | grep -q 'F1Help'; do sleep 0.01; done
   local t1
   t1=$(date +%s.%N)

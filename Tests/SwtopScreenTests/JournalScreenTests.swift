@@ -6,37 +6,19 @@ import Testing
 /// events; and, where no journal can be read, one line that says so.
 @Suite(.serialized, .enabled(if: !tmuxMissing, "tmux is not installed: the screen tests need it"))
 struct JournalScreenTests {
-    static func clock(_ date: Date) -> String {
+    /// A formatter of `format`, in UTC or in local time (swtop's clock times are local).
+    static func formatter(_ format: String, utc: Bool = false) -> DateFormatter {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone.current
-        f.dateFormat = "HH:mm:ss"
-        return f.string(from: date)
+        f.timeZone = utc ? TimeZone(identifier: "UTC") : TimeZone.current
+        f.dateFormat = format
+        return f
     }
 
-    static func localDate(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone.current
-        f.dateFormat = "yyyy-MM-dd"
-        return f.string(from: date)
-    }
-
-    static func utc(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
-        return f.string(from: date)
-    }
-
-    static func parseUTC(_ text: String) -> Date? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
-        return f.date(from: text)
-    }
+    static func clock(_ date: Date) -> String { formatter("HH:mm:ss").string(from: date) }
+    static func localDate(_ date: Date) -> String { formatter("yyyy-MM-dd").string(from: date) }
+    static func utc(_ date: Date) -> String { formatter("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", utc: true).string(from: date) }
+    static func parseUTC(_ text: String) -> Date? { formatter("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", utc: true).date(from: text) }
 
     /// The journal's lines as objects, every day file in day order.
     static func journal(_ directory: String) -> [[String: Any]] {
@@ -77,11 +59,7 @@ struct JournalScreenTests {
             #"{"schema":"swtop-event/1","time":"\#(Self.utc(t1))","event":"recording","state":"started","pid":999993,"sources":["proc connector"]}"#,
             #"{"schema":"swtop-event/1","time":"\#(Self.utc(stop1))","event":"recording","state":"stopped","pid":999993}"#,
         ]
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
-        let handFile = dir + "/events-" + f.string(from: t0) + ".jsonl"
+        let handFile = dir + "/events-" + Self.formatter("yyyy-MM-dd", utc: true).string(from: t0) + ".jsonl"
         try (lines.joined(separator: "\n") + "\n").write(toFile: handFile, atomically: false, encoding: .utf8)
 
         // The real recorder, of this test's processes only; a real exit 3 recorded.

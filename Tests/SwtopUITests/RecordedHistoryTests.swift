@@ -40,6 +40,24 @@ struct RecordedHistoryTests {
         return dir
     }
 
+    /// The events view drawn with `history` below the `live` events, the list filtered by F4 `filter`.
+    static func eventsView(
+        _ history: RecordedHistory, live: [LifecycleEvent] = [], filter: String? = nil, width: Int = 100, height: Int = 24
+    ) -> (grid: ScreenGrid, layout: ScreenLayout) {
+        var state = makeState([makeProcess(pid: 1, name: "init")], options: ScreenOptions(sortKey: .pid))
+        var view = LifecycleView()
+        view.events = live
+        state.setLifecycle(view)
+        state.setRecorded(history)
+        if let filter {
+            _ = state.handle(.function(4))
+            state.type(filter)
+            _ = state.handle(.enter)
+        }
+        _ = state.handle(.character("E"))
+        return (ScreenRenderer(theme: .color).render(state, width: width, height: height), ScreenRenderer().layout(state, width: width, height: height))
+    }
+
     /// Six events and a lost line in a journal, three kept: the newest, and how many were left out.
     @Test func keepsTheNewestLinesAndSaysHowManyWereLeftOut() throws {
         var lines = [Self.marker("started", at: Self.t0)]
@@ -58,12 +76,7 @@ struct RecordedHistoryTests {
         // The gap before the first start lies among the lines left out: not shown.
         #expect(history.gaps == [RecordingGaps.Gap(from: Self.t0 + 8, to: Self.t0 + 10)])
         #expect(history.warnings == [])
-        var state = makeState([makeProcess(pid: 1, name: "init")], options: ScreenOptions(sortKey: .pid))
-        state.setLifecycle(LifecycleView())
-        state.setRecorded(history)
-        _ = state.handle(.character("E"))
-        let grid = ScreenRenderer(theme: .color).render(state, width: 160, height: 24)
-        let layout = ScreenRenderer().layout(state, width: 160, height: 24)
+        let (grid, layout) = Self.eventsView(history, width: 160)
         let clock = { (t: Double) in Format.clock(Self.t0 + t) }
         let expected = [
             "── live since \(clock(10)) ──",
@@ -107,17 +120,9 @@ struct RecordedHistoryTests {
         ]
         let dir = try Self.journal(lines)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var state = makeState([makeProcess(pid: 1, name: "init")], options: ScreenOptions(sortKey: .pid))
-        var view = LifecycleView()
-        view.events = [LifecycleViewTests.exit(301, "worker", .exited(code: 6), after: 100)]
-        state.setLifecycle(view)
-        state.setRecorded(RecordedHistory.read(directory: dir, until: Self.t0 + 90))
-        _ = state.handle(.function(4))
-        state.type("worker")
-        _ = state.handle(.enter)
-        _ = state.handle(.character("E"))
-        let grid = ScreenRenderer(theme: .color).render(state, width: 100, height: 24)
-        let layout = ScreenRenderer().layout(state, width: 100, height: 24)
+        let (grid, layout) = Self.eventsView(
+            RecordedHistory.read(directory: dir, until: Self.t0 + 90), live: [LifecycleViewTests.exit(301, "worker", .exited(code: 6), after: 100)],
+            filter: "worker")
         let clock = { (t: Double) in Format.clock(Self.t0 + t) }
         let expected = [
             "── live since \(clock(90)) ──",
@@ -136,12 +141,7 @@ struct RecordedHistoryTests {
 
     /// No journal: one line at the top, then the live events; the rest as without a journal.
     @Test func noJournalIsOneLineAtTheTop() {
-        var state = makeState([makeProcess(pid: 1, name: "init")], options: ScreenOptions(sortKey: .pid))
-        state.setLifecycle(LifecycleView())
-        state.setRecorded(RecordedHistory.read(directory: "/nonexistent/j", until: Self.t0))
-        _ = state.handle(.character("E"))
-        let grid = ScreenRenderer(theme: .color).render(state, width: 120, height: 16)
-        let layout = ScreenRenderer().layout(state, width: 120, height: 16)
+        let (grid, layout) = Self.eventsView(RecordedHistory.read(directory: "/nonexistent/j", until: Self.t0), width: 120, height: 16)
         #expect(grid.text[layout.listTop] == "── no journal: cannot open the journal directory /nonexistent/j: No such file or directory ──")
         #expect(grid.text[layout.listTop + 1] == " Nothing has happened yet: exits, zombies, orphans and crash loops appear here.")
         #expect(grid.text[layout.statusRow].hasPrefix("Events: 0, newest first  Esc back"))
