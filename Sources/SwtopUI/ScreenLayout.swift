@@ -169,9 +169,10 @@ public struct ScreenRenderer {
             let n = state.shownEvents.count
             let filtered = state.listing.filter.isEmpty ? "" : " (filtered as the list)"
             var counts = String(n)
+            // Said where the journal shows some (a journal with none changes nothing here).
             if let recorded = state.recorded, recorded.state == .read {
                 let events = state.eventRows.count(where: { if case .event = $0 { return true } else { return false } })
-                counts = "\(n) live, \(events - n) recorded"
+                if events > n { counts = "\(n) live, \(events - n) recorded" }
             }
             return ("Events: \(counts)\(filtered), newest first  Esc back", .status)
         }

@@ -104,6 +104,17 @@ struct RecordedHistoryTests {
             == "not recorded \(Format.localDate(before)) \(Format.clock(before)) – \(Format.clock(Self.t0 + 100))")
     }
 
+    /// A journal that holds nothing in the 24 h: the rule says so, the status line is as without one.
+    @Test func anEmptyJournalSaysNothing() throws {
+        let dir = try Self.journal([Self.exitLine(101, "old", code: 1, at: Self.t0 - 90_000)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (grid, layout) = Self.eventsView(RecordedHistory.read(directory: dir, until: Self.t0), width: 160)
+        #expect(Array(grid.text[layout.listTop..<(layout.listTop + 3)]) == [
+            "── live since \(Format.clock(Self.t0)) ──", "── recorded in \(dir), the last 24 h: nothing ──", "",
+        ])
+        #expect(grid.text[layout.statusRow].hasPrefix("Events: 0, newest first  Esc back"))
+    }
+
     @Test func aMissingDirectoryIsSaidWhy() {
         let history = RecordedHistory.read(directory: "/nonexistent/swtop-journal", until: Self.t0)
         #expect(history.state == .unreadable("no journal: cannot open the journal directory /nonexistent/swtop-journal: No such file or directory"))
