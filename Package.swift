@@ -116,7 +116,7 @@ let package = Package(
         // The interactive screen: view state, key map and layout in plain Swift rendering into a
         // text grid; Terminal.swift alone puts the grid on ncurses.
         // Process control from the screen goes through ProcessControl only.
-        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "Lifecycle", "StartupMemory", "CNcursesw"]),
+        .target(name: "SwtopUI", dependencies: ["ProcFS", "ProcessModel", "Sampling", "OutputFormats", "ProcessControl", "Lifecycle", "Journal", "StartupMemory", "CNcursesw"]),
         // swtop's own memory: gives back the pages only start-up used (docs/performance.md).
         .target(name: "StartupMemory"),
         // /proc -> Prometheus metrics of process groups: the exposition, built once for stdout,
@@ -166,7 +166,7 @@ let package = Package(
         // swtop run against real children, and against tini where tini has the feature.
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "Lifecycle", "TestSupport", "swtop", "swtop-run"]),
         .testTarget(name: "StartupMemoryTests", dependencies: ["StartupMemory", "TestSupport"]),
-        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS", "Lifecycle", "TestSupport"]),
+        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "ProcessModel", "Sampling", "ProcessControl", "ProcFS", "Lifecycle", "Journal", "TestSupport"]),
         // Runs the built binary in tmux; needs `swift build` first (swift test does it).
         .testTarget(name: "SwtopScreenTests"),
         // The exposition, promtool, node_exporter and Prometheus against swtop export.

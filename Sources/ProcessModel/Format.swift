@@ -199,4 +199,13 @@ extension Format {
         guard localtime_r(&t, &local) != nil else { return "--:--:--" }
         return pad(Int(local.tm_hour), 2) + ":" + pad(Int(local.tm_min), 2) + ":" + pad(Int(local.tm_sec), 2)
     }
+
+    /// A day in local time, "2026-12-06": what a clock time leaves out, where times span days.
+    public static func localDate(_ epochSeconds: Double) -> String {
+        guard epochSeconds.isFinite, abs(epochSeconds) < 1e15 else { return "----------" }
+        var t = time_t(epochSeconds.rounded(.down))
+        var local = tm()
+        guard localtime_r(&t, &local) != nil else { return "----------" }
+        return pad(Int(local.tm_year) + 1900, 4) + "-" + pad(Int(local.tm_mon) + 1, 2) + "-" + pad(Int(local.tm_mday), 2)
+    }
 }

@@ -73,7 +73,7 @@ extension ViewState {
 
     /// The events view: movement keys scroll it, Esc, q or E go back, F10 quits.
     mutating func handleEventsKey(_ key: Key) -> Effects {
-        let count = shownEvents.count
+        let count = eventRows.count
         if let top = cursor(eventsTop, movedBy: key, count: count) {
             // The last page stays full.
             eventsTop = max(0, min(top, count - listHeight))

@@ -64,12 +64,16 @@ public struct LifecycleView: Sendable {
 
     /// One line of the events view: time, pid, name (escaped, 15 columns), then the words.
     public static func line(_ event: LifecycleEvent) -> String {
-        let p = event.process
-        let name = p.name.isEmpty ? "?" : DisplayText.escaped(p.name)
-        let pid = String(p.pid)
+        line(time: event.time, process: event.process, words: event.words)
+    }
+
+    /// A line in the same columns; without a process (events lost), its columns stay blank.
+    static func line(time: Double, process p: ProcessFacts?, words: String) -> String {
+        let name = p.map { $0.name.isEmpty ? "?" : DisplayText.escaped($0.name) } ?? ""
+        let pid = p.map { String($0.pid) } ?? ""
         let pidText = String(repeating: " ", count: max(0, 7 - pid.count)) + pid
         let padded = name + String(repeating: " ", count: max(0, 15 - CellWidth.of(name)))
-        return Format.clock(event.time) + " " + pidText + " " + padded + " " + DisplayText.escaped(event.words)
+        return Format.clock(time) + " " + pidText + " " + padded + " " + DisplayText.escaped(words)
     }
 
     /// The mark of a zombie row: how long it has been unreaped ("≥12s" for one that was there
@@ -131,7 +135,8 @@ extension ViewState {
 }
 
 extension ScreenRenderer {
-    /// E: the lifecycle events, newest first, one a line, from `state.eventsTop`.
+    /// E: the lifecycle events, newest first, one a line, from `state.eventsTop`, then the
+    /// recorded ones (EventRows).
     func drawEvents(_ state: ViewState, layout: ScreenLayout, into grid: inout ScreenGrid) {
         grid.fill(y: layout.titleRow, role: .columnHeader)
         grid.put(LifecycleView.titleLine, x: 0, y: layout.titleRow, role: .columnHeader)
@@ -140,16 +145,30 @@ extension ScreenRenderer {
             grid.put("No events: a replay of a recorded tree shows none.", x: 1, y: layout.listTop, role: .dim)
             return
         }
-        let events = state.shownEvents
-        if events.isEmpty {
+        let rows = state.eventRows
+        if state.shownEvents.isEmpty, state.recorded?.state != .read {
             let text = state.listing.filter.isEmpty ? "Nothing has happened yet" : "Nothing has happened yet to the processes the filter shows"
-            grid.put(text + ": exits, zombies, orphans and crash loops appear here.", x: 1, y: layout.listTop, role: .dim)
+            // Below the line about the journal, where there is one.
+            let y = layout.listTop + (rows.isEmpty ? 0 : rows.count)
+            for (i, row) in rows.enumerated() where i < layout.listHeight {
+                if case .text(let words, let role) = row { grid.put(words, x: 0, y: layout.listTop + i, role: role) }
+            }
+            if y < layout.listTop + layout.listHeight {
+                grid.put(text + ": exits, zombies, orphans and crash loops appear here.", x: 1, y: y, role: .dim)
+            }
             return
         }
         for line in 0..<layout.listHeight {
             let i = state.eventsTop + line
-            guard i < events.count else { break }
-            let event = events[i]
+            guard i < rows.count else { break }
+            let event: LifecycleEvent
+            switch rows[i] {
+            case .text(let words, let role):
+                grid.put(words, x: 0, y: layout.listTop + line, role: role)
+                continue
+            case .event(let shown):
+                event = shown
+            }
             let role: Role
             switch event.kind {
             case .exit(let record): role = record.outcome.isFailure ? .taskWarning : .normal

@@ -44,7 +44,10 @@ public struct ScreenLoop {
 
         // What happens to processes, on the live /proc only (a replay has no kernel to ask);
         // subscribed before the first reading, so no exit falls between the two.
+        // Recorded events up to this moment, live ones after it: none told twice or missed.
+        let watchingSince = Clock.now()
         let lifecycle = replay ? nil : ScreenLifecycle(sampler: sampler)
+        var journal: JournalLoad?
         var previous: Snapshot
         do {
             previous = try sampler.sample(state.sampleOptions())
@@ -93,6 +96,15 @@ public struct ScreenLoop {
             if !startedUp {
                 StartupPages.giveBack()
                 startedUp = true
+                // The journal is read after the first picture, on a thread of its own.
+                if lifecycle != nil, let directory = options.journal {
+                    state.setRecorded(RecordedHistory(directory: directory, state: .reading, until: watchingSince))
+                    journal = JournalLoad(directory: directory, until: watchingSince)
+                }
+            } else if let history = journal?.take() {
+                state.setRecorded(history)
+                journal = nil
+                continue
             }
 
             let now = Clock.monotonic()

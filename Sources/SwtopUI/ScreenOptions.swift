@@ -29,6 +29,8 @@ public struct ScreenOptions: Sendable {
     public var container: String?
     /// `--group-by cgroup`: start in the service view (G).
     public var byCgroup: Bool
+    /// The journal whose last 24 h the events view (E) shows below the live events; nil: none.
+    public var journal: String?
 
     public init(pids: Set<Int32>? = nil, uid: UInt32? = nil, filterText: String = "", sortKey: Column = .cpu, tree: Bool = false, showUserThreads: Bool = false, readonly: Bool = false, replaySource: String? = nil, delay: Double = 1.5, grace: Double = 10, unit: String? = nil, container: String? = nil, byCgroup: Bool = false) {
         self.unit = unit

@@ -102,6 +102,9 @@ public struct ViewState {
     public internal(set) var lifecycle: LifecycleView?
     /// The first line of the events view shown (0: the newest event).
     public internal(set) var eventsTop = 0
+    /// The journal's last 24 h before the screen started, below the live events in E; nil
+    /// where no journal is looked for (a replay).
+    public internal(set) var recorded: RecordedHistory?
 
     public internal(set) var snapshot: Snapshot? {
         // Counted once a snapshot: the header is laid out and drawn several times a refresh, and
@@ -197,7 +200,12 @@ public struct ViewState {
 
     public mutating func setLifecycle(_ view: LifecycleView) {
         lifecycle = view
-        eventsTop = min(eventsTop, max(0, view.events.count - 1))
+        if mode == .events { eventsTop = min(eventsTop, max(0, eventRows.count - 1)) }
+    }
+
+    /// The journal as read (or why it could not be), taken in once it is there.
+    public mutating func setRecorded(_ history: RecordedHistory) {
+        recorded = history
     }
 
     /// The processes on screen that exited (ghost rows).

@@ -10,8 +10,10 @@ struct JournalOptions: ParsableArguments {
     @Flag(help: "Also append every event reported to the journal (DIR/events-YYYY-MM-DD.jsonl, a file a UTC day, the --json lines).")
     var record = false
 
-    @Option(help: ArgumentHelp("The journal's directory (default /var/log/swtop for root, else $XDG_STATE_HOME/swtop, ~/.local/state/swtop).", valueName: "DIR"))
+    @Option(help: ArgumentHelp("The journal's directory (\(JournalOptions.defaultDirectoryWords)).", valueName: "DIR"))
     var journal: String?
+
+    static let defaultDirectoryWords = "default /var/log/swtop for root, else $XDG_STATE_HOME/swtop, ~/.local/state/swtop"
 
     @Flag(help: "With --record: record clean exits (exit 0, not stopped) of processes that lived under 10 s too.")
     var journalAll = false
@@ -64,6 +66,11 @@ struct JournalOptions: ParsableArguments {
             throw ValidationError("invalid --outcome '\(outcome)': expected one of \(EventSelection.outcomeNames.joined(separator: ", "))")
         }
         if name?.isEmpty == true { throw ValidationError("empty --name") }
+        try Self.check(journal: journal)
+    }
+
+    /// --journal DIR, here and on the screen: an empty one is a mistake, not the current directory.
+    static func check(journal: String?) throws {
         if journal?.isEmpty == true { throw ValidationError("empty --journal") }
     }
 

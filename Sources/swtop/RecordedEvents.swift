@@ -11,12 +11,7 @@ import ProcessModel
 enum RecordedEvents {
     /// Prints the recorded events from `range.since` to `range.until`, filtered by `selection`.
     static func print(directory path: String, range: (since: Double, until: Double), selection: EventSelection, json: Bool) throws {
-        let directory: JournalDirectory
-        do {
-            directory = try JournalDirectory(path: path, create: false)
-        } catch {
-            throw Failure(error.description + (error.code == ENOENT ? " (nothing was recorded there: see swtop events --record)" : ""))
-        }
+        let directory = try open(path)
         // Written in blocks: a write(2) a line would cost more than reading the journal.
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
@@ -36,6 +31,16 @@ enum RecordedEvents {
             }
         }
         Output.write(out)
+    }
+
+    /// The journal directory a user named (or the default one `--since` reads); its failure
+    /// in one line.
+    static func open(_ path: String) throws -> JournalDirectory {
+        do {
+            return try JournalDirectory(path: path, create: false)
+        } catch {
+            throw Failure(error.description + (error.code == ENOENT ? " (nothing was recorded there: see swtop events --record)" : ""))
+        }
     }
 
     /// The line in words: the live stream's for the events it knows, the journal's own lines'

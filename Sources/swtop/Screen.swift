@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Journal
 import Lifecycle
 import ProcessModel
 import Sampling
@@ -16,8 +17,12 @@ struct Screen {
     var threads: Bool
     var grace: Double
     var noConfig: Bool
+    /// --journal DIR; nil: the default directory, where a missing journal is only said in E.
+    var journal: String?
 
     func run() throws {
+        // A directory the user named must be there: a typo is said now, not found later in E.
+        if let journal { _ = try RecordedEvents.open(journal) }
         // A ProcRootError becomes its one line on stderr in Swtop.reportingFailures.
         // Without the proc connector, the lifecycle monitor sees exits through a pidfd per
         // process: half the fds for them.
@@ -61,6 +66,7 @@ struct Screen {
         screenOptions.container = options.container
         screenOptions.byCgroup = try options.cgroupGrouping()
         screenOptions.startMessage = config?.report
+        screenOptions.journal = journal ?? JournalDirectory.defaultPath()
         let theme: Theme = settings.color ? .color : .monochrome
         let final: ScreenSettings
         do {

@@ -54,6 +54,9 @@ struct Swtop: ParsableCommand {
     @Option(name: .customLong("stop-grace"), help: ArgumentHelp("The screen's graceful stop (F9): seconds between SIGTERM and SIGKILL.", valueName: "SECONDS"))
     var screenGrace: Double = 10
 
+    @Option(help: ArgumentHelp("The journal whose last 24 h the screen's events view (E) shows before the live events (\(JournalOptions.defaultDirectoryWords); written by swtop events --record).", valueName: "DIR"))
+    var journal: String?
+
     static func main() {
         CommandStart.main(NegativeArguments.checked(ToolHabits.rewritten(Array(CommandLine.arguments.dropFirst()))))
     }
@@ -72,6 +75,8 @@ struct Swtop: ParsableCommand {
         // The plain table has no room for sixteen limits a process: `swtop limits PID` shows them.
         if limits && !(once && json) { throw ValidationError("--limits needs --once --json (for one process's limits as a table: swtop limits PID)") }
         try OptionValue.check(screenGrace, "--stop-grace", 0...3600)
+        try JournalOptions.check(journal: journal)
+        if journal != nil && once { throw ValidationError("--journal needs the screen (recorded events without it: swtop events --since WHEN --journal DIR)") }
         if !fields.isEmpty && !once { throw ValidationError("--fields needs --once") }
         // An unknown field is one line, naming the valid ones, and the usage status.
         var chosen: [Column]?
@@ -83,7 +88,7 @@ struct Swtop: ParsableCommand {
         }
         try Self.reportingFailures {
             guard once else {
-                try Screen(options: options, delayTenths: delay, noColor: noColor, readonly: readonly, threads: threads, grace: screenGrace, noConfig: noConfig).run()
+                try Screen(options: options, delayTenths: delay, noColor: noColor, readonly: readonly, threads: threads, grace: screenGrace, noConfig: noConfig, journal: journal).run()
                 return
             }
             try Once(options: options, json: json, limits: limits, threads: threads, interval: interval, fields: chosen).run()

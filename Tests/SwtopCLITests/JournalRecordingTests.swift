@@ -273,6 +273,22 @@ import TestSupport
         #expect(read.stderr.split(separator: "\n").count <= 1)
     }
 
+    /// The screen's --journal DIR: a directory the user named must be there (one line, status 1,
+    /// before any terminal is touched); it is for the screen only; empty is refused as for events.
+    @Test func screenJournalThatIsNotThereIsOneLine() throws {
+        let dir = Paths.temporaryDirectory("screen-journal") + "/not-there"
+        let missing = try swtop(["--journal", dir])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "swtop: cannot open the journal directory \(dir): No such file or directory (nothing was recorded there: see swtop events --record)\n")
+        #expect(missing.stdout.isEmpty)
+        let once = try swtop(["--once", "--journal", dir])
+        #expect(once.status == 64)
+        #expect(once.stderr == "swtop: --journal needs the screen (recorded events without it: swtop events --since WHEN --journal DIR)\n")
+        let empty = try swtop(["--journal", ""])
+        #expect(empty.status == 64)
+        #expect(empty.stderr == "swtop: empty --journal\n")
+    }
+
     @Test(.enabled(if: isInstalled("/usr/bin/systemd-analyze"), "systemd-analyze is not installed"))
     func recorderUnitVerifies() throws {
         let dir = Paths.temporaryDirectory("unit")
