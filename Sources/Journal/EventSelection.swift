@@ -1,8 +1,8 @@
 import Lifecycle
 import ProcessModel
 
-/// Which events `swtop events` shows, live and read back alike: -p, -u and -F (a ProcessFilter),
-/// --name, --outcome and --failures. The journal's own lines (recording, lost) always pass: they
+/// Which events `swtop events` shows, live and read back alike: -p, -u, -F, --unit and
+/// --container (a ProcessFilter), --name, --outcome and --failures. The journal's own lines (recording, lost) always pass: they
 /// say where the record has gaps, whatever is being looked for.
 public struct EventSelection: Sendable {
     public var process: ProcessFilter
@@ -23,6 +23,15 @@ public struct EventSelection: Sendable {
     }
 
     public var isEmpty: Bool { process.isEmpty && name == nil && outcome == nil && !failuresOnly }
+
+    /// What of a recorded line `matches` looks at beyond pid, name, user and outcome: the
+    /// command line for -F, the cgroup for --unit and --container.
+    public var partsNeeded: RecordedEvent.Parts {
+        var parts: RecordedEvent.Parts = []
+        if !process.matcher.isEmpty { parts.insert(.commandLine) }
+        if process.unit != nil || process.container != nil { parts.insert(.cgroup) }
+        return parts
+    }
 
     public func matches(_ event: LifecycleEvent) -> Bool {
         var ending: Outcome?
@@ -55,6 +64,9 @@ public struct EventSelection: Sendable {
         if let pids = process.pids, let pid = line.integer("pid"), !pids.contains(Int32(truncatingIfNeeded: pid)) { return false }
         // An escaped name is left to `matches`, which decodes it.
         if let name, let raw = line.rawString("name"), !raw.contains(UInt8(ascii: "\\")), !raw.elementsEqual(name.utf8) { return false }
+        // Outside any unit, or any container (or recorded before events said): not the one asked.
+        if process.unit != nil, line.kind("unit") != .string, line.kind("cgroup") != .string { return false }
+        if process.container != nil, line.kind("container") != .object { return false }
         return true
     }
 
@@ -63,9 +75,7 @@ public struct EventSelection: Sendable {
     /// from a newer swtop, a line without a pid. For the --json reader of a large journal.
     public func quickVerdict(_ line: FlatJSONLine) -> Bool? {
         guard mayMatch(line) else { return false }
-        guard process.matcher.isEmpty, process.uid == nil, process.unit == nil, process.container == nil,
-            let kind = line.string("event")
-        else { return nil }
+        guard process.matcher.isEmpty, process.uid == nil, let kind = line.string("event") else { return nil }
         switch kind {
         case "recording", "lost": return true
         case "exit", "zombie", "orphan", "crash_loop", "signal": break
@@ -74,6 +84,11 @@ public struct EventSelection: Sendable {
         guard let pid = line.integer("pid").flatMap(Int32.init(exactly:)) else { return nil }
         if let pids = process.pids, !pids.contains(pid) { return false }
         if let name, line.string("name") ?? "" != name { return false }
+        if process.unit != nil || process.container != nil {
+            let membership = RecordedEvent.membership(line)
+            if let unit = process.unit, !ProcessFilter.inUnit(membership, unit) { return false }
+            if let container = process.container, !ProcessFilter.inContainer(membership, container) { return false }
+        }
         guard outcome != nil || failuresOnly else { return true }
         let ending: Outcome? =
             switch kind {
@@ -90,6 +105,7 @@ public struct EventSelection: Sendable {
         if failuresOnly, !failed { return false }
         if let outcome, ending?.name != outcome { return false }
         if let name, p.name != name { return false }
-        return process.isEmpty || process.matches(pid: p.pid, uid: p.uid, name: p.name, command: p.cmdline.joined(separator: " "))
+        return process.isEmpty
+            || process.matches(pid: p.pid, uid: p.uid, name: p.name, command: p.cmdline.joined(separator: " "), membership: p.membership)
     }
 }

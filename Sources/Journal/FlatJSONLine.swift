@@ -18,6 +18,22 @@ public struct FlatJSONLine {
         var value: Range<Int>
         var kind: Kind
         var escaped: Bool
+        /// The key's first 8 bytes, packed: most keys differ there, so a look-up compares one
+        /// integer per member (a reader of words looks up some twenty keys a line).
+        var head: UInt64
+    }
+
+    /// Up to the first 8 bytes of `bytes`, packed little-endian.
+    @inline(__always)
+    static func head<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+        var packed: UInt64 = 0
+        var shift: UInt64 = 0
+        for b in bytes {
+            if shift == 64 { break }
+            packed |= UInt64(b) << shift
+            shift += 8
+        }
+        return packed
     }
 
     public let bytes: ArraySlice<UInt8>
@@ -88,7 +104,7 @@ public struct FlatJSONLine {
                     kind = .number
                     value = start..<i
                 }
-                members.append(Member(key: key, value: value, kind: kind, escaped: escaped))
+                members.append(Member(key: key, value: value, kind: kind, escaped: escaped, head: Self.head(bytes[key])))
                 guard let more = Self.separator(bytes, &i, close: UInt8(ascii: "}")) else { return nil }
                 if !more { break }
             }
@@ -103,15 +119,19 @@ public struct FlatJSONLine {
     func member(_ key: StaticString) -> Member? {
         let count = key.utf8CodeUnitCount
         return key.withUTF8Buffer { wanted in
-            for m in members where m.key.count == count {
+            let head = Self.head(wanted)
+            for m in members where m.head == head && m.key.count == count {
+                // The bytes past the packed head (keys are ASCII; nothing past 8 to compare for most).
                 var same = true
-                var j = m.key.lowerBound
-                for b in wanted {
-                    if bytes[j] != b {
+                var j = m.key.lowerBound + 8
+                var k = 8
+                while k < count {
+                    if bytes[j] != wanted[k] {
                         same = false
                         break
                     }
                     j += 1
+                    k += 1
                 }
                 if same { return m }
             }
@@ -193,6 +213,18 @@ public struct FlatJSONLine {
         let start = i
         var escaped = false
         while i < b.endIndex {
+            // The run of plain bytes up to a quote, a backslash or a control character, scanned
+            // without the slice's checks: most of a line is in its strings.
+            i = b.withUnsafeBufferPointer { buffer -> Int in
+                var k = i - b.startIndex
+                while k < buffer.count {
+                    let c = buffer[k]
+                    if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
+                    k += 1
+                }
+                return b.startIndex + k
+            }
+            guard i < b.endIndex else { return nil }
             let c = b[i]
             if c == UInt8(ascii: "\"") {
                 i += 1

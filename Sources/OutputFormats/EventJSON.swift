@@ -11,6 +11,7 @@ public enum EventJSON {
         let p = event.process
         w.beginObject()
         writeCommonFields(&w, time: event.time, event: event.name, process: p)
+        writeMembership(&w, p.membership)
         switch event.kind {
         case .exit(let record):
             writeOutcome(&w, record.outcome)
@@ -72,6 +73,22 @@ public enum EventJSON {
         w.field("ppid", p.ppid)
         w.field("uid", p.uid)
         w.field("user", p.user)
+    }
+
+    /// `cgroup`, `unit` and `container`, named and shaped as `--once --json` has them (null
+    /// where unknown, or outside a unit or container), so `--unit` and `--container` can choose
+    /// recorded events as they choose live processes.
+    static func writeMembership(_ w: inout JSONWriter, _ m: Membership?) {
+        w.field("cgroup", m?.cgroup)
+        w.field("unit", m?.unit)
+        w.key("container")
+        guard let c = m?.container else { return w.null() }
+        w.beginObject()
+        w.field("runtime", c.runtime)
+        w.field("id", c.id)
+        w.field("pod", c.pod)
+        w.field("name", c.name)
+        w.endObject()
     }
 
     /// `outcome`, `exit_code` (for `exited`, else null) and `signal` (for the three signal

@@ -23,12 +23,15 @@ enum RecordedEvents {
         JournalReader(directory: directory).read(since: range.since, until: range.until, warn: { Output.error($0) }) { line, time in
             if json {
                 // Most lines are settled by their fields; only the rest are read into events.
-                if selection.isEmpty || (selection.quickVerdict(line) ?? RecordedEvent(line).map(selection.matches) ?? false) {
+                if selection.isEmpty || (selection.quickVerdict(line) ?? RecordedEvent(line, time: time).map(selection.matches) ?? false) {
                     out += line.bytes
                     out.append(UInt8(ascii: "\n"))
                 }
-            } else if selection.mayMatch(line), let recorded = RecordedEvent(line), selection.matches(recorded) {
-                out += Array((words(recorded, line) + "\n").utf8)
+            } else if selection.mayMatch(line), let recorded = RecordedEvent(line, time: time, reading: selection.partsNeeded),
+                selection.matches(recorded)
+            {
+                out.append(contentsOf: words(recorded, line).utf8)
+                out.append(UInt8(ascii: "\n"))
             }
             if out.count >= 1 << 16 {
                 Output.write(out)
