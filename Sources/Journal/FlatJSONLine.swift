@@ -37,7 +37,7 @@ public struct FlatJSONLine {
     }
 
     public let bytes: ArraySlice<UInt8>
-    private var members: [Member] = []
+    private var members: [Member]
 
     /// Parses one line (without its newline). nil when it is not a flat JSON object.
     public init?(_ bytes: ArraySlice<UInt8>) {
@@ -52,9 +52,19 @@ public struct FlatJSONLine {
     private init?(_ bytes: ArraySlice<UInt8>, depth: Int) {
         self.bytes = bytes
         self.depth = depth
+        // Scanned through a buffer pointer, whose reads (each after its own `i < end` check) the
+        // compiler does not check again: the journal reader parses every byte of every line.
+        guard let found = bytes.withUnsafeBufferPointer({ Self.members($0, offset: bytes.startIndex, depth: depth) }) else { return nil }
+        members = found
+    }
+
+    /// The members of the object that is all of `bytes`, their ranges moved by `offset` (the
+    /// line's start in its slice); nil when it is not one.
+    static func members(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, depth: Int) -> [Member]? {
+        var members: [Member] = []
         members.reserveCapacity(24)
-        var i = bytes.startIndex
-        let end = bytes.endIndex
+        var i = 0
+        let end = bytes.count
         Self.skipSpace(bytes, &i)
         guard i < end, bytes[i] == UInt8(ascii: "{") else { return nil }
         i += 1
@@ -104,13 +114,17 @@ public struct FlatJSONLine {
                     kind = .number
                     value = start..<i
                 }
-                members.append(Member(key: key, value: value, kind: kind, escaped: escaped, head: Self.head(bytes[key])))
+                members.append(
+                    Member(
+                        key: (key.lowerBound + offset)..<(key.upperBound + offset), value: (value.lowerBound + offset)..<(value.upperBound + offset),
+                        kind: kind, escaped: escaped, head: Self.head(bytes[key])))
                 guard let more = Self.separator(bytes, &i, close: UInt8(ascii: "}")) else { return nil }
                 if !more { break }
             }
         }
         Self.skipSpace(bytes, &i)
         guard i == end else { return nil }
+        return members
     }
 
     // MARK: - Values
@@ -207,24 +221,12 @@ public struct FlatJSONLine {
 
     /// A string at `i` (which must be its opening quote): the range inside the quotes and whether
     /// it holds escapes; `i` moves past the closing quote.
-    static func string(_ b: ArraySlice<UInt8>, _ i: inout Int) -> (Range<Int>, Bool)? {
+    static func string<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int) -> (Range<Int>, Bool)? where Bytes.Index == Int {
         guard i < b.endIndex, b[i] == UInt8(ascii: "\"") else { return nil }
         i += 1
         let start = i
         var escaped = false
         while i < b.endIndex {
-            // The run of plain bytes up to a quote, a backslash or a control character, scanned
-            // without the slice's checks: most of a line is in its strings.
-            i = b.withUnsafeBufferPointer { buffer -> Int in
-                var k = i - b.startIndex
-                while k < buffer.count {
-                    let c = buffer[k]
-                    if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
-                    k += 1
-                }
-                return b.startIndex + k
-            }
-            guard i < b.endIndex else { return nil }
             let c = b[i]
             if c == UInt8(ascii: "\"") {
                 i += 1
@@ -260,7 +262,7 @@ public struct FlatJSONLine {
 
     /// An object at `i` (its opening brace): strings, numbers, true, false, null, arrays, and
     /// objects `depth` levels deep.
-    static func object(_ b: ArraySlice<UInt8>, _ i: inout Int, depth: Int) -> Bool {
+    static func object<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int, depth: Int) -> Bool where Bytes.Index == Int {
         i += 1
         skipSpace(b, &i)
         if i < b.endIndex, b[i] == UInt8(ascii: "}") {
@@ -290,7 +292,7 @@ public struct FlatJSONLine {
     }
 
     /// An array of strings and numbers at `i` (its opening bracket).
-    static func array(_ b: ArraySlice<UInt8>, _ i: inout Int) -> Bool {
+    static func array<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int) -> Bool where Bytes.Index == Int {
         i += 1
         skipSpace(b, &i)
         if i < b.endIndex, b[i] == UInt8(ascii: "]") {
@@ -311,7 +313,7 @@ public struct FlatJSONLine {
 
     /// After a member or element: true past a comma (another follows), false past the closing
     /// bracket, nil for anything else.
-    static func separator(_ b: ArraySlice<UInt8>, _ i: inout Int, close: UInt8) -> Bool? {
+    static func separator<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int, close: UInt8) -> Bool? where Bytes.Index == Int {
         skipSpace(b, &i)
         guard i < b.endIndex else { return nil }
         if b[i] == UInt8(ascii: ",") {
@@ -324,11 +326,11 @@ public struct FlatJSONLine {
         return false
     }
 
-    static func skipSpace(_ b: ArraySlice<UInt8>, _ i: inout Int) {
+    static func skipSpace<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int) where Bytes.Index == Int {
         while i < b.endIndex, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0D { i += 1 }
     }
 
-    static func literal(_ b: ArraySlice<UInt8>, _ i: inout Int, _ word: StaticString) -> Bool {
+    static func literal<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int, _ word: StaticString) -> Bool where Bytes.Index == Int {
         let n = word.utf8CodeUnitCount
         guard b.endIndex - i >= n else { return false }
         let same = word.withUTF8Buffer { w in (0..<n).allSatisfy { b[i + $0] == w[$0] } }
@@ -337,7 +339,7 @@ public struct FlatJSONLine {
     }
 
     /// JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-    static func number(_ b: ArraySlice<UInt8>, _ i: inout Int) -> Bool {
+    static func number<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int) -> Bool where Bytes.Index == Int {
         func digits() -> Int {
             let start = i
             while i < b.endIndex, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
