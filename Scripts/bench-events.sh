@@ -102,8 +102,16 @@ if [ "${1:-}" = record ]; then
   kill -INT "${watchers[@]}" 2>/dev/null; wait "${watchers[@]}" 2>/dev/null || true
   watchers=()
   spawned=$(wc -l <"$work/spawned.txt")
-  # Each spawned child is a line of its own (they exit 1 to 250: failures, all recorded).
-  recorded=$(cat "$journal"/events-*.jsonl | grep -c '"event":"exit".*"name":"swtop-spawn"' || true)
+  # Each spawned child is a line of its own (they exit 1 to 250: failures, all recorded), with
+  # its exit code; the spawner's own exit is not one of them.
+  recorded=$(cat "$journal"/events-*.jsonl | python3 -c '
+import json, sys
+spawned = {tuple(map(int, l.split())) for l in open(sys.argv[1])}
+seen = set()
+for line in sys.stdin:
+    e = json.loads(line)
+    if e.get("event") == "exit" and (e.get("pid"), e.get("exit_code")) in spawned: seen.add((e["pid"], e["exit_code"]))
+print(len(seen))' "$work/spawned.txt")
   echo "$spawned short processes ($RATE a second for $SECS s), each exiting 1 to 250:"
   awk -v e=$((e1 - e0)) -v r=$((r1 - r0)) -v s="$SECS" -v n="$spawned" -v k="$recorded" 'BEGIN {
     printf "  swtop events --json >/dev/null:                 %.2f CPU-s (%.1f%% of a CPU)\n", e / 100, e / s
