@@ -62,17 +62,24 @@ echo "$(wc -l <"$file") lines, $(du -m "$file" | cut -f1) MB in $file"
 measure() {
   local label=$1; shift
   "$@" >"$work/out-$label" 2>/dev/null
-  /usr/bin/time -f "%e %M" -o "$work/time-$label" "$@" >"$work/out-$label" 2>/dev/null
-  read -r secs kb <"$work/time-$label"
-  eval "secs_$label=$secs kb_$label=$kb"
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time-$label" "$@" >"$work/out-$label" 2>/dev/null
+  read -r secs kb user sys <"$work/time-$label"
+  # CPU seconds too: on a shared machine the wall time also holds the waits for a core.
+  eval "secs_$label=$secs kb_$label=$kb cpu_$label=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')"
 }
 # One reading, swtop's and jq's side by side: times, peak RSS, lines out, jq's time over swtop's.
 row() {
   local what=$1 s=$2 j=$3
-  local ss kk js jk
-  eval "ss=\$secs_$s kk=\$kb_$s js=\$secs_$j jk=\$kb_$j"
-  printf '%-30s %6.2f s %6d KB %8d | %6.2f s %6d KB %8d | %5.1fx\n' "$what" "$ss" "$kk" "$(wc -l <"$work/out-$s")" \
-    "$js" "$jk" "$(wc -l <"$work/out-$j")" "$(awk -v a="$js" -v b="$ss" 'BEGIN { print (b > 0 ? a / b : 0) }')"
+  local ss sc kk js jc jk
+  eval "ss=\$secs_$s sc=\$cpu_$s kk=\$kb_$s js=\$secs_$j jc=\$cpu_$j jk=\$kb_$j"
+  printf '%-30s %6.2f s %5.2f CPU-s %6d KB %8d | %6.2f s %6.2f CPU-s %6d KB %8d | %5.1fx\n' "$what" "$ss" "$sc" "$kk" "$(wc -l <"$work/out-$s")" \
+    "$js" "$jc" "$jk" "$(wc -l <"$work/out-$j")" "$(awk -v a="$js" -v b="$ss" 'BEGIN { print (b > 0 ? a / b : 0) }')"
+}
+single() {
+  local what=$1 s=$2
+  local ss sc kk
+  eval "ss=\$secs_$s sc=\$cpu_$s kk=\$kb_$s"
+  printf '%-30s %6.2f s %5.2f CPU-s %6d KB %8d\n' "$what" "$ss" "$sc" "$kk" "$(wc -l <"$work/out-$s")"
 }
 # swtop also prints the journal's own lines whatever the filter: none are in this file.
 measure swtop_json "$SWTOP" events --since 1d --journal "$journal" --json
@@ -86,13 +93,13 @@ measure swtop_unit "$SWTOP" events --since 1d --journal "$journal" --json --unit
 measure jq_unit jq -c 'select(.unit == "worker-3.service")' "$file"
 measure swtop_unit_words "$SWTOP" events --since 1d --journal "$journal" --unit worker-3.service
 measure swtop_failures "$SWTOP" events --since 1d --journal "$journal" --json --failures
-printf '%-30s %-28s | %-28s | %s\n' "$(wc -l <"$file") lines" "swtop: time, peak RSS, out" "jq: time, peak RSS, out" "jq/swtop"
+printf '%-30s %-40s | %-41s | %s\n' "$(wc -l <"$file") lines" "swtop: time, CPU, peak RSS, lines out" "jq: time, CPU, peak RSS, lines out" "jq/swtop"
 row "--json (every line)" swtop_json jq_json
 row "words (every line)" swtop_words jq_words
 row "--json --outcome killed" swtop_outcome jq_outcome
 row "--json --unit worker-3.service" swtop_unit jq_unit
-printf '%-30s %6.2f s %6d KB %8d\n' "--unit worker-3.service words" "$secs_swtop_unit_words" "$kb_swtop_unit_words" "$(wc -l <"$work/out-swtop_unit_words")"
-printf '%-30s %6.2f s %6d KB %8d\n' "--json --failures" "$secs_swtop_failures" "$kb_swtop_failures" "$(wc -l <"$work/out-swtop_failures")"
+single "--unit worker-3.service words" swtop_unit_words
+single "--json --failures" swtop_failures
 for pair in json:json outcome:outcome unit:unit; do
   if cmp -s "$work/out-swtop_${pair%%:*}" "$work/out-jq_${pair##*:}"; then same=yes; else same=NO; fi
   echo "same lines out as jq (${pair%%:*}): $same"
