@@ -28,6 +28,17 @@ finish() {
   rm -rf "$work"
 }
 trap finish EXIT
+# Waits until the output of CMD... (the watchers' output sizes) stays the same for a second, at
+# most 30 s: they have drained what was queued.
+settle() {
+  local prev= size
+  for _ in $(seq 30); do
+    size=$("$@")
+    [ "$size" = "$prev" ] && break
+    prev=$size
+    sleep 1
+  done
+}
 
 if [ "${1:-}" = idle ]; then
   N=${2:-5000}; SECS=${3:-30}
@@ -90,14 +101,7 @@ if [ "${1:-}" = record ]; then
   sleep 1
   e0=$(ticks "${watchers[0]}"); r0=$(ticks "${watchers[1]}")
   "$work/swtop-spawn" "$RATE" "$SECS" >"$work/spawned.txt"
-  # Until the journal stops growing for a second (both have drained what was queued).
-  prev=
-  for _ in $(seq 30); do
-    size=$(cat "$journal"/events-*.jsonl | wc -c)
-    [ "$size" = "$prev" ] && break
-    prev=$size
-    sleep 1
-  done
+  settle sh -c 'cat "$1"/events-*.jsonl | wc -c' sh "$journal"
   e1=$(ticks "${watchers[0]}"); r1=$(ticks "${watchers[1]}")
   kill -INT "${watchers[@]}" 2>/dev/null; wait "${watchers[@]}" 2>/dev/null || true
   watchers=()
@@ -131,14 +135,7 @@ for _ in $(seq 100); do
 done
 s0=$(ticks "${watchers[0]}"); f0=$(ticks "${watchers[1]}")
 "$work/swtop-spawn" "$RATE" "$SECS" >"$work/spawned.txt"
-# Let both drain what is queued: wait until neither file grows for a second.
-prev=
-for _ in $(seq 30); do
-  size="$(stat -c %s "$work/swtop.jsonl") $(stat -c %s "$work/forkstat.txt")"
-  [ "$size" = "$prev" ] && break
-  prev=$size
-  sleep 1
-done
+settle stat -c %s "$work/swtop.jsonl" "$work/forkstat.txt"
 s1=$(ticks "${watchers[0]}"); f1=$(ticks "${watchers[1]}")
 kill -INT "${watchers[@]}" 2>/dev/null; wait "${watchers[@]}" 2>/dev/null || true
 watchers=()

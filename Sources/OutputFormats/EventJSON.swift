@@ -136,8 +136,21 @@ public enum EventJSON {
 /// `12:03:04 4242 worker: killed by SIGKILL after 3.2 s (OOM kill)`.
 public enum EventLine {
     public static func render(_ event: LifecycleEvent) -> String {
+        var bytes: [UInt8] = []
+        append(event, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The line's bytes appended to `out`, without its newline: a reader of the journal words a
+    /// million lines into one buffer.
+    public static func append(_ event: LifecycleEvent, to out: inout [UInt8]) {
         let p = event.process
-        let name = p.name.isEmpty ? "?" : DisplayText.escaped(p.name)
-        return "\(Format.clock(event.time)) \(p.pid) \(name): \(DisplayText.escaped(event.words))"
+        out.append(contentsOf: Format.clock(event.time).utf8)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: String(p.pid).utf8)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: p.name.isEmpty ? "?".utf8 : DisplayText.escaped(p.name).utf8)
+        out.append(contentsOf: ": ".utf8)
+        out.append(contentsOf: DisplayText.escaped(event.words).utf8)
     }
 }

@@ -7,8 +7,6 @@ public enum DisplayText {
     /// `\n`, `\t`, `\r` by name; every other C0 or C1 control character and DEL as `\xHH`; a
     /// format character (see `isFormat`) as `\u{HHHH}`.
     public static func escaped(_ text: String) -> String {
-        // Printable ASCII, most text, is settled byte by byte without decoding scalars.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var out = ""
         out.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 8)

@@ -34,7 +34,11 @@ enum RecordedEvents {
             } else if selection.mayMatch(line) {
                 let chosen = selection.unitMatches(line) ? rest : selection
                 if let recorded = RecordedEvent(line, time: time, reading: chosen.partsNeeded), chosen.matches(recorded) {
-                    out.append(contentsOf: words(recorded, line).utf8)
+                    if let event = recorded.event {
+                        EventLine.append(event, to: &out)
+                    } else {
+                        out.append(contentsOf: words(recorded, line).utf8)
+                    }
                     out.append(UInt8(ascii: "\n"))
                 }
             }
