@@ -135,7 +135,6 @@ public struct FlatJSONLine {
         return key.withUTF8Buffer { wanted in
             let head = Self.head(wanted)
             for m in members where m.head == head && m.key.count == count {
-                // The bytes past the packed head (keys are ASCII; nothing past 8 to compare for most).
                 var same = true
                 var j = m.key.lowerBound + 8
                 var k = 8
