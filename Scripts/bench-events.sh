@@ -6,6 +6,11 @@
 #     by `swtop events --json` and `forkstat -e exit` side by side. Prints how many of the exits
 #     each reported, how many swtop classified with the right code, and each one's CPU seconds.
 #     Issue 9 target: swtop reports every one.
+#   Scripts/bench-events.sh record [RATE [SECS]]  the recorder's cost: `swtop events --json` and
+#     `swtop events --record --journal TMP` (the packaged recorder's command), both to /dev/null,
+#     side by side under the same RATE exits a second (default 1500) for SECS seconds (default
+#     10); each one's CPU seconds from /proc/PID/stat and the difference in % of a CPU, and
+#     whether the journal holds every exit (a line each). Issue 20 target: <= 2% of a CPU more.
 #   Scripts/bench-events.sh idle [N [SECS]]  CPU of `swtop events` over SECS seconds (default 30)
 #     with N sleeping processes (default 5000) and nothing ending. Issue 9 target: <= 0.5% of a CPU.
 #
@@ -23,6 +28,17 @@ finish() {
   rm -rf "$work"
 }
 trap finish EXIT
+# Waits until the output of CMD... (the watchers' output sizes) stays the same for a second, at
+# most 30 s: they have drained what was queued.
+settle() {
+  local prev= size
+  for _ in $(seq 30); do
+    size=$("$@")
+    [ "$size" = "$prev" ] && break
+    prev=$size
+    sleep 1
+  done
+}
 
 if [ "${1:-}" = idle ]; then
   N=${2:-5000}; SECS=${3:-30}
@@ -74,6 +90,42 @@ int main(int argc, char **argv) {
 C
 gcc -O2 -o "$work/swtop-spawn" "$work/spawn.c"
 
+if [ "${1:-}" = record ]; then
+  RATE=${2:-1500}; SECS=${3:-10}
+  journal=$work/journal
+  "$SWTOP" events --json >/dev/null & watchers+=($!)
+  "$SWTOP" events --record --journal "$journal" >/dev/null & watchers+=($!)
+  # Both ready: the recorder's started line is written after its first reading of /proc, as
+  # the other's is; a second more for both to settle.
+  for _ in $(seq 100); do cat "$journal"/events-*.jsonl 2>/dev/null | grep -q '"started"' && break; sleep 0.1; done
+  sleep 1
+  e0=$(ticks "${watchers[0]}"); r0=$(ticks "${watchers[1]}")
+  "$work/swtop-spawn" "$RATE" "$SECS" >"$work/spawned.txt"
+  settle sh -c 'cat "$1"/events-*.jsonl | wc -c' sh "$journal"
+  e1=$(ticks "${watchers[0]}"); r1=$(ticks "${watchers[1]}")
+  kill -INT "${watchers[@]}" 2>/dev/null; wait "${watchers[@]}" 2>/dev/null || true
+  watchers=()
+  spawned=$(wc -l <"$work/spawned.txt")
+  # Each spawned child is a line of its own (they exit 1 to 250: failures, all recorded), with
+  # its exit code; the spawner's own exit is not one of them.
+  recorded=$(cat "$journal"/events-*.jsonl | python3 -c '
+import json, sys
+spawned = {tuple(map(int, l.split())) for l in open(sys.argv[1])}
+seen = set()
+for line in sys.stdin:
+    e = json.loads(line)
+    if e.get("event") == "exit" and (e.get("pid"), e.get("exit_code")) in spawned: seen.add((e["pid"], e["exit_code"]))
+print(len(seen))' "$work/spawned.txt")
+  echo "$spawned short processes ($RATE a second for $SECS s), each exiting 1 to 250:"
+  awk -v e=$((e1 - e0)) -v r=$((r1 - r0)) -v s="$SECS" -v n="$spawned" -v k="$recorded" 'BEGIN {
+    printf "  swtop events --json >/dev/null:                 %.2f CPU-s (%.1f%% of a CPU)\n", e / 100, e / s
+    printf "  swtop events --record --journal DIR >/dev/null: %.2f CPU-s (%.1f%% of a CPU)\n", r / 100, r / s
+    printf "  the recorder over events alone: %+.2f CPU-s = %+.1f%% of a CPU (target <= 2%%): %s\n", (r - e) / 100, (r - e) / s, (r - e) / s <= 2 ? "met" : "NOT met"
+    printf "  exits in the journal: %d of %d: %s\n", k, n, k == n ? "every one" : "NOT every one"
+  }'
+  exit 0
+fi
+
 "$SWTOP" events --json >"$work/swtop.jsonl" & watchers+=($!)
 forkstat -l -e exit >"$work/forkstat.txt" 2>&1 & watchers+=($!)
 # Both ready: swtop's first line, forkstat's header.
@@ -83,14 +135,7 @@ for _ in $(seq 100); do
 done
 s0=$(ticks "${watchers[0]}"); f0=$(ticks "${watchers[1]}")
 "$work/swtop-spawn" "$RATE" "$SECS" >"$work/spawned.txt"
-# Let both drain what is queued: wait until neither file grows for a second.
-prev=
-for _ in $(seq 30); do
-  size="$(stat -c %s "$work/swtop.jsonl") $(stat -c %s "$work/forkstat.txt")"
-  [ "$size" = "$prev" ] && break
-  prev=$size
-  sleep 1
-done
+settle stat -c %s "$work/swtop.jsonl" "$work/forkstat.txt"
 s1=$(ticks "${watchers[0]}"); f1=$(ticks "${watchers[1]}")
 kill -INT "${watchers[@]}" 2>/dev/null; wait "${watchers[@]}" 2>/dev/null || true
 watchers=()

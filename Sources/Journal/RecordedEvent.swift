@@ -19,9 +19,27 @@ public struct RecordedEvent {
 
     /// nil when the line lacks a time or an event kind.
     public init?(_ line: FlatJSONLine) {
-        guard let timeText = line.rawString("time"), let time = CalendarDay.parseRFC3339(timeText),
-            let kind = line.string("event")
-        else { return nil }
+        guard let timeText = line.rawString("time"), let time = CalendarDay.parseRFC3339(timeText) else { return nil }
+        self.init(line, time: time)
+    }
+
+    /// What of a process's facts to read besides what every event is told with.
+    public struct Parts: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// `cmdline`: for -F, and to show or print it (the words do not).
+        public static let commandLine = Parts(rawValue: 1)
+        /// `cgroup`, `unit` and `container`, as the process's membership: for --unit and --container.
+        public static let cgroup = Parts(rawValue: 2)
+        public static let all: Parts = [.commandLine, .cgroup]
+    }
+
+    /// The line whose `time` the reader has read already (JournalReader hands it over).
+    /// - Parameter parts: what to read of the process beyond its pid, name, parent and user; a
+    ///   part left out is empty (no command line) or nil (no membership). A reader of a million
+    ///   lines in words saves an array and an object a line.
+    public init?(_ line: FlatJSONLine, time: Double, reading parts: Parts = .all) {
+        guard let kind = line.string("event") else { return nil }
         self.time = time
         self.kind = kind
         guard let pid = line.integer("pid").flatMap(Int32.init(exactly:)), kind != "recording" else { return }
@@ -29,9 +47,9 @@ public struct RecordedEvent {
         // The start is worked back from the recorded lifetime, so the words say the same
         // "after 3.2 s" as they did live.
         let facts = ProcessFacts(
-            key: ProcessKey(id: pid, startTicks: 0), name: line.string("name") ?? "", cmdline: line.strings("cmdline") ?? [],
+            key: ProcessKey(id: pid, startTicks: 0), name: line.string("name") ?? "", cmdline: parts.contains(.commandLine) ? line.strings("cmdline") ?? [] : [],
             ppid: line.integer("ppid").flatMap(Int32.init(exactly:)) ?? 0, uid: line.integer("uid").flatMap(UInt32.init(exactly:)),
-            user: line.string("user"), startTime: lifetime.map { time - $0 })
+            user: line.string("user"), startTime: lifetime.map { time - $0 }, membership: parts.contains(.cgroup) ? Self.membership(line) : nil)
         process = facts
         switch kind {
         case "exit":
@@ -76,6 +94,19 @@ public struct RecordedEvent {
         default:
             break
         }
+    }
+
+    /// `cgroup`, `unit` and `container` as EventJSON.writeMembership wrote them; nil where all
+    /// three are null (or the line is older than they are).
+    public static func membership(_ line: FlatJSONLine) -> Membership? {
+        let path = line.string("cgroup")
+        let unit = line.string("unit")
+        let container = line.object("container").flatMap { c -> CgroupContainer? in
+            guard let runtime = c.string("runtime"), let id = c.string("id") else { return nil }
+            return CgroupContainer(runtime: runtime, id: id, pod: c.string("pod"), name: c.string("name"))
+        }
+        if path == nil, unit == nil, container == nil { return nil }
+        return Membership(ProcCgroup(path: path ?? "", unit: unit, container: container))
     }
 
     /// A signal's number from its name ("SIGTERM"); short names only, see `outcome`.

@@ -1,4 +1,5 @@
 import ProcFS
+import ProcessModel
 
 /// Which source told how a process ended.
 public enum ExitSource: String, Sendable {
@@ -33,8 +34,14 @@ public struct ProcessFacts: Sendable {
     public var user: String?
     /// Seconds since the epoch; nil when unknown.
     public var startTime: Double?
+    /// Its cgroup, systemd unit and container (shared with every process of its cgroup), as
+    /// read at its exec or by a snapshot, or inherited at its fork; nil when unread or unreadable.
+    public var membership: Membership?
 
-    public init(key: ProcessKey, name: String, cmdline: [String], ppid: Int32, uid: UInt32?, user: String?, startTime: Double?) {
+    public init(
+        key: ProcessKey, name: String, cmdline: [String], ppid: Int32, uid: UInt32?, user: String?, startTime: Double?,
+        membership: Membership? = nil
+    ) {
         self.key = key
         self.name = name
         self.cmdline = cmdline
@@ -42,6 +49,7 @@ public struct ProcessFacts: Sendable {
         self.uid = uid
         self.user = user
         self.startTime = startTime
+        self.membership = membership
     }
 
     /// What identifies a command across restarts: its arguments, or its name without them.

@@ -67,7 +67,7 @@ struct LifecycleReport {
         let start = entry.startTicks == 0 || !isLive ? entry.startTime : bootTime + Double(entry.startTicks) / ticksPerSecond
         return ProcessFacts(
             key: entry.key, name: entry.name, cmdline: entry.cmdline ?? [], ppid: entry.ppid, uid: entry.uid,
-            user: entry.user, startTime: start)
+            user: entry.user, startTime: start, membership: entry.membership)
     }
 
     /// Ends within the last `window` seconds: how many, how many failed, how many OOM kills.

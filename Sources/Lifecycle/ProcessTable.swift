@@ -59,9 +59,17 @@ struct ProcessTable {
         named.remove(child)
         rereads.append((child, now + Self.rereadDelay))
         let parentEntry = alive[parent]
-        if let raw = reader.process(child, files: parentEntry == nil ? [.status, .cmdline] : []) {
+        if let raw = reader.process(child, files: parentEntry == nil ? [.status, .cmdline, .cgroup] : []) {
             var entry = build(raw)
-            if let parentEntry { entry.keepCommandLine(of: parentEntry) }
+            if let parentEntry {
+                entry.keepCommandLine(of: parentEntry)
+                // The kernel forks a child into its parent's cgroup: nothing to read at the fork,
+                // the costliest moment (a busy shell forks thousands a second). One born
+                // elsewhere (clone3's CLONE_INTO_CGROUP) or moved before its exec (systemd,
+                // runc) is read at the exec; a child moved and never exec'd keeps this until
+                // the next snapshot reads it.
+                entry.membership = parentEntry.membership
+            }
             alive[child] = entry
             touched.insert(child)
         } else if var entry = parentEntry {
@@ -81,7 +89,9 @@ struct ProcessTable {
         forkedOnly.remove(pid)
         named.remove(pid)
         let execName = execNames.removeValue(forKey: pid)?.name
-        guard let raw = reader.process(pid, files: old.map { $0.startTicks == 0 } ?? true ? [.status, .cmdline] : [.cmdline]) else {
+        // The cgroup too: where a service manager or a container runtime moved the process
+        // (between its fork and this exec), here is where it runs from now on.
+        guard let raw = reader.process(pid, files: old.map { $0.startTicks == 0 } ?? true ? [.status, .cmdline, .cgroup] : [.cmdline, .cgroup]) else {
             // It runs another program now, which could not be read: named as the kernel named it
             // at exec where that is known, its command line unknown.
             if var entry = old ?? execName.map({ _ in Self.unknownEntry(pid: pid, ppid: 0) }) {
@@ -97,6 +107,10 @@ struct ProcessTable {
             // The uid is kept (uid events say when it changes).
             entry.uid = old.uid
             entry.user = old.user
+        }
+        // A cgroup that could not be read (it exited meanwhile) is the one it had.
+        if let old, old.startTicks == entry.startTicks || old.startTicks == 0, entry.membership == nil {
+            entry.membership = old.membership
         }
         alive[pid] = entry
         touched.insert(pid)
@@ -134,6 +148,7 @@ struct ProcessTable {
                 entry.uid = old.uid
                 entry.user = old.user
             }
+            entry.keepOccasionalFields(of: old)
             alive[pid] = entry
             touched.insert(pid)
         }
@@ -173,7 +188,7 @@ struct ProcessTable {
 
     /// The entry of a process that exited: as known alive, else read now, else nil.
     func exiting(_ pid: Int32) -> ProcessEntry? {
-        alive[pid] ?? reader.process(pid, files: [.cmdline]).map(build)
+        alive[pid] ?? reader.process(pid, files: [.cmdline, .cgroup]).map(build)
     }
 
     /// Forgets `pid` as a parent; returns its children when it had some (they are orphans now).

@@ -11,6 +11,7 @@ public enum EventJSON {
         let p = event.process
         w.beginObject()
         writeCommonFields(&w, time: event.time, event: event.name, process: p)
+        writeMembership(&w, p.membership)
         switch event.kind {
         case .exit(let record):
             writeExit(&w, record)
@@ -90,6 +91,22 @@ public enum EventJSON {
         }
     }
 
+    /// `cgroup`, `unit` and `container`, named and shaped as `--once --json` has them (null
+    /// where unknown, or outside a unit or container), so `--unit` and `--container` can choose
+    /// recorded events as they choose live processes.
+    public static func writeMembership(_ w: inout JSONWriter, _ m: Membership?) {
+        w.field("cgroup", m?.cgroup)
+        w.field("unit", m?.unit)
+        w.key("container")
+        guard let c = m?.container else { return w.null() }
+        w.beginObject()
+        w.field("runtime", c.runtime)
+        w.field("id", c.id)
+        w.field("pod", c.pod)
+        w.field("name", c.name)
+        w.endObject()
+    }
+
     /// `outcome`, `exit_code` (for `exited`, else null) and `signal` (for the three signal
     /// outcomes, else null).
     public static func writeOutcome(_ w: inout JSONWriter, _ outcome: Outcome) {
@@ -135,8 +152,21 @@ public enum EventJSON {
 /// `12:03:04 4242 worker: killed by SIGKILL after 3.2 s (OOM kill)`.
 public enum EventLine {
     public static func render(_ event: LifecycleEvent) -> String {
+        var bytes: [UInt8] = []
+        append(event, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The line's bytes appended to `out`, without its newline: a reader of the journal words a
+    /// million lines into one buffer.
+    public static func append(_ event: LifecycleEvent, to out: inout [UInt8]) {
         let p = event.process
-        let name = p.name.isEmpty ? "?" : DisplayText.escaped(p.name)
-        return "\(Format.clock(event.time)) \(p.pid) \(name): \(DisplayText.escaped(event.words))"
+        out.append(contentsOf: Format.clock(event.time).utf8)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: String(p.pid).utf8)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: p.name.isEmpty ? "?".utf8 : DisplayText.escaped(p.name).utf8)
+        out.append(contentsOf: ": ".utf8)
+        out.append(contentsOf: DisplayText.escaped(event.words).utf8)
     }
 }

@@ -19,10 +19,26 @@ public struct FlatJSONLine {
         var value: Range<Int>
         var kind: Kind
         var escaped: Bool
+        /// The key's first 8 bytes, packed: most keys differ there, so a look-up compares one
+        /// integer per member (a reader of words looks up some twenty keys a line).
+        var head: UInt64
+    }
+
+    /// Up to the first 8 bytes of `bytes`, packed little-endian.
+    @inline(__always)
+    static func head<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+        var packed: UInt64 = 0
+        var shift: UInt64 = 0
+        for b in bytes {
+            if shift == 64 { break }
+            packed |= UInt64(b) << shift
+            shift += 8
+        }
+        return packed
     }
 
     public let bytes: ArraySlice<UInt8>
-    private var members: [Member] = []
+    private var members: [Member]
 
     /// Parses one line (without its newline). nil when it is not a flat JSON object.
     public init?(_ bytes: ArraySlice<UInt8>) {
@@ -37,9 +53,19 @@ public struct FlatJSONLine {
     private init?(_ bytes: ArraySlice<UInt8>, depth: Int) {
         self.bytes = bytes
         self.depth = depth
+        // Scanned through a buffer pointer, whose reads (each after its own `i < end` check) the
+        // compiler does not check again: the journal reader parses every byte of every line.
+        guard let found = bytes.withUnsafeBufferPointer({ Self.members($0, offset: bytes.startIndex, depth: depth) }) else { return nil }
+        members = found
+    }
+
+    /// The members of the object that is all of `bytes`, their ranges moved by `offset` (the
+    /// line's start in its slice); nil when it is not one.
+    static func members(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int, depth: Int) -> [Member]? {
+        var members: [Member] = []
         members.reserveCapacity(24)
-        var i = bytes.startIndex
-        let end = bytes.endIndex
+        var i = 0
+        let end = bytes.count
         Self.skipSpace(bytes, &i)
         guard i < end, bytes[i] == UInt8(ascii: "{") else { return nil }
         i += 1
@@ -89,13 +115,17 @@ public struct FlatJSONLine {
                     kind = .number
                     value = start..<i
                 }
-                members.append(Member(key: key, value: value, kind: kind, escaped: escaped))
+                members.append(
+                    Member(
+                        key: (key.lowerBound + offset)..<(key.upperBound + offset), value: (value.lowerBound + offset)..<(value.upperBound + offset),
+                        kind: kind, escaped: escaped, head: Self.head(bytes[key])))
                 guard let more = Self.separator(bytes, &i, close: UInt8(ascii: "}")) else { return nil }
                 if !more { break }
             }
         }
         Self.skipSpace(bytes, &i)
         guard i == end else { return nil }
+        return members
     }
 
     // MARK: - Values
@@ -104,15 +134,18 @@ public struct FlatJSONLine {
     func member(_ key: StaticString) -> Member? {
         let count = key.utf8CodeUnitCount
         return key.withUTF8Buffer { wanted in
-            for m in members where m.key.count == count {
+            let head = Self.head(wanted)
+            for m in members where m.head == head && m.key.count == count {
                 var same = true
-                var j = m.key.lowerBound
-                for b in wanted {
-                    if bytes[j] != b {
+                var j = m.key.lowerBound + 8
+                var k = 8
+                while k < count {
+                    if bytes[j] != wanted[k] {
                         same = false
                         break
                     }
                     j += 1
+                    k += 1
                 }
                 if same { return m }
             }
@@ -188,7 +221,7 @@ public struct FlatJSONLine {
 
     /// A string at `i` (which must be its opening quote): the range inside the quotes and whether
     /// it holds escapes; `i` moves past the closing quote.
-    static func string(_ b: ArraySlice<UInt8>, _ i: inout Int) -> (Range<Int>, Bool)? {
+    static func string<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int) -> (Range<Int>, Bool)? where Bytes.Index == Int {
         guard i < b.endIndex, b[i] == UInt8(ascii: "\"") else { return nil }
         i += 1
         let start = i
@@ -229,7 +262,7 @@ public struct FlatJSONLine {
 
     /// An object at `i` (its opening brace): strings, numbers, true, false, null, arrays, and
     /// objects `depth` levels deep.
-    static func object(_ b: ArraySlice<UInt8>, _ i: inout Int, depth: Int) -> Bool {
+    static func object<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int, depth: Int) -> Bool where Bytes.Index == Int {
         i += 1
         skipSpace(b, &i)
         if i < b.endIndex, b[i] == UInt8(ascii: "}") {
@@ -259,7 +292,7 @@ public struct FlatJSONLine {
     }
 
     /// An array of strings and numbers at `i` (its opening bracket).
-    static func array(_ b: ArraySlice<UInt8>, _ i: inout Int) -> Bool {
+    static func array<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int) -> Bool where Bytes.Index == Int {
         i += 1
         skipSpace(b, &i)
         if i < b.endIndex, b[i] == UInt8(ascii: "]") {
@@ -280,7 +313,7 @@ public struct FlatJSONLine {
 
     /// After a member or element: true past a comma (another follows), false past the closing
     /// bracket, nil for anything else.
-    static func separator(_ b: ArraySlice<UInt8>, _ i: inout Int, close: UInt8) -> Bool? {
+    static func separator<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int, close: UInt8) -> Bool? where Bytes.Index == Int {
         skipSpace(b, &i)
         guard i < b.endIndex else { return nil }
         if b[i] == UInt8(ascii: ",") {
@@ -293,11 +326,11 @@ public struct FlatJSONLine {
         return false
     }
 
-    static func skipSpace(_ b: ArraySlice<UInt8>, _ i: inout Int) {
+    static func skipSpace<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int) where Bytes.Index == Int {
         while i < b.endIndex, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0D { i += 1 }
     }
 
-    static func literal(_ b: ArraySlice<UInt8>, _ i: inout Int, _ word: StaticString) -> Bool {
+    static func literal<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int, _ word: StaticString) -> Bool where Bytes.Index == Int {
         let n = word.utf8CodeUnitCount
         guard b.endIndex - i >= n else { return false }
         let same = word.withUTF8Buffer { w in (0..<n).allSatisfy { b[i + $0] == w[$0] } }
@@ -306,7 +339,7 @@ public struct FlatJSONLine {
     }
 
     /// JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-    static func number(_ b: ArraySlice<UInt8>, _ i: inout Int) -> Bool {
+    static func number<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int) -> Bool where Bytes.Index == Int {
         func digits() -> Int {
             let start = i
             while i < b.endIndex, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }

@@ -197,7 +197,20 @@ extension Format {
         var t = time_t(epochSeconds.rounded(.down))
         var local = tm()
         guard localtime_r(&t, &local) != nil else { return "--:--:--" }
-        return pad(Int(local.tm_hour), 2) + ":" + pad(Int(local.tm_min), 2) + ":" + pad(Int(local.tm_sec), 2)
+        // Written in place: a reader of the journal words a million lines with it.
+        return String(unsafeUninitializedCapacity: 8) { out in
+            func put(_ value: Int32, at i: Int) {
+                let n = UInt8(truncatingIfNeeded: min(max(value, 0), 99))
+                out[i] = UInt8(ascii: "0") + n / 10
+                out[i + 1] = UInt8(ascii: "0") + n % 10
+            }
+            put(local.tm_hour, at: 0)
+            out[2] = UInt8(ascii: ":")
+            put(local.tm_min, at: 3)
+            out[5] = UInt8(ascii: ":")
+            put(local.tm_sec, at: 6)
+            return 8
+        }
     }
 
     /// A day in local time, "2026-12-06": what a clock time leaves out, where times span days.

@@ -23,15 +23,21 @@ public struct ProcessFilter: Sendable, Equatable {
 
     /// The unit itself (`nginx.service`, or `nginx` for `nginx.service`), or any unit or slice
     /// the process's cgroup lies under (`user@1000.service`, `system.slice`).
-    public static func inUnit(_ p: ProcessEntry, _ unit: String) -> Bool {
-        guard let m = p.membership, !unit.isEmpty else { return false }
+    public static func inUnit(_ p: ProcessEntry, _ unit: String) -> Bool { inUnit(p.membership, unit) }
+
+    /// The same test on a cgroup as kept of a process (a recorded event has no path where it
+    /// was not read: then its unit alone).
+    public static func inUnit(_ m: Membership?, _ unit: String) -> Bool {
+        guard let m, !unit.isEmpty else { return false }
         if m.unit == unit || m.unit == unit + ".service" { return true }
         return m.cgroup.split(separator: "/").contains { $0 == unit || $0 == unit + ".service" }
     }
 
     /// An id prefix (as `docker ps` shows them, any case) or the container's name.
-    public static func inContainer(_ p: ProcessEntry, _ wanted: String) -> Bool {
-        guard let c = p.container, !wanted.isEmpty else { return false }
+    public static func inContainer(_ p: ProcessEntry, _ wanted: String) -> Bool { inContainer(p.membership, wanted) }
+
+    public static func inContainer(_ m: Membership?, _ wanted: String) -> Bool {
+        guard let c = m?.container, !wanted.isEmpty else { return false }
         return c.id.hasPrefix(wanted.lowercased()) || c.id == wanted || c.name == wanted || c.name == "/" + wanted
     }
 
@@ -43,11 +49,19 @@ public struct ProcessFilter: Sendable, Equatable {
         return matcher.matches(p)
     }
 
-    /// The same test on what is kept of a process after it ended.
+    /// The same test on what is kept of a process after it ended (its unit and container left
+    /// out: see the next).
     public func matches(pid: Int32, uid: UInt32?, name: String, command: String?) -> Bool {
         if let pids, !pids.contains(pid) { return false }
         if let uid = self.uid, uid != uid { return false }
         return matcher.matches(name: name, command: command)
+    }
+
+    /// The whole test on what is kept of a process after it ended, its cgroup among it.
+    public func matches(pid: Int32, uid: UInt32?, name: String, command: String?, membership: Membership?) -> Bool {
+        if let unit, !Self.inUnit(membership, unit) { return false }
+        if let container, !Self.inContainer(membership, container) { return false }
+        return matches(pid: pid, uid: uid, name: name, command: command)
     }
 
     public func apply(_ processes: [ProcessEntry]) -> [ProcessEntry] {

@@ -44,6 +44,8 @@ public struct RunEvent: Sendable {
         var w = JSONWriter(capacity: 512)
         w.beginObject()
         EventJSON.writeCommonFields(&w, time: time, event: name, process: child)
+        // The contract's cgroup, unit and container: null, as swtop run does not read them.
+        EventJSON.writeMembership(&w, child.membership)
         switch kind {
         case .start(let attempt):
             w.field("attempt", attempt)

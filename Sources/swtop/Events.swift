@@ -22,7 +22,7 @@ struct Events: ParsableCommand {
             The first line says which sources are in use: as root the kernel's proc connector \
             reports every exit, even of a process that lived a millisecond; without root, exits \
             are seen through pidfds (Linux 6.15+) and zombies, for processes that lived through a \
-            refresh. -p, -u and -F filter as elsewhere.
+            refresh. -p, -u, -F, --unit and --container filter as elsewhere.
             """)
 
     @OptionGroup var selection: SelectionOptions
@@ -61,7 +61,9 @@ struct Events: ParsableCommand {
             // Without the proc connector, exits are seen through a pidfd per process: half the
             // fds for them.
             let sampler = try Sampler(root: "/proc", keepFilesOpen: true, shareFDs: LifecycleMonitor.connectorUsable ? 0 : 0.5)
-            let sample = SampleOptions(files: [.status, .cmdline])
+            // The cgroup for each event's unit and container (read once a process, and again
+            // only where it ran since: see LiveRefresh; between snapshots at each exec).
+            let sample = SampleOptions(files: [.status, .cmdline, .cgroup])
             // Recorded events up to this moment, live ones after it: none told twice or missed.
             let watchingSince = Clock.now()
             // Subscribed before the first reading, so no exit falls between the two.

@@ -4,8 +4,8 @@ import ProcFS
 import ProcessModel
 
 /// `swtop events`' journal options: recording (--record and its --journal-*), reading back
-/// (--since, --until, --follow) and the filters that work on both and live (--name, --outcome,
-/// --failures; -p, -u and -F are swtop's).
+/// (--since, --until, --follow) and the filters that work on both and live (--name, --unit,
+/// --container, --outcome, --failures; -p, -u and -F are swtop's).
 struct JournalOptions: ParsableArguments {
     @Flag(help: "Also append every event reported to the journal (DIR/events-YYYY-MM-DD.jsonl, a file a UTC day, the --json lines).")
     var record = false
@@ -35,6 +35,12 @@ struct JournalOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Only events of processes with exactly this name.", valueName: "NAME"))
     var name: String?
+
+    @Option(help: ArgumentHelp("Only events of processes of this systemd unit ('nginx' means nginx.service), or of any unit or slice under it (user@1000.service, system.slice), as --once chooses them.", valueName: "UNIT"))
+    var unit: String?
+
+    @Option(help: ArgumentHelp("Only events of processes of this container: a prefix of its id (as docker ps shows it) or its name, as --once chooses them.", valueName: "ID|NAME"))
+    var container: String?
 
     @Option(help: ArgumentHelp("Only exits and zombies that ended so (and crash loops whose last run did): \(EventSelection.outcomeNames.joined(separator: ", ")).", valueName: "OUTCOME"))
     var outcome: String?
@@ -66,6 +72,8 @@ struct JournalOptions: ParsableArguments {
             throw ValidationError("invalid --outcome '\(outcome)': expected one of \(EventSelection.outcomeNames.joined(separator: ", "))")
         }
         if name?.isEmpty == true { throw ValidationError("empty --name") }
+        if unit?.isEmpty == true { throw ValidationError("empty --unit") }
+        if container?.isEmpty == true { throw ValidationError("empty --container") }
         try Self.check(journal: journal)
     }
 
@@ -93,7 +101,10 @@ struct JournalOptions: ParsableArguments {
     var directory: String { journal ?? JournalDirectory.defaultPath() }
 
     func selection(_ process: ProcessFilter) -> EventSelection {
-        EventSelection(process: process, name: name, outcome: outcome, failuresOnly: failures)
+        var process = process
+        process.unit = unit
+        process.container = container
+        return EventSelection(process: process, name: name, outcome: outcome, failuresOnly: failures)
     }
 
     var recorderOptions: Recorder.Options {

@@ -15,15 +15,27 @@ enum RecordedEvents {
         // Written in blocks: a write(2) a line would cost more than reading the journal.
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
+        // A line whose raw fields say it is of the --unit asked for is chosen by the rest of
+        // the selection, without reading its cgroup into an object.
+        var rest = selection
+        rest.process.unit = nil
         JournalReader(directory: directory).read(since: range.since, until: range.until, warn: { Output.error($0) }) { line, time in
             if json {
                 // Most lines are settled by their fields; only the rest are read into events.
-                if selection.isEmpty || (selection.quickVerdict(line) ?? RecordedEvent(line).map(selection.matches) ?? false) {
+                if selection.isEmpty || (selection.quickVerdict(line) ?? RecordedEvent(line, time: time).map(selection.matches) ?? false) {
                     out += line.bytes
                     out.append(UInt8(ascii: "\n"))
                 }
-            } else if selection.mayMatch(line), let recorded = RecordedEvent(line), selection.matches(recorded) {
-                out += Array((words(recorded, line) + "\n").utf8)
+            } else if selection.mayMatch(line) {
+                let chosen = selection.unitMatches(line) ? rest : selection
+                if let recorded = RecordedEvent(line, time: time, reading: chosen.partsNeeded), chosen.matches(recorded) {
+                    if let event = recorded.event {
+                        EventLine.append(event, to: &out)
+                    } else {
+                        out.append(contentsOf: words(recorded, line).utf8)
+                    }
+                    out.append(UInt8(ascii: "\n"))
+                }
             }
             if out.count >= 1 << 16 {
                 Output.write(out)

@@ -162,6 +162,65 @@ import Testing
         #expect(EventSelection(process: ProcessFilter(text: "--ID")).matches(oom))
     }
 
+    /// A process in `path`, as the monitor knows it from its cgroup.
+    static func exit(inCgroup path: String?) -> LifecycleEvent {
+        var facts = Self.facts
+        facts.membership = path.map { path in
+            let (unit, container) = ProcCgroup.classify(path: path)
+            return Membership(ProcCgroup(path: path, unit: unit, container: container))
+        }
+        return LifecycleEvent(time: 1_765_000_003.5, process: facts, kind: .exit(ExitRecord(process: facts, outcome: .exited(code: 3), source: .procConnector, time: 1_765_000_003.5)))
+    }
+
+    @Test func unitAndContainerChooseRecordedLinesAsLive() throws {
+        let id = String(repeating: "ab12", count: 16)
+        let paths: [String?] = [
+            "/system.slice/nginx.service", "/system.slice/docker-\(id).scope", "/user.slice/user-1000.slice/user@1000.service/app.slice/web.service",
+            "/system.slice/odd\\name\"\u{1}.service", "/", nil,
+        ]
+        let wanted: [(EventSelection, [Bool])] = [
+            (EventSelection(process: ProcessFilter(unit: "nginx")), [true, false, false, false, false, false]),
+            (EventSelection(process: ProcessFilter(unit: "nginx.service")), [true, false, false, false, false, false]),
+            (EventSelection(process: ProcessFilter(unit: "system.slice")), [true, true, false, true, false, false]),
+            (EventSelection(process: ProcessFilter(unit: "user@1000.service")), [false, false, true, false, false, false]),
+            (EventSelection(process: ProcessFilter(unit: "web")), [false, false, true, false, false, false]),
+            (EventSelection(process: ProcessFilter(unit: "odd\\name\"\u{1}")), [false, false, false, true, false, false]),
+            (EventSelection(process: ProcessFilter(container: "AB12ab12ab12")), [false, true, false, false, false, false]),
+            (EventSelection(process: ProcessFilter(container: id)), [false, true, false, false, false, false]),
+            (EventSelection(process: ProcessFilter(container: "b12")), [false, false, false, false, false, false]),
+            (EventSelection(process: ProcessFilter(unit: "docker-\(id).scope", container: "ab12")), [false, true, false, false, false, false]),
+        ]
+        for (selection, expected) in wanted {
+            var rest = selection
+            rest.process.unit = nil
+            for (path, chosen) in zip(paths, expected) {
+                let event = Self.exit(inCgroup: path)
+                let line = try #require(FlatJSONLine(ArraySlice(EventJSON.render(event).dropLast())))
+                let recorded = try #require(RecordedEvent(line))
+                #expect(selection.matches(event) == chosen, "live \(path ?? "nil") \(selection.process)")
+                #expect(selection.matches(recorded) == chosen, "recorded \(path ?? "nil") \(selection.process)")
+                // The quick looks never contradict it.
+                #expect(selection.mayMatch(line) || !chosen)
+                #expect(selection.quickVerdict(line) ?? chosen == chosen)
+                // The words' way: a unit settled from the raw fields, the rest by the line read without its cgroup.
+                if selection.unitMatches(line) {
+                    let bare = try #require(RecordedEvent(line, time: recorded.time, reading: rest.partsNeeded))
+                    #expect(bare.process?.membership == nil || rest.partsNeeded.contains(.cgroup))
+                    #expect(rest.matches(bare) == chosen)
+                }
+            }
+        }
+        // The fields, as --once names them.
+        let line = try #require(FlatJSONLine(ArraySlice(EventJSON.render(Self.exit(inCgroup: paths[1])).dropLast())))
+        #expect(line.string("cgroup") == "/system.slice/docker-\(id).scope")
+        #expect(line.string("unit") == "docker-\(id).scope")
+        #expect(line.object("container")?.string("runtime") == "docker")
+        #expect(line.object("container")?.string("id") == id)
+        #expect(line.object("container")?.kind("pod") == .null)
+        let none = try #require(FlatJSONLine(ArraySlice(EventJSON.render(Self.exit(inCgroup: nil)).dropLast())))
+        #expect(none.kind("cgroup") == .null && none.kind("unit") == .null && none.kind("container") == .null)
+    }
+
     @Test func quickLookNeverRejectsAMatch() throws {
         let selections = [
             EventSelection(outcome: "oom_killed"), EventSelection(outcome: "exited"), EventSelection(outcome: "killed"),

@@ -8,7 +8,7 @@ import TestSupport
     /// The fields every exit event has, exactly (the README's contract).
     static let exitFields: Set<String> = [
         "schema", "time", "event", "pid", "name", "cmdline", "ppid", "uid", "user", "outcome", "exit_code", "signal",
-        "start_time", "lifetime_s", "source", "parent_name", "stopped_by_swtop", "sent_by", "stop",
+        "start_time", "lifetime_s", "source", "parent_name", "stopped_by_swtop", "sent_by", "stop", "cgroup", "unit", "container",
     ]
 
     /// The kernel gives exit statuses through pidfds from 6.15.
@@ -52,6 +52,8 @@ import TestSupport
             let child = try shell(c.script, marker: mark, directory: dir)
             let e = try exit(of: child.processIdentifier, in: stream, after: before)
             #expect(Set(e.keys) == Self.exitFields)
+            // Its cgroup was read (the test's own here): at its exec, or by a snapshot without root.
+            #expect(e["cgroup"] is String, "\(e)")
             #expect(e["schema"] as? String == "swtop-event/1")
             #expect(e["outcome"] as? String == c.outcome, "\(c.script)")
             #expect(e["exit_code"] as? Int == c.code, "\(c.script)")
@@ -231,6 +233,8 @@ import TestSupport
             let child = try shell(c.script, marker: mark, directory: dir)
             let e = try exit(of: child.processIdentifier, in: stream, after: before)
             #expect(Set(e.keys) == Self.exitFields)
+            // Its cgroup was read (the test's own here): at its exec, or by a snapshot without root.
+            #expect(e["cgroup"] is String, "\(e)")
             #expect(e["outcome"] as? String == c.outcome, "\(c.script)")
             #expect(e["exit_code"] as? Int == c.code, "\(c.script)")
             #expect(e["signal"] as? String == c.signal, "\(c.script)")
