@@ -2,8 +2,9 @@ import Lifecycle
 import ProcessModel
 
 /// Which events `swtop events` shows, live and read back alike: -p, -u and -F (a ProcessFilter),
-/// --name, --outcome and --failures. The journal's own lines (recording, lost) always pass: they
-/// say where the record has gaps, whatever is being looked for.
+/// --name, --outcome and --failures, and whether clean exits are left out (the human stream's
+/// default, `LifecycleEvent.needsAttention`). The journal's own lines (recording, lost) always
+/// pass: they say where the record has gaps, whatever is being looked for.
 public struct EventSelection: Sendable {
     public var process: ProcessFilter
     /// The process's name, exactly (as `name` in the JSON).
@@ -12,19 +13,24 @@ public struct EventSelection: Sendable {
     public var outcome: String?
     /// Only failures: exits and zombies that did not exit 0, and crash loops.
     public var failuresOnly: Bool
+    /// Leaves out clean exits (exit 0, nobody asked it to stop): what the human `swtop events`
+    /// does without --all.
+    public var hidesCleanExits: Bool
 
     public static let outcomeNames = ["exited", "killed", "core_dumped", "oom_killed", "unknown"]
 
-    public init(process: ProcessFilter = ProcessFilter(), name: String? = nil, outcome: String? = nil, failuresOnly: Bool = false) {
+    public init(process: ProcessFilter = ProcessFilter(), name: String? = nil, outcome: String? = nil, failuresOnly: Bool = false, hidesCleanExits: Bool = false) {
         self.process = process
         self.name = name
         self.outcome = outcome
         self.failuresOnly = failuresOnly
+        self.hidesCleanExits = hidesCleanExits
     }
 
-    public var isEmpty: Bool { process.isEmpty && name == nil && outcome == nil && !failuresOnly }
+    public var isEmpty: Bool { process.isEmpty && name == nil && outcome == nil && !failuresOnly && !hidesCleanExits }
 
     public func matches(_ event: LifecycleEvent) -> Bool {
+        if hidesCleanExits, !event.needsAttention { return false }
         var ending: Outcome?
         switch event.kind {
         case .exit(let record): ending = record.outcome
@@ -74,6 +80,8 @@ public struct EventSelection: Sendable {
         guard let pid = line.integer("pid").flatMap(Int32.init(exactly:)) else { return nil }
         if let pids = process.pids, !pids.contains(pid) { return false }
         if let name, line.string("name") ?? "" != name { return false }
+        // Clean or not is told by several fields (outcome, stop, sent_by): the event says it.
+        if hidesCleanExits, kind == "exit" { return nil }
         guard outcome != nil || failuresOnly else { return true }
         let ending: Outcome? =
             switch kind {

@@ -106,8 +106,26 @@ public struct LifecycleView: Sendable {
 }
 
 extension ViewState {
-    /// The events view's lines: the events of the processes the list's filters pass, newest first.
-    public var shownEvents: [LifecycleEvent] { lifecycle?.events(matching: listing.filter) ?? [] }
+    /// The events view's lines: the events of the processes the list's filters pass, newest
+    /// first; without `a`, only those that need attention (clean exits left out).
+    public var shownEvents: [LifecycleEvent] { eventsOnScreen.shown }
+
+    /// The events view's lines, and how many clean exits `a` would add.
+    public var eventsOnScreen: (shown: [LifecycleEvent], hiddenCleanExits: Int) {
+        let events = lifecycle?.events(matching: listing.filter) ?? []
+        if eventsShowAll { return (events, 0) }
+        let attention = LifecycleEvent.needingAttention(events)
+        return (attention.shown, attention.cleanExits)
+    }
+
+    /// The events view's status line: "Events: 3, newest first · 412 clean exits hidden ·
+    /// a: show all  Esc back".
+    var eventsStatus: String {
+        let (shown, hidden) = eventsOnScreen
+        let filtered = listing.filter.isEmpty ? "" : " (filtered as the list)"
+        let clean = eventsShowAll ? " · a: hide clean exits" : hidden == 0 ? "" : " · \(hidden) clean exit\(hidden == 1 ? "" : "s") hidden · a: show all"
+        return "Events: \(shown.count)\(filtered), newest first\(clean)  Esc back"
+    }
 }
 
 extension ScreenRenderer {
@@ -120,10 +138,12 @@ extension ScreenRenderer {
             grid.put("No events: a replay of a recorded tree shows none.", x: 1, y: layout.listTop, role: .dim)
             return
         }
-        let events = state.shownEvents
+        let (events, hidden) = state.eventsOnScreen
         if events.isEmpty {
-            let text = state.listing.filter.isEmpty ? "Nothing has happened yet" : "Nothing has happened yet to the processes the filter shows"
-            grid.put(text + ": exits, zombies, orphans and crash loops appear here.", x: 1, y: layout.listTop, role: .dim)
+            let text =
+                hidden > 0 ? "Only clean exits so far (a shows them): failures, stops"
+                : state.listing.filter.isEmpty ? "Nothing has happened yet: exits" : "Nothing has happened yet to the processes the filter shows: exits"
+            grid.put(text + ", zombies, orphans and crash loops appear here.", x: 1, y: layout.listTop, role: .dim)
             return
         }
         for line in 0..<layout.listHeight {

@@ -165,11 +165,7 @@ public struct ScreenRenderer {
             return ("Details of " + view.target.label + read + "  Esc q: back", .status)
         }
         if case .setup = state.mode { return (SetupScreen.hint, .status) }
-        if state.mode == .events {
-            let n = state.shownEvents.count
-            let filtered = state.listing.filter.isEmpty ? "" : " (filtered as the list)"
-            return ("Events: \(n)\(filtered), newest first  Esc back", .status)
-        }
+        if state.mode == .events { return (state.eventsStatus, .status) }
         if let view = state.limitsView, showsLimits(state.mode) {
             if state.readonly { return ("Limits of " + view.target.label + " (read-only: --readonly)  Esc back", .status) }
             return ("Limits of " + view.target.label + ": Enter changes the selected one  Esc back", .status)

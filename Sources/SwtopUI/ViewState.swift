@@ -102,6 +102,9 @@ public struct ViewState {
     public internal(set) var lifecycle: LifecycleView?
     /// The first line of the events view shown (0: the newest event).
     public internal(set) var eventsTop = 0
+    /// The events view shows clean exits too (its `a` key); by default it shows what needs
+    /// attention.
+    public internal(set) var eventsShowAll = false
 
     public internal(set) var snapshot: Snapshot? {
         // Counted once a snapshot: the header is laid out and drawn several times a refresh, and

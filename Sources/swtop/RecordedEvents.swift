@@ -20,6 +20,10 @@ enum RecordedEvents {
         // Written in blocks: a write(2) a line would cost more than reading the journal.
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
+        // Said once at the end, as the live stream's start line says it.
+        var hidden = 0
+        var all = selection
+        all.hidesCleanExits = false
         JournalReader(directory: directory).read(since: range.since, until: range.until, warn: { Output.error($0) }) { line, time in
             if json {
                 // Most lines are settled by their fields; only the rest are read into events.
@@ -27,8 +31,12 @@ enum RecordedEvents {
                     out += line.bytes
                     out.append(UInt8(ascii: "\n"))
                 }
-            } else if selection.mayMatch(line), let recorded = RecordedEvent(line), selection.matches(recorded) {
-                out += Array((words(recorded, line) + "\n").utf8)
+            } else if selection.mayMatch(line), let recorded = RecordedEvent(line) {
+                if selection.matches(recorded) {
+                    out += Array((words(recorded, line) + "\n").utf8)
+                } else if selection.hidesCleanExits, all.matches(recorded) {
+                    hidden += 1
+                }
             }
             if out.count >= 1 << 16 {
                 Output.write(out)
@@ -36,6 +44,7 @@ enum RecordedEvents {
             }
         }
         Output.write(out)
+        if hidden > 0 { Output.error("\(hidden) clean exits (exit 0) hidden: --all shows them") }
     }
 
     /// The line in words: the live stream's for the events it knows, the journal's own lines'
