@@ -22,7 +22,9 @@ struct Events: ParsableCommand {
             The first line says which sources are in use: as root the kernel's proc connector \
             reports every exit, even of a process that lived a millisecond; without root, exits \
             are seen through pidfds (Linux 6.15+) and zombies, for processes that lived through a \
-            refresh. -p, -u and -F filter as elsewhere. The lines put what needs attention             first: clean exits (exit 0, nobody asked the process to stop) are left out unless             --all (or --outcome) is given; --json always prints every event.
+            refresh. -p, -u and -F filter as elsewhere. The lines put what needs attention \
+            first: clean exits (exit 0, nobody asked the process to stop) are left out unless \
+            --all (or --outcome) is given; --json always prints every event.
             """)
 
     @OptionGroup var selection: SelectionOptions
