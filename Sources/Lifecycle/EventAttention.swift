@@ -28,3 +28,29 @@ extension LifecycleEvent {
         return (shown, events.count - shown.count)
     }
 }
+
+extension LifecycleEvent {
+    /// Keeps `events` (oldest first) within `limit` by dropping the oldest clean exits first,
+    /// then the oldest events: a burst of exit 0s must not push a SIGKILL or a crash loop out of
+    /// the screen's last 500 (they did, within seconds, on a machine running shell pipelines).
+    public static func trim(_ events: inout [LifecycleEvent], to limit: Int) {
+        var excess = events.count - max(0, limit)
+        guard excess > 0 else { return }
+        if excess == 1 {
+            // The usual case (one event added): in place, without copying (and retaining) the rest.
+            if let i = events.firstIndex(where: { !$0.needsAttention }) { events.remove(at: i) } else { events.removeFirst() }
+            return
+        }
+        var kept: [LifecycleEvent] = []
+        kept.reserveCapacity(events.count - excess)
+        for event in events {
+            if excess > 0, !event.needsAttention {
+                excess -= 1
+                continue
+            }
+            kept.append(event)
+        }
+        if excess > 0 { kept.removeFirst(excess) }
+        events = kept
+    }
+}
