@@ -3,8 +3,10 @@ import ProcFS
 import ProcessModel
 
 /// Which events `swtop events` shows, live and read back alike: -p, -u, -F, --unit and
-/// --container (a ProcessFilter), --name, --outcome and --failures. The journal's own lines (recording, lost) always pass: they
-/// say where the record has gaps, whatever is being looked for.
+/// --container (a ProcessFilter), --name, --outcome and --failures, and whether clean exits are
+/// left out (the human stream's default, `LifecycleEvent.needsAttention`). The journal's own
+/// lines (recording, lost) always pass: they say where the record has gaps, whatever is being
+/// looked for.
 public struct EventSelection: Sendable {
     public var process: ProcessFilter
     /// The process's name, exactly (as `name` in the JSON).
@@ -13,17 +15,21 @@ public struct EventSelection: Sendable {
     public var outcome: String?
     /// Only failures: exits and zombies that did not exit 0, and crash loops.
     public var failuresOnly: Bool
+    /// Leaves out clean exits (exit 0, nobody asked it to stop): what the human `swtop events`
+    /// does without --all.
+    public var hidesCleanExits: Bool
 
     public static let outcomeNames = ["exited", "killed", "core_dumped", "oom_killed", "unknown"]
 
-    public init(process: ProcessFilter = ProcessFilter(), name: String? = nil, outcome: String? = nil, failuresOnly: Bool = false) {
+    public init(process: ProcessFilter = ProcessFilter(), name: String? = nil, outcome: String? = nil, failuresOnly: Bool = false, hidesCleanExits: Bool = false) {
         self.process = process
         self.name = name
         self.outcome = outcome
         self.failuresOnly = failuresOnly
+        self.hidesCleanExits = hidesCleanExits
     }
 
-    public var isEmpty: Bool { process.isEmpty && name == nil && outcome == nil && !failuresOnly }
+    public var isEmpty: Bool { process.isEmpty && name == nil && outcome == nil && !failuresOnly && !hidesCleanExits }
 
     /// What of a recorded line `matches` looks at beyond pid, name, user and outcome: the
     /// command line for -F, the cgroup for --unit and --container.
@@ -35,6 +41,7 @@ public struct EventSelection: Sendable {
     }
 
     public func matches(_ event: LifecycleEvent) -> Bool {
+        if hidesCleanExits, !event.needsAttention { return false }
         var ending: Outcome?
         switch event.kind {
         case .exit(let record): ending = record.outcome
@@ -51,6 +58,13 @@ public struct EventSelection: Sendable {
         if let event = recorded.event { return matches(event) }
         guard let process = recorded.process else { return false }
         return matches(process, recorded.outcome, failed: recorded.outcome?.isFailure ?? false)
+    }
+
+    /// Whether `recorded` would be chosen with clean exits shown (`--all`): to count those hidden.
+    public func matchesAll(_ recorded: RecordedEvent) -> Bool {
+        var all = self
+        all.hidesCleanExits = false
+        return all.matches(recorded)
     }
 
     /// A look at a recorded line's raw fields before it is read into an event: false when it
@@ -123,6 +137,8 @@ public struct EventSelection: Sendable {
             if !unitSettled, let unit = process.unit, !ProcessFilter.inUnit(membership, unit) { return false }
             if let container = process.container, !ProcessFilter.inContainer(membership, container) { return false }
         }
+        // Clean or not is told by several fields (outcome, stop, sent_by): the event says it.
+        if hidesCleanExits, kind == "exit" { return nil }
         guard outcome != nil || failuresOnly else { return true }
         let ending: Outcome? =
             switch kind {

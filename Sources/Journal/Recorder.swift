@@ -41,7 +41,7 @@ public final class Recorder {
     /// recorded.
     public func keeps(_ event: LifecycleEvent) -> Bool {
         guard !options.everything, case .exit(let record) = event.kind else { return true }
-        guard record.outcome == .exited(code: 0), record.stoppedBySwtop == nil, record.stop == nil, let lifetime = record.lifetime else { return true }
+        guard record.isClean, let lifetime = record.lifetime else { return true }
         return lifetime >= options.shortLived
     }
 

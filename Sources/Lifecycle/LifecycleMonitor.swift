@@ -116,6 +116,10 @@ public final class LifecycleMonitor {
     /// Events lost because the proc connector's socket buffer overflowed.
     public var lostEvents: Int { connector?.lost ?? 0 }
 
+    /// Signal records the kernel dropped because a ring of the signal tracepoint was full
+    /// (its PERF_RECORD_LOST): those signals' senders are not known.
+    public var lostSignals: Int { kernel.signals?.lost ?? 0 }
+
     /// Whether the kernel reports every exit, so snapshots are needed only now and then.
     public var isEventDriven: Bool { connector != nil }
 
@@ -240,6 +244,8 @@ public final class LifecycleMonitor {
     }
 
     private func orphan(_ child: ProcessEntry, formerParent: Int32, formerName: String?, now: Double, into events: inout [LifecycleEvent]) {
+        // Each orphan once: the snapshot and the look after its parent's exit may both see it.
+        watch.orphanReported(child.key)
         let kind = LifecycleEvent.Kind.orphan(formerParent: formerParent, formerParentName: formerName)
         told.add(LifecycleEvent(time: now, process: told.facts(child), kind: kind), into: &events)
     }

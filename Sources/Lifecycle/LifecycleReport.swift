@@ -52,7 +52,7 @@ struct LifecycleReport {
     mutating func add(_ event: LifecycleEvent, into events: inout [LifecycleEvent]) {
         events.append(event)
         recent.append(event)
-        if recent.count > LifecycleMonitor.recentLimit { recent.removeFirst(recent.count - LifecycleMonitor.recentLimit) }
+        if recent.count > LifecycleMonitor.recentLimit { LifecycleEvent.trim(&recent, to: LifecycleMonitor.recentLimit) }
     }
 
     mutating func expire(now: Double) {

@@ -121,7 +121,8 @@ public final class SignalTracepoint {
             let parsed = scratch.withUnsafeBytes { PerfRecords.parse(UnsafeRawBufferPointer(rebasing: $0[0..<count]), offsets: offsets, clockOffset: clockOffset) }
             samples += parsed.samples
             execs += parsed.execs
-            lost += parsed.lost
+            let (total, overflow) = lost.addingReportingOverflow(parsed.lost)
+            lost = overflow ? Int.max : total
         }
         if rings.count > 1 { samples.sort { $0.time < $1.time } }
         return (samples, execs)

@@ -85,6 +85,13 @@ struct ZombieOrphanWatch {
         for child in children { orphanChecks.append(OrphanCheck(child: child, formerParent: formerParent, formerName: formerName, due: due)) }
     }
 
+    /// An orphan was reported from a snapshot: a look still pending at it (its parent's exit
+    /// was read in the same update, the look falls due after it) would report it again.
+    mutating func orphanReported(_ key: ProcessKey) {
+        guard !orphanChecks.isEmpty else { return }
+        orphanChecks.removeAll { $0.child.key == key }
+    }
+
     /// The children whose look is due and that have a new parent now (each with it).
     mutating func dueOrphans(now: Double, reader: ProcReader) -> [(check: OrphanCheck, newParent: Int32)] {
         guard !orphanChecks.isEmpty else { return [] }

@@ -15,11 +15,11 @@ extension ViewState {
     /// The events view's lines, newest first: the live events of the processes the list's
     /// filters pass; then, where a journal is read, the recorded ones of the last 24 h before
     /// the screen started, with when nobody recorded. Recorded events go through the same
-    /// filter as live ones (`LifecycleView.matching`).
+    /// filters as live ones (`LifecycleView.matching`, and clean exits hidden without `a`).
     public var eventRows: [EventRow] {
         guard let lifecycle else { return [] }
         let filter = listing.filter
-        let live = lifecycle.events(matching: filter).map(EventRow.event)
+        let live = shownEvents.map(EventRow.event)
         guard let recorded else { return live }
         switch recorded.state {
         case .unreadable(let why):
@@ -28,7 +28,7 @@ extension ViewState {
         case .reading:
             return [EventRow.rule("live since " + Format.clock(recorded.until))] + live + [EventRow.rule("reading the journal in " + recorded.directory)]
         case .read:
-            var past = Self.recordedRows(recorded, filter: filter)
+            var past = Self.recordedRows(recorded, events: recordedEvents(recorded).shown, filter: filter)
             var header = "recorded in " + recorded.directory + ", the last \(Int(RecordedHistory.hours)) h"
             if past.isEmpty, recorded.cut == 0 { header += ": nothing" }
             if recorded.cut > 0 {
@@ -39,9 +39,9 @@ extension ViewState {
         }
     }
 
-    /// The recorded events, notes and gaps, newest first, a rule where the (local) day changes.
-    static func recordedRows(_ recorded: RecordedHistory, filter: ProcessFilter) -> [EventRow] {
-        let events = LifecycleView.matching(recorded.events, filter)
+    /// The recorded `events` (those shown: filtered, clean exits left out without `a`), notes
+    /// and gaps, newest first, a rule where the (local) day changes.
+    static func recordedRows(_ recorded: RecordedHistory, events: [LifecycleEvent], filter: ProcessFilter) -> [EventRow] {
         let notes = recorded.notes.filter { note in
             guard !filter.isEmpty, let p = note.process else { return true }
             return filter.matches(pid: p.pid, uid: p.uid, name: p.name, command: p.cmdline.joined(separator: " "))

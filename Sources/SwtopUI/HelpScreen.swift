@@ -41,7 +41,7 @@ public enum HelpScreen {
         ]),
         ("Screen", [
             ("F2", "setup: columns, options"),
-            ("E", "events: exits, zombies"),
+            ("E", "events (a: show all)"),
             // One line for two keys: the help fits 80x24 with E.
             ("Z Ctrl-L", "pause / resume; redraw"),
             ("F10 q", "quit"),

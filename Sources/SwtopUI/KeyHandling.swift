@@ -71,7 +71,8 @@ extension ViewState {
         return []
     }
 
-    /// The events view: movement keys scroll it, Esc, q or E go back, F10 quits.
+    /// The events view: movement keys scroll it, a shows or hides clean exits, Esc, q or E go
+    /// back, F10 quits.
     mutating func handleEventsKey(_ key: Key) -> Effects {
         let count = eventRows.count
         if let top = cursor(eventsTop, movedBy: key, count: count) {
@@ -81,6 +82,9 @@ extension ViewState {
         }
         switch key {
         case .escape, .character("q"), .character("E"): mode = .list
+        case .character("a"):
+            eventsShowAll.toggle()
+            eventsTop = 0
         case .function(10): return requestQuit()
         case .function(1), .character("h"), .character("?"): mode = .help
         default: break

@@ -130,8 +130,42 @@ public struct LifecycleView: Sendable {
 }
 
 extension ViewState {
-    /// The events view's lines: the events of the processes the list's filters pass, newest first.
-    public var shownEvents: [LifecycleEvent] { lifecycle?.events(matching: listing.filter) ?? [] }
+    /// The events view's lines: the events of the processes the list's filters pass, newest
+    /// first; without `a`, only those that need attention (clean exits left out).
+    public var shownEvents: [LifecycleEvent] { eventsOnScreen.shown }
+
+    /// The events view's lines, and how many clean exits `a` would add.
+    public var eventsOnScreen: (shown: [LifecycleEvent], hiddenCleanExits: Int) {
+        let events = lifecycle?.events(matching: listing.filter) ?? []
+        if eventsShowAll { return (events, 0) }
+        let attention = LifecycleEvent.needingAttention(events)
+        return (attention.shown, attention.cleanExits)
+    }
+
+    /// The events view's status line: "Events: 3, newest first · 412 clean exits hidden ·
+    /// a: show all  Esc back".
+    /// With a journal read: "Events: 3 live, 12 recorded, newest first ..." (where it shows
+    /// some), the clean exits hidden counted among both.
+    var eventsStatus: String {
+        let (shown, liveHidden) = eventsOnScreen
+        var counts = String(shown.count)
+        var hidden = liveHidden
+        if let recorded, recorded.state == .read {
+            let past = recordedEvents(recorded)
+            if !past.shown.isEmpty { counts = "\(shown.count) live, \(past.shown.count) recorded" }
+            hidden += past.cleanExits
+        }
+        let filtered = listing.filter.isEmpty ? "" : " (filtered as the list)"
+        let clean = eventsShowAll ? " · a: hide clean exits" : hidden == 0 ? "" : " · \(hidden) clean exit\(hidden == 1 ? "" : "s") hidden · a: show all"
+        return "Events: \(counts)\(filtered), newest first\(clean)  Esc back"
+    }
+
+    /// The recorded events the list's filters pass, and without `a` only those that need
+    /// attention, with how many clean exits that left out.
+    func recordedEvents(_ recorded: RecordedHistory) -> (shown: [LifecycleEvent], cleanExits: Int) {
+        let events = LifecycleView.matching(recorded.events, listing.filter)
+        return eventsShowAll ? (events, 0) : LifecycleEvent.needingAttention(events)
+    }
 }
 
 extension ScreenRenderer {
@@ -146,15 +180,18 @@ extension ScreenRenderer {
             return
         }
         let rows = state.eventRows
-        if state.shownEvents.isEmpty, state.recorded?.state != .read {
-            let text = state.listing.filter.isEmpty ? "Nothing has happened yet" : "Nothing has happened yet to the processes the filter shows"
-            // Below the line about the journal, where there is one.
-            let y = layout.listTop + (rows.isEmpty ? 0 : rows.count)
+        let (events, hidden) = state.eventsOnScreen
+        if events.isEmpty, state.recorded?.state != .read {
+            let text =
+                hidden > 0 ? "Only clean exits so far (a shows them): failures, stops"
+                : state.listing.filter.isEmpty ? "Nothing has happened yet: exits" : "Nothing has happened yet to the processes the filter shows: exits"
+            // Below the lines about the journal, where there are some.
             for (i, row) in rows.enumerated() where i < layout.listHeight {
                 if case .text(let words, let role) = row { grid.put(words, x: 0, y: layout.listTop + i, role: role) }
             }
+            let y = layout.listTop + rows.count
             if y < layout.listTop + layout.listHeight {
-                grid.put(text + ": exits, zombies, orphans and crash loops appear here.", x: 1, y: y, role: .dim)
+                grid.put(text + ", zombies, orphans and crash loops appear here.", x: 1, y: y, role: .dim)
             }
             return
         }

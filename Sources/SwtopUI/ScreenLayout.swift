@@ -165,17 +165,7 @@ public struct ScreenRenderer {
             return ("Details of " + view.target.label + read + "  Esc q: back", .status)
         }
         if case .setup = state.mode { return (SetupScreen.hint, .status) }
-        if state.mode == .events {
-            let n = state.shownEvents.count
-            let filtered = state.listing.filter.isEmpty ? "" : " (filtered as the list)"
-            var counts = String(n)
-            // Said where the journal shows some (a journal with none changes nothing here).
-            if let recorded = state.recorded, recorded.state == .read {
-                let events = state.eventRows.count(where: { if case .event = $0 { return true } else { return false } })
-                if events > n { counts = "\(n) live, \(events - n) recorded" }
-            }
-            return ("Events: \(counts)\(filtered), newest first  Esc back", .status)
-        }
+        if state.mode == .events { return (state.eventsStatus, .status) }
         if let view = state.limitsView, showsLimits(state.mode) {
             if state.readonly { return ("Limits of " + view.target.label + " (read-only: --readonly)  Esc back", .status) }
             return ("Limits of " + view.target.label + ": Enter changes the selected one  Esc back", .status)

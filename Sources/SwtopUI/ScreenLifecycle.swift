@@ -52,7 +52,7 @@ public final class ScreenLifecycle {
             matching = filter.isEmpty ? [] : LifecycleView.matching(monitor.recent, filter)
         } else if !filter.isEmpty, !new.isEmpty {
             matching += LifecycleView.matching(new, filter)
-            if matching.count > LifecycleMonitor.recentLimit { matching.removeFirst(matching.count - LifecycleMonitor.recentLimit) }
+            if matching.count > LifecycleMonitor.recentLimit { LifecycleEvent.trim(&matching, to: LifecycleMonitor.recentLimit) }
         }
     }
 

@@ -105,6 +105,9 @@ public struct ViewState {
     /// The journal's last 24 h before the screen started, below the live events in E; nil
     /// where no journal is looked for (a replay).
     public internal(set) var recorded: RecordedHistory?
+    /// The events view shows clean exits too (its `a` key); by default it shows what needs
+    /// attention.
+    public internal(set) var eventsShowAll = false
 
     public internal(set) var snapshot: Snapshot? {
         // Counted once a snapshot: the header is laid out and drawn several times a refresh, and

@@ -22,13 +22,18 @@ struct Events: ParsableCommand {
             The first line says which sources are in use: as root the kernel's proc connector \
             reports every exit, even of a process that lived a millisecond; without root, exits \
             are seen through pidfds (Linux 6.15+) and zombies, for processes that lived through a \
-            refresh. -p, -u, -F, --unit and --container filter as elsewhere.
+            refresh. -p, -u, -F, --unit and --container filter as elsewhere. The lines put what \
+            needs attention first: clean exits (exit 0, nobody asked the process to stop) are left \
+            out unless --all (or --outcome) is given; --json always prints every event.
             """)
 
     @OptionGroup var selection: SelectionOptions
 
-    @Flag(help: "Print JSON Lines, one object per event.")
+    @Flag(help: "Print JSON Lines, one object per event (every event: clean exits too).")
     var json = false
+
+    @Flag(help: "Also print clean exits (exit 0, nobody asked the process to stop), which the lines leave out.")
+    var all = false
 
     @Option(name: .customLong("for"), help: ArgumentHelp("Stop after this many seconds (exit status 0).", valueName: "SECONDS"))
     var duration: Double?
@@ -55,8 +60,12 @@ struct Events: ParsableCommand {
             let filter = try selection.processFilter()
             let chosen = journal.selection(filter)
             let asJSON = json
+            // What is printed: the lines leave clean exits out unless asked for (--all, or an
+            // --outcome named); what is recorded stays `chosen`.
+            var shown = chosen
+            shown.hidesCleanExits = !asJSON && !all && journal.outcome == nil
             if let range = try journal.range(now: Clock.now()), !journal.follow {
-                return try RecordedEvents.print(directory: journal.directory, range: range, selection: chosen, json: asJSON)
+                return try RecordedEvents.print(directory: journal.directory, range: range, selection: shown, json: asJSON)
             }
             // Without the proc connector, exits are seen through a pidfd per process: half the
             // fds for them.
@@ -75,12 +84,12 @@ struct Events: ParsableCommand {
                 Output.write(EventJSON.header(sources: monitor.sources, notes: monitor.notes))
             } else {
                 Output.line("swtop events: watching with " + monitor.sources.joined(separator: ", ")
-                    + monitor.notes.map { "; " + $0 }.joined())
+                    + monitor.notes.map { "; " + $0 }.joined() + (shown.hidesCleanExits ? "; " + Self.cleanExitsNote : ""))
             }
             _ = monitor.update(with: first)
             // The recorded events up to now (the monitor is already watching: none falls between).
             if let range = try journal.range(now: watchingSince) {
-                try RecordedEvents.print(directory: journal.directory, range: (range.since, watchingSince), selection: chosen, json: asJSON)
+                try RecordedEvents.print(directory: journal.directory, range: (range.since, watchingSince), selection: shown, json: asJSON)
             }
             let recorder = journal.record
                 ? Recorder(directory: journal.directory, options: journal.recorderOptions, sources: monitor.sources) { Output.error($0) } : nil
@@ -93,6 +102,7 @@ struct Events: ParsableCommand {
             var lastDrain = start
             var busy = false
             var lostReported = 0
+            var lostSignalsReported = 0
             while !Interrupt.received, Output.stdoutError == nil {
                 let now = Clock.monotonic()
                 if let duration, now - start >= duration { break }
@@ -127,14 +137,25 @@ struct Events: ParsableCommand {
                     Output.error("\(lost) events lost: the proc connector's buffer overflowed")
                     recorder?.recordKernelLoss(lost)
                 }
+                if monitor.lostSignals > lostSignalsReported {
+                    let lost = monitor.lostSignals - lostSignalsReported
+                    lostSignalsReported = monitor.lostSignals
+                    Output.error("\(lost) signals lost: the signal tracepoint's ring buffer overflowed (their senders are not known)")
+                    recorder?.recordKernelLoss(lost)
+                }
                 for event in events where chosen.matches(event) {
-                    Output.write(asJSON ? EventJSON.render(event) : Array((EventLine.render(event) + "\n").utf8))
+                    if shown.matches(event) {
+                        Output.write(asJSON ? EventJSON.render(event) : Array((EventLine.render(event) + "\n").utf8))
+                    }
                     recorder?.record(event)
                 }
                 recorder?.tick()
             }
         }
     }
+
+    /// The start line's note, where clean exits are left out.
+    static let cleanExitsNote = "clean exits (exit 0) hidden: --all shows them"
 
     /// Waits until one of `fds` is readable, `seconds` pass, or a signal arrives; whether it
     /// returned before the time was up.

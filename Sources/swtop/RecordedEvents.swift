@@ -19,6 +19,8 @@ enum RecordedEvents {
         // the selection, without reading its cgroup into an object.
         var rest = selection
         rest.process.unit = nil
+        // The clean exits left out, said once at the end as the live stream's start line says it.
+        var hidden = 0
         JournalReader(directory: directory).read(since: range.since, until: range.until, warn: { Output.error($0) }) { line, time in
             if json {
                 // Most lines are settled by their fields; only the rest are read into events.
@@ -28,13 +30,17 @@ enum RecordedEvents {
                 }
             } else if selection.mayMatch(line) {
                 let chosen = selection.unitMatches(line) ? rest : selection
-                if let recorded = RecordedEvent(line, time: time, reading: chosen.partsNeeded), chosen.matches(recorded) {
-                    if let event = recorded.event {
-                        EventLine.append(event, to: &out)
-                    } else {
-                        out.append(contentsOf: words(recorded, line).utf8)
+                if let recorded = RecordedEvent(line, time: time, reading: chosen.partsNeeded) {
+                    if chosen.matches(recorded) {
+                        if let event = recorded.event {
+                            EventLine.append(event, to: &out)
+                        } else {
+                            out.append(contentsOf: words(recorded, line).utf8)
+                        }
+                        out.append(UInt8(ascii: "\n"))
+                    } else if chosen.hidesCleanExits, chosen.matchesAll(recorded) {
+                        hidden += 1
                     }
-                    out.append(UInt8(ascii: "\n"))
                 }
             }
             if out.count >= 1 << 16 {
@@ -43,6 +49,7 @@ enum RecordedEvents {
             }
         }
         Output.write(out)
+        if hidden > 0 { Output.error("\(hidden) clean exits (exit 0) hidden: --all shows them") }
     }
 
     /// The journal directory a user named (or the default one `--since` reads); its failure

@@ -247,6 +247,27 @@ import Testing
 @Suite struct EventWordsTests {
     static let facts = ProcessFacts(key: ProcessKey(id: 4242, startTicks: 1), name: "worker", cmdline: ["worker"], ppid: 1234, uid: 0, user: "root", startTime: 1000)
 
+    /// The last 500 keep what needs attention: the oldest clean exits go first, then the
+    /// oldest events.
+    @Test func trimDropsCleanExitsFirst() {
+        func exit(_ pid: Int32, _ code: Int32) -> LifecycleEvent {
+            var facts = Self.facts
+            facts.key = ProcessKey(id: pid, startTicks: 1)
+            let record = ExitRecord(process: facts, outcome: .exited(code: code), source: .procConnector, time: 1000 + Double(pid))
+            return LifecycleEvent(time: record.time, process: facts, kind: .exit(record))
+        }
+        var events = [exit(1, 9), exit(2, 0), exit(3, 1), exit(4, 0), exit(5, 0), exit(6, 2)]
+        LifecycleEvent.trim(&events, to: 5)
+        #expect(events.map(\.process.pid) == [1, 3, 4, 5, 6])
+        events.insert(exit(2, 0), at: 1)
+        LifecycleEvent.trim(&events, to: 4)
+        #expect(events.map(\.process.pid) == [1, 3, 5, 6])
+        LifecycleEvent.trim(&events, to: 2)
+        #expect(events.map(\.process.pid) == [3, 6])
+        LifecycleEvent.trim(&events, to: 5)
+        #expect(events.map(\.process.pid) == [3, 6])
+    }
+
     @Test func eachKindInWords() {
         let oom = ExitRecord(process: Self.facts, outcome: .oomKilled, source: .procConnector, time: 1003.2)
         #expect(LifecycleEvent(time: 1003.2, process: Self.facts, kind: .exit(oom)).words == "OOM-killed after 3.2 s")

@@ -300,10 +300,10 @@ import TestSupport
     }
 
     /// What `swtop events --for 3 -F MARK` prints in words, `body` run once it watches.
-    func linesInWords(filteredBy mark: String, _ body: () throws -> Void) throws -> String {
+    func linesInWords(filteredBy mark: String, _ more: [String] = [], _ body: () throws -> Void) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Paths.swtop)
-        p.arguments = ["events", "--for", "3", "--refresh", "0.1", "-F", mark]
+        p.arguments = ["events", "--for", "3", "--refresh", "0.1", "-F", mark] + more
         let out = Pipe()
         p.standardOutput = out
         try p.run()
@@ -332,6 +332,42 @@ import TestSupport
         let line = try #require(lines.last)
         let pattern = try Regex("^[0-9]{2}:[0-9]{2}:[0-9]{2} \(child?.processIdentifier ?? 0) sh: exited 3 after [0-9.]+ (ms|s)$")
         #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
+    }
+
+    /// What needs attention first: a clean exit is left out of the lines (the start line says
+    /// so and how to see it) until --all.
+    @Test(arguments: [false, true])
+    func cleanExitsAreLeftOutUnlessAll(all: Bool) throws {
+        let mark = marker("clean")
+        var clean: Process?
+        var failing: Process?
+        let text = try linesInWords(filteredBy: mark, all ? ["--all"] : []) {
+            clean = try shell("sleep 0.3; exit 0", marker: mark)
+            failing = try shell("sleep 0.3; exit 3", marker: mark)
+        }
+        let lines = text.split(separator: "\n").map(String.init)
+        let first = try #require(lines.first)
+        #expect(first.hasPrefix("swtop events: watching with "))
+        #expect(first.hasSuffix("; clean exits (exit 0) hidden: --all shows them") == !all, "\(first)")
+        let clock = "^[0-9]{2}:[0-9]{2}:[0-9]{2} "
+        let exited3 = try Regex(clock + "\(failing?.processIdentifier ?? 0) sh: exited 3 after [0-9.]+ (ms|s)$")
+        let exited0 = try Regex(clock + "\(clean?.processIdentifier ?? 0) sh: exited 0 after [0-9.]+ (ms|s)$")
+        #expect(lines.count == (all ? 3 : 2), "\(text)")
+        if all {
+            #expect(lines.dropFirst().first?.wholeMatch(of: exited0) != nil, "\(text)")
+        }
+        #expect(lines.last?.wholeMatch(of: exited3) != nil, "\(text)")
+    }
+
+    /// --json keeps every event: the clean exit is there without --all.
+    @Test func jsonKeepsCleanExits() throws {
+        let mark = marker("json-clean")
+        let stream = try EventStream(["--for", "60", "--refresh", "0.2", "-F", mark])
+        defer { stream.stop() }
+        let clean = try shell("sleep 0.3; exit 0", marker: mark)
+        let e = try exit(of: clean.processIdentifier, in: stream, after: 1)
+        #expect(e["outcome"] as? String == "exited")
+        #expect(e["exit_code"] as? Int == 0)
     }
 
     /// A name with a right-to-left override ("x\u{202E}gpj.exe" reads "xexe.jpg" raw) is

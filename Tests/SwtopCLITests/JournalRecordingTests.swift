@@ -138,6 +138,36 @@ import TestSupport
         #expect(words.first?.hasSuffix(" 2 events lost: the kernel's proc connector buffer overflowed") == true)
     }
 
+    /// Read back in words, as live: clean exits are left out (and counted on stderr) unless
+    /// --all; --json prints every recorded line.
+    @Test func recordedCleanExitsAreHiddenUnlessAll() throws {
+        let journal = Paths.temporaryDirectory("journal-clean")
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let now = Date()
+        func line(_ pid: Int, code: Int, _ date: Date) -> String {
+            "{\"schema\":\"swtop-event/1\",\"time\":\"\(rfc3339(date))\",\"event\":\"exit\",\"pid\":\(pid),\"name\":\"job\",\"cmdline\":[\"job\"],\"ppid\":1,\"uid\":0,\"user\":\"root\",\"outcome\":\"exited\",\"exit_code\":\(code),\"signal\":null,\"start_time\":null,\"lifetime_s\":null,\"source\":\"proc_connector\",\"parent_name\":null,\"stopped_by_swtop\":null,\"sent_by\":null,\"stop\":null}"
+        }
+        let dates = [now.addingTimeInterval(-300), now.addingTimeInterval(-200), now.addingTimeInterval(-100)]
+        let lines = [line(201, code: 0, dates[0]), line(202, code: 3, dates[1]), line(203, code: 0, dates[2])]
+        for (text, date) in zip(lines, dates) {
+            let path = journal + "/" + dayFileName(date)
+            let old = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            try (old + text + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        }
+        let clock = DateFormatter()
+        clock.dateFormat = "HH:mm:ss"
+        let hidden = try swtop(["events", "--journal", journal, "--since", "1h"])
+        #expect(hidden.status == 0)
+        #expect(hidden.stdoutText == "\(clock.string(from: dates[1])) 202 job: exited 3\n")
+        #expect(hidden.stderr == "swtop: 2 clean exits (exit 0) hidden: --all shows them\n")
+        let all = try swtop(["events", "--journal", journal, "--since", "1h", "--all"])
+        #expect(all.stdoutText == zip([201, 202, 203], dates).map { "\(clock.string(from: $1)) \($0) job: exited \($0 == 202 ? 3 : 0)\n" }.joined())
+        #expect(all.stderr == "")
+        let json = try swtop(["events", "--journal", journal, "--since", "1h", "--json"])
+        #expect(json.stdoutText == lines.joined(separator: "\n") + "\n")
+        #expect(json.stderr == "")
+    }
+
     @Test func sinceAndUntilChooseTheRange() throws {
         let journal = Paths.temporaryDirectory("journal-range")
         defer { try? FileManager.default.removeItem(atPath: journal) }

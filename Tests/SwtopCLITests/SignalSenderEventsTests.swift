@@ -45,6 +45,44 @@ struct SignalSenderEventsTests {
 
     func sender(_ object: Any?) -> [String: Any]? { object as? [String: Any] }
 
+    /// Losses the kernel reports are said, never silent: swtop stopped (SIGSTOP) while 5,000
+    /// SIGTERMs go to a process that ignores them fills its rings (64 KiB a CPU, about 800
+    /// records); once it runs again it says how many the kernel dropped (the kernel tells with
+    /// the next record it keeps).
+    @Test func signalsTheKernelDroppedAreSaid() throws {
+        let dir = Paths.temporaryDirectory("lost-signals")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let children = Children()
+        defer { children.stopAll() }
+        let target = try children.testee(["ignore-term"])
+        let swtop = Process()
+        swtop.executableURL = URL(fileURLWithPath: Paths.swtop)
+        swtop.arguments = ["events", "--for", "60", "-p", String(target.processIdentifier)]
+        FileManager.default.createFile(atPath: dir + "/out", contents: nil)
+        FileManager.default.createFile(atPath: dir + "/err", contents: nil)
+        swtop.standardOutput = FileHandle(forWritingAtPath: dir + "/out")
+        swtop.standardError = FileHandle(forWritingAtPath: dir + "/err")
+        swtop.standardInput = FileHandle.nullDevice
+        try swtop.run()
+        defer { if swtop.isRunning { kill(swtop.processIdentifier, SIGKILL); swtop.waitUntilExit() } }
+        let text = { (name: String) in String(decoding: fileBytes(dir + "/" + name) ?? [], as: UTF8.self) }
+        #expect(waitUntil(30) { text("out").contains("\n") })
+        #expect(text("out").contains("signal tracepoint (senders)"), "\(text("out"))")
+        kill(swtop.processIdentifier, SIGSTOP)
+        for _ in 0..<5000 { kill(target.processIdentifier, SIGTERM) }
+        kill(swtop.processIdentifier, SIGCONT)
+        let pattern = try Regex("^swtop: ([0-9]+) signals lost: the signal tracepoint's ring buffer overflowed \\(their senders are not known\\)$")
+        var lost = 0
+        // The kernel writes its LOST record before the next record it keeps, once the ring has
+        // room: a signal now and then after swtop has caught up brings it.
+        #expect(waitUntil(20) {
+            kill(target.processIdentifier, SIGTERM)
+            lost = text("err").split(separator: "\n").compactMap { $0.wholeMatch(of: pattern).flatMap { Int($0.output[1].substring ?? "") } }.reduce(0, +)
+            return lost > 0
+        }, "stderr: \(text("err"))")
+        #expect(lost > 0 && lost < 5000, "\(lost)")
+    }
+
     @Test func senderKillFaultAbortDrainForceAndPlainExit() throws {
         let stream = try EventStream(["--for", "120"])
         defer { stream.stop() }

@@ -75,9 +75,17 @@ struct LifecycleViewTests {
         state.setListHeight(layout.listHeight)
         #expect(grid.text[4] == String(repeating: " ", count: 51) + "Exits (5 min): 12, 3 failed, 1 OOM-killed")
         #expect(grid.text[layout.titleRow] == "    TIME     PID NAME            WHAT HAPPENED")
+        // What needs attention first: the two clean exits (4242, 4252) are left out and counted.
+        #expect(grid.text[layout.listTop] == Self.clock(135) + "    4251 stuck           killed by SIGKILL after 2m 15s (stopped by swtop: needed SIGKILL)")
+        #expect(grid.text[layout.listTop + 1] == Self.clock(134) + "    4250 app             killed by SIGTERM after 2m 14s (stopped by swtop: SIGTERM was enoug")
+        #expect(grid.text[14] == "Events: 9, newest first · 2 clean exits hidden · a: show all  Esc back")
+        // a brings them back (and says how to hide them again).
+        _ = state.handle(.character("a"))
+        #expect(state.mode == .events)
+        grid = ScreenRenderer(theme: .color).render(state, width: 100, height: 16)
         #expect(grid.text[layout.listTop] == Self.clock(136) + "    4252 evil\\x1b[2J     exited 0 after 2m 16s")
         #expect(grid.text[layout.listTop + 1] == Self.clock(135) + "    4251 stuck           killed by SIGKILL after 2m 15s (stopped by swtop: needed SIGKILL)")
-        #expect(grid.text[14] == "Events: 11, newest first  Esc back")
+        #expect(grid.text[14] == "Events: 11, newest first · a: hide clean exits  Esc back")
         #expect(grid.text[15] == "Esc Back  F10Quit")
         // A failure's line stands out; a clean exit's does not.
         #expect(grid.roles(layout.listTop + 1).first == .taskWarning)
@@ -99,6 +107,49 @@ struct LifecycleViewTests {
         _ = state.handle(.character("E"))
         _ = state.handle(.character("q"))
         #expect(state.mode == .list)
+        // The choice holds until a is pressed again.
+        _ = state.handle(.character("E"))
+        #expect(state.shownEvents.count == 11)
+        _ = state.handle(.character("a"))
+        #expect(state.shownEvents.count == 9)
+    }
+
+    /// Only clean exits, all hidden: the view says so rather than "nothing has happened".
+    @Test func eventsViewWithOnlyCleanExits() {
+        var state = makeState([makeProcess(pid: 1, name: "init")])
+        var view = LifecycleView()
+        view.events = [Self.exit(4242, "true", .exited(code: 0), after: 1)]
+        state.setLifecycle(view)
+        _ = state.handle(.character("E"))
+        let grid = ScreenRenderer(theme: .color).render(state, width: 120, height: 16)
+        let layout = ScreenRenderer().layout(state, width: 120, height: 16)
+        #expect(grid.text[layout.listTop].trimmingTrailingSpaces()
+            == " Only clean exits so far (a shows them): failures, stops, zombies, orphans and crash loops appear here.")
+        #expect(grid.text[14].trimmingTrailingSpaces() == "Events: 0, newest first · 1 clean exit hidden · a: show all  Esc back")
+    }
+
+    /// Which events need attention: all but a clean exit, one nobody asked to stop.
+    @Test func cleanExitIsExitZeroThatNobodyAskedFor() {
+        let sender = SignalSender(pid: 812, name: "deployer", uid: 0, user: "root", kernel: false)
+        var clean = ExitRecord(process: Self.facts(1, "true"), outcome: .exited(code: 0), source: .procConnector, time: Self.t0)
+        #expect(clean.isClean)
+        var requested = clean
+        requested.stop = StopEnding(kind: .graceful, signal: 15, after: 2, requestedBy: sender)
+        var bySwtop = clean
+        bySwtop.stoppedBySwtop = .graceful
+        var failed = clean
+        failed.outcome = .exited(code: 3)
+        var unknown = clean
+        unknown.outcome = .unknown
+        let records = [clean, requested, bySwtop, failed, unknown]
+        #expect(records.map(\.isClean) == [true, false, false, false, false])
+        let events = records.map { LifecycleEvent(time: $0.time, process: $0.process, kind: .exit($0)) } + Array(Self.events[5...7])
+        #expect(events.map(\.needsAttention) == [false, true, true, true, true, true, true, true])
+        let picked = LifecycleEvent.needingAttention(events)
+        #expect(picked.cleanExits == 1)
+        #expect(picked.shown.map(\.process.pid) == [1, 1, 1, 1, 4247, 4248, 4249])
+        clean.outcome = .killed(signal: 9)
+        #expect(!clean.isClean)
     }
 
     @Test func eventsViewFollowsTheListsFilter() {
@@ -111,9 +162,8 @@ struct LifecycleViewTests {
         let grid = ScreenRenderer(theme: .color).render(state, width: 100, height: 16)
         let layout = ScreenRenderer().layout(state, width: 100, height: 16)
         #expect(grid.text[layout.listTop] == Self.clock(2) + "    4243 worker          exited 3 after 2.0 s")
-        #expect(grid.text[layout.listTop + 1] == Self.clock(1.5) + "    4242 worker          exited 0 after 1.5 s")
-        #expect(grid.text[layout.listTop + 2].allSatisfy { $0 == " " })
-        #expect(grid.text[14] == "Events: 2 (filtered as the list), newest first  Esc back")
+        #expect(grid.text[layout.listTop + 1].allSatisfy { $0 == " " })
+        #expect(grid.text[14] == "Events: 1 (filtered as the list), newest first · 1 clean exit hidden · a: show all  Esc back")
     }
 
     @Test func eventsViewWithoutEvents() {
@@ -169,7 +219,7 @@ struct LifecycleViewTests {
         var state = makeState([makeProcess(pid: 1, name: "init")])
         _ = state.handle(.function(1))
         let text = ScreenRenderer(theme: .color).render(state, width: 80, height: 24).text
-        #expect(text.contains { $0.hasSuffix(" E           events: exits, zombies") })
+        #expect(text.contains { $0.hasSuffix(" E           events (a: show all)") })
         #expect(text.contains { $0.hasSuffix(" L           limits; Enter changes one") })
         #expect(text.contains { $0.hasPrefix(" U           untag all") })
     }
