@@ -175,7 +175,13 @@ public final class LifecycleMonitor {
         case .forked(let parent, let child): table.forked(parent: parent, child: child, now: now)
         case .execed(let pid):
             table.execed(pid: pid)
-            if let entry = table[pid] {
+            if var entry = table[pid] {
+                if entry.cmdline?.isEmpty ?? true, let runs = told.runs,
+                    let command = runs.command(ofChild: pid, parent: entry.ppid, execName: entry.name)
+                {
+                    entry.cmdline = command
+                    table[pid] = entry
+                }
                 told.started(entry, as: .command(entry.cmdline ?? [], parent: entry.ppid), time: now, into: &events)
             }
         case .uidChanged(let pid, let ruid): table.uidChanged(pid: pid, ruid: ruid)

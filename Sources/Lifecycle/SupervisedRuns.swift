@@ -27,9 +27,11 @@ public struct SupervisorState: Sendable, Equatable {
     public var health: String?
     /// The last check's answer ("HTTP 503", "command exited 1").
     public var healthDetail: String?
+    /// The command it runs (each attempt the same); nil where the file does not say.
+    public var command: [String]? = nil
 
     public init(pid: Int32, childPID: Int32?, phase: String, attempt: Int, restarts: Int, restartPolicy: String? = nil, backoff: Double,
-                restartAt: Double?, ready: Bool?, unhealthy: Bool, health: String? = nil, healthDetail: String? = nil) {
+                restartAt: Double?, ready: Bool?, unhealthy: Bool, health: String? = nil, healthDetail: String? = nil, command: [String]? = nil) {
         self.pid = pid
         self.childPID = childPID
         self.phase = phase
@@ -42,6 +44,7 @@ public struct SupervisorState: Sendable, Equatable {
         self.unhealthy = unhealthy
         self.health = health
         self.healthDetail = healthDetail
+        self.command = command
     }
 
     /// It restarts its child (with `--restart no` it does not, and a back-off means nothing).
@@ -67,7 +70,8 @@ public struct SupervisorState: Sendable, Equatable {
         return SupervisorState(
             pid: pid, childPID: child, phase: phase, attempt: attempt, restarts: restarts, restartPolicy: line.string("restart"), backoff: backoff,
             restartAt: line.rawString("restart_at").flatMap(CalendarDay.parseRFC3339), ready: line.bool("ready"),
-            unhealthy: line.bool("unhealthy") ?? false, health: line.string("health"), healthDetail: line.string("health_detail"))
+            unhealthy: line.bool("unhealthy") ?? false, health: line.string("health"), healthDetail: line.string("health_detail"),
+            command: line.strings("cmdline"))
     }
 }
 
@@ -140,6 +144,17 @@ public final class SupervisedRuns {
     public func supervisor(of child: Int32, parent: Int32) -> SupervisorState? {
         guard let state = states[parent], state.childPID == nil || state.childPID == child, Self.runsSwtopRun(parent) else { return nil }
         return state
+    }
+
+    /// The command line of a swtop run's child that exec'd and was gone before its own could be
+    /// read (`swtop run -- sh -c 'exit 1'` lives a few milliseconds): its state file's command,
+    /// when the name the kernel gave the child at exec is that command's program (its first
+    /// exec, not a later one), so its restarts are runs of one command and can form a loop.
+    public func command(ofChild child: Int32, parent: Int32, execName: String) -> [String]? {
+        refresh()
+        guard !execName.isEmpty, let command = supervisor(of: child, parent: parent)?.command, let program = command.first else { return nil }
+        let base = program.utf8.split(separator: UInt8(ascii: "/")).last ?? program.utf8[...]
+        return Array(base.prefix(15)).elementsEqual(execName.utf8) ? command : nil
     }
 
     /// The state of the swtop run `pid`, when the process runs swtop-run (for its own row).

@@ -31,7 +31,7 @@ import TestSupport
         let state = try #require(SupervisorState.parse(ArraySlice(Self.stateText(pid: 812).utf8), pid: 812))
         #expect(state == SupervisorState(
             pid: 812, childPID: 4243, phase: "running", attempt: 3, restarts: 2, restartPolicy: "always", backoff: 4, restartAt: nil, ready: true,
-            unhealthy: false, health: "http://127.0.0.1:8080/health", healthDetail: "HTTP 200"))
+            unhealthy: false, health: "http://127.0.0.1:8080/health", healthDetail: "HTTP 200", command: ["app"]))
         #expect(state.healthWords == "ready")
         let waiting = Self.stateText(pid: 812, child: "null").replacingOccurrences(of: #""restart_at":null"#, with: #""restart_at":"2026-12-07T02:00:04.500Z""#)
         let parsed = try #require(SupervisorState.parse(ArraySlice(waiting.utf8), pid: 812))

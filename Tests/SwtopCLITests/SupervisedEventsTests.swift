@@ -67,6 +67,21 @@ struct SupervisedEventsTests {
         shellLoop.waitUntilExit()
     }
 
+    /// A child that crashes at once (`sh -c 'exit 1'`, a few milliseconds) is often gone before
+    /// its command line can be read; under swtop run its command is the state file's (the name
+    /// the kernel gave it at exec is that command's program), so its restarts still form a loop.
+    @Test func anInstantCrashUnderSwtopRunIsALoopOfItsCommand() throws {
+        let stream = try EventStream(["--for", "60"])
+        defer { stream.stop() }
+        let mark = marker("instant")
+        let run = try Run(["--restart", "always", "--backoff-min", "500ms", "--backoff-max", "500ms", "--", "/bin/sh", "-c", "exit 1", mark])
+        defer { run.stop() }
+        let loop = try #require(stream.wait(30) { $0["event"] as? String == "crash_loop" && $0["ppid"] as? Int == Int(run.pid) }, "\(stream.text)")
+        #expect(loop["cmdline"] as? [String] == ["/bin/sh", "-c", "exit 1", mark])
+        #expect(loop["last_exit_code"] as? Int == 1)
+        #expect((loop["supervisor"] as? [String: Any])?["pid"] as? Int == Int(run.pid))
+    }
+
     @Test func crashLoopLineInWordsSaysSwtopRunAndBackoff() throws {
         let out = Pipe()
         let events = Process()
