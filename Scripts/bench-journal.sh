@@ -84,7 +84,7 @@ single() {
 # swtop also prints the journal's own lines whatever the filter: none are in this file.
 measure swtop_json "$SWTOP" events --since 1d --journal "$journal" --json
 measure jq_json jq -c . "$file"
-measure swtop_words "$SWTOP" events --since 1d --journal "$journal"
+measure swtop_words "$SWTOP" events --since 1d --journal "$journal" --all
 # jq's nearest to the words: one line of text an event from its fields.
 measure jq_words jq -r '"\(.time) \(.pid) \(.name): \(.event) \(.outcome // "") \(.exit_code // .signal // "")"' "$file"
 measure swtop_outcome "$SWTOP" events --since 1d --journal "$journal" --json --outcome killed

@@ -263,13 +263,7 @@ public struct FlatJSONLine {
     /// An object at `i` (its opening brace): strings, numbers, true, false, null, arrays, and
     /// objects `depth` levels deep.
     static func object<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int, depth: Int) -> Bool where Bytes.Index == Int {
-        i += 1
-        skipSpace(b, &i)
-        if i < b.endIndex, b[i] == UInt8(ascii: "}") {
-            i += 1
-            return true
-        }
-        while i < b.endIndex {
+        elements(b, &i, close: UInt8(ascii: "}")) { i in
             guard string(b, &i) != nil else { return false }
             skipSpace(b, &i)
             guard i < b.endIndex, b[i] == UInt8(ascii: ":") else { return false }
@@ -277,35 +271,39 @@ public struct FlatJSONLine {
             skipSpace(b, &i)
             guard i < b.endIndex else { return false }
             switch b[i] {
-            case UInt8(ascii: "\""): guard string(b, &i) != nil else { return false }
-            case UInt8(ascii: "["): guard array(b, &i) else { return false }
-            case UInt8(ascii: "t"): guard literal(b, &i, "true") else { return false }
-            case UInt8(ascii: "f"): guard literal(b, &i, "false") else { return false }
-            case UInt8(ascii: "n"): guard literal(b, &i, "null") else { return false }
-            case UInt8(ascii: "{"): guard depth > 0, object(b, &i, depth: depth - 1) else { return false }
-            default: guard number(b, &i) else { return false }
+            case UInt8(ascii: "\""): return string(b, &i) != nil
+            case UInt8(ascii: "["): return array(b, &i)
+            case UInt8(ascii: "t"): return literal(b, &i, "true")
+            case UInt8(ascii: "f"): return literal(b, &i, "false")
+            case UInt8(ascii: "n"): return literal(b, &i, "null")
+            case UInt8(ascii: "{"): return depth > 0 && object(b, &i, depth: depth - 1)
+            default: return number(b, &i)
             }
-            guard let more = separator(b, &i, close: UInt8(ascii: "}")) else { return false }
-            if !more { return true }
         }
-        return false
     }
 
     /// An array of strings and numbers at `i` (its opening bracket).
     static func array<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int) -> Bool where Bytes.Index == Int {
+        elements(b, &i, close: UInt8(ascii: "]")) { i in
+            b[i] == UInt8(ascii: "\"") ? string(b, &i) != nil : number(b, &i)
+        }
+    }
+
+    /// The members or elements of the object or array at `i` (its opening bracket) up to `close`,
+    /// each read by `element` (at its first byte, which is there), with the commas between them.
+    @inline(__always)
+    static func elements<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ i: inout Int, close: UInt8, _ element: (inout Int) -> Bool) -> Bool
+        where Bytes.Index == Int
+    {
         i += 1
         skipSpace(b, &i)
-        if i < b.endIndex, b[i] == UInt8(ascii: "]") {
+        if i < b.endIndex, b[i] == close {
             i += 1
             return true
         }
         while i < b.endIndex {
-            if b[i] == UInt8(ascii: "\"") {
-                guard string(b, &i) != nil else { return false }
-            } else {
-                guard number(b, &i) else { return false }
-            }
-            guard let more = separator(b, &i, close: UInt8(ascii: "]")) else { return false }
+            guard element(&i) else { return false }
+            guard let more = separator(b, &i, close: close) else { return false }
             if !more { return true }
         }
         return false

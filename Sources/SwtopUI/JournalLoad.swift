@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ProcFS
 import Synchronization
 
 /// The journal read on a thread of its own, so the screen's first picture and its keys never
@@ -16,18 +17,10 @@ final class JournalLoad: Sendable {
     init(directory: String, until: Double) {
         self.directory = directory
         self.until = until
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let started = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            Unmanaged<JournalLoad>.fromOpaque(context).takeRetainedValue().run()
-            return nil
-        }, context)
-        if started == 0 {
-            // Nobody joins it: it ends by itself, or with the process at quit.
+        // Nobody joins it: it ends by itself, or with the process at quit.
+        if let thread = TwoThreads.start({ [self] in run() }) {
             pthread_detach(thread)
         } else {
-            Unmanaged<JournalLoad>.fromOpaque(context).release()
             run()
         }
     }

@@ -104,6 +104,8 @@ public struct ScreenLoop {
             } else if let history = journal?.take() {
                 state.setRecorded(history)
                 journal = nil
+                // Reading the journal runs once: its code's pages are given back too.
+                StartupPages.giveBack()
                 continue
             }
 
