@@ -64,7 +64,9 @@ extension LiveSampling {
             let own = Dictionary(ParallelRead.read(pids, main: reader, helper: helper, options: options, walkCgroups: false).map { ($0.pid, $0.cgroup) }) { a, _ in a }
             var compared = 0
             for raw in walked {
-                guard let mine = own[raw.pid] else { continue }
+                // A process that ended between the two readings has no file left to say it
+                // (the walk read it while it ran): only those both readings saw are compared.
+                guard let read = own[raw.pid], let mine = read else { continue }
                 #expect(raw.cgroup == mine, "pid \(raw.pid)")
                 compared += 1
             }
