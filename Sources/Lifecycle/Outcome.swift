@@ -99,7 +99,9 @@ public enum Outcome: Sendable, Equatable, Hashable {
             let request = Self.signalName(requested.signal) + " from " + requested.requestedBy.shortWords
             switch requested.kind {
             case .graceful:
-                let end = self == .exited(code: 0) ? "" : " (" + text + sender + ")"
+                // Killed by the signal the requester sent: it is said once.
+                let same = sentBy != nil && sentBy == requested.requestedBy
+                let end = self == .exited(code: 0) ? "" : " (" + text + (same ? "" : sender) + ")"
                 text = "stopped gracefully in " + LifecycleEvent.duration(requested.after) + " after " + request + end
             case .forced:
                 text += sender + ", forced " + LifecycleEvent.duration(requested.after) + " after " + request

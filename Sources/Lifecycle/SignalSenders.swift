@@ -103,8 +103,12 @@ public final class SignalSenders {
             let target = sample.senderTID == sample.targetPID ? sample.senderPID : sample.targetPID
             let sender = self.sender(of: sample, describe: describe)
             var entry = targets[target] ?? Target()
-            entry.senders[sample.signal] = (sender, sample.time)
             let fromElsewhere = sender.kernel || sender.pid != target
+            // A process that handles a signal, cleans up and raises it again to die of it (bash,
+            // most runtimes) passes on the one it got: that one's sender stays the sender.
+            if fromElsewhere || entry.senders[sample.signal] == nil {
+                entry.senders[sample.signal] = (sender, sample.time)
+            }
             if fromElsewhere, Self.stopRequests.contains(sample.signal), entry.firstStop == nil {
                 entry.firstStop = StopRequest(signal: sample.signal, time: sample.time, sender: sender)
             }

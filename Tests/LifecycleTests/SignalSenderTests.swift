@@ -185,6 +185,19 @@ import TestSupport
         #expect(s.draining(500) == nil)
     }
 
+    /// bash and most runtimes handle SIGTERM, clean up and raise it again to die of it: the
+    /// signal that ended it was the one the requester sent, not its own.
+    @Test func aTermRaisedAgainIsTheRequesters() {
+        let s = Self.senders()
+        s.record([Self.sample(812, 500, 15, at: 10), Self.sample(500, 500, 15, at: 11.5)], describe: Self.describe)
+        let ending = s.ending(of: 500, signal: 15, time: 12)
+        #expect(ending.sentBy == Self.deployer)
+        #expect(ending.stop == StopEnding(kind: .graceful, signal: 15, after: 2, requestedBy: Self.deployer))
+        // abort(): nobody else sent SIGABRT, so it is its own.
+        s.record([Self.sample(501, 501, 6, at: 20)], describe: Self.describe)
+        #expect(s.ending(of: 501, signal: 6, time: 20.01).sentBy?.pid == 501)
+    }
+
     @Test func anIgnoredTermThenKillIsForced() {
         let s = Self.senders()
         s.record([Self.sample(812, 500, 15, at: 10), Self.sample(1, 500, 9, at: 12)], describe: Self.describe)
@@ -296,7 +309,7 @@ struct SignalTracepointTests {
         #expect(Self.exit(.exited(code: 0), stop: StopEnding(kind: .graceful, signal: 15, after: 2, requestedBy: Self.systemd))
             == "stopped gracefully in 2.0 s after SIGTERM from systemd (pid 1)")
         #expect(Self.exit(.killed(signal: 15), sentBy: Self.systemd, stop: StopEnding(kind: .graceful, signal: 15, after: 0.004, requestedBy: Self.systemd))
-            == "stopped gracefully in 4 ms after SIGTERM from systemd (pid 1) (killed by SIGTERM from systemd (pid 1))")
+            == "stopped gracefully in 4 ms after SIGTERM from systemd (pid 1) (killed by SIGTERM)")
         #expect(Self.exit(.killed(signal: 9), sentBy: Self.systemd, stop: StopEnding(kind: .forced, signal: 15, after: 90, requestedBy: Self.kubelet))
             == "killed by SIGKILL from systemd (pid 1), forced 1m 30s after SIGTERM from kubelet (pid 812)")
         #expect(Self.exit(.exited(code: 3)) == "exited 3 after 10.0 s")
