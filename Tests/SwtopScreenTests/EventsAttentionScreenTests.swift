@@ -73,11 +73,16 @@ struct EventsAttentionScreenTests {
         // every snapshot reads it (its new parent included).
         let s = try ScreenSession(arguments: "-d 5 -F \(name)", width: 200, height: 40)
         try s.waitFor("the screen") { $0.functionBar.hasPrefix("F1Help") }
-        // The child outlives its parent, which exits once the child is running.
-        let parent = try children.start(python, ["-c", "import os, time\nif os.fork() == 0:\n    os.closerange(0, 1024)\n    time.sleep(120)\nelse: time.sleep(1.5)"])
+        // The child outlives its parent, which exits 0 when told to (SIGUSR1), once the child's
+        // row is on screen. The runner's blocked signal mask, which children inherit, is cleared.
+        let script = "import os, signal, time\nsignal.signal(signal.SIGUSR1, lambda *a: os._exit(0))\n"
+            + "signal.pthread_sigmask(signal.SIG_SETMASK, [])\nif os.fork() == 0:\n    os.closerange(0, 1024)\n    time.sleep(120)\n"
+            + "else:\n    while True: signal.pause()"
+        let parent = try children.start(python, ["-c", script])
         let child = try #require(children.waitForChildren(of: parent, count: 1).first)
         defer { kill(child, SIGKILL) }
         try s.waitFor("the child's row") { $0.row(pid: child) != nil }
+        kill(parent, SIGUSR1)
         #expect(reap(parent) == 0)
         try s.send("E")
         let orphanWords = #"orphaned: \#(parent) \#(name) exited, now a child of [0-9]+"#

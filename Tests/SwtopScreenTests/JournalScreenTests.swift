@@ -64,18 +64,16 @@ struct JournalScreenTests {
 
         // The real recorder, of this test's processes only; a real exit 3 recorded.
         let recorder = try spawn(swtopBinary, ["events", "--record", "--journal", dir, "--json", "-F", mark])
-        var recorded = false
-        for _ in 0..<600 where !recorded {
-            recorded = Self.journal(dir).contains { $0["state"] as? String == "started" && $0["pid"] as? Int == Int(recorder) }
-            if !recorded { usleep(50_000) }
+        let recorded = waitUntilTrue(30) {
+            Self.journal(dir).contains { $0["state"] as? String == "started" && $0["pid"] as? Int == Int(recorder) }
         }
         #expect(recorded, "the recorder never wrote its started line")
         let failing = try spawn("/bin/sh", ["-c", ": \(mark); sleep 0.2; exit 3"])
         #expect(reap(failing) == 3)
         var exitLine: [String: Any]?
-        for _ in 0..<600 where exitLine == nil {
+        _ = waitUntilTrue(30) {
             exitLine = Self.journal(dir).first { $0["event"] as? String == "exit" && $0["pid"] as? Int == Int(failing) }
-            if exitLine == nil { usleep(50_000) }
+            return exitLine != nil
         }
         kill(recorder, SIGTERM)
         #expect(reap(recorder) == 0)
