@@ -44,7 +44,7 @@ done
 # Only the pure parsers: they need neither Glibc nor the CLinux shim.
 parsers=(ByteScanner ProcStat ProcStatm ProcStatus ProcCmdline ProcLimits ProcSchedstat
     SystemStat Meminfo LoadAverage ProcNetSockets ProcessDetailFields ProcCgroup ProcIO DockerConfig
-    TaskstatsReply)
+    TaskstatsReply KernelRecordBytes)
 sources=()
 for p in "${parsers[@]}"; do sources+=("Sources/ProcFS/$p.swift"); done
 # The lifecycle monitor's parsers of what the kernel reports (pure too).
