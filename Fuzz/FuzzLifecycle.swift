@@ -10,6 +10,7 @@ public func fuzzLifecycle(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         case .fork(let a, let b, let c)?: consume(a); consume(b); consume(c)
         case .exec(let a, let b)?: consume(a); consume(b)
         case .uid(let a, let b, let c)?: consume(a); consume(b); consume(c)
+        case .comm(let a, let b, let name)?: consume(a); consume(b); consume(UInt64(name.count))
         case .exit(let a, let b, let c, let d)?: consume(a); consume(b); consume(c); consume(d)
         case nil: consume(0 as UInt64)
         }
