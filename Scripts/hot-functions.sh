@@ -4,9 +4,10 @@
 # around each page touched, so code scattered over the binary's 10 MB costs peak RSS.
 #
 # The order, from callgrind profiles of the release binary:
-#   1. what the screen runs once it is up (after its second StartupPages.giveBack, which unmaps
+#   1. what the screen runs once it is up (after its third StartupPages.giveBack, which unmaps
 #      what start-up touched, so that only these pages come back);
-#   2. what the screen's start-up runs (its first sample and paint, between the two);
+#   2. what the screen's start-up runs (its first sample and its first paint, each followed by a
+#      give-back);
 #   3. what the process's start-up runs (argument parsing, the runtime's registration), adjacent
 #      too, so that the RSS before each give-back is small as well;
 #   4. what --once and --once --json run.
@@ -14,7 +15,8 @@
 # whenever it first looks up a conformance (at the first use of a generic type with a
 # requirement, say), and each read maps 64 KB around it; side by side they take a few blocks
 # instead of most of .rodata.
-# The linker moves input sections, not functions: most objects have one .text for all their
+# The linker moves input sections, not functions: swtop's own code is compiled with a section per
+# function (Package.swift), but swift-argument-parser's objects have one .text for all their
 # functions, and libswiftCore's Swift.o has one 1.5 MB .text besides its function sections. A
 # section is listed only when at least a quarter of it ran (or it is small): a name in a large
 # cold section would drag all of it to the front. A name that several sections define (a local
@@ -40,8 +42,8 @@ swift build -c release --static-swift-stdlib --product swtop \
 SWTOP=$(swift build -c release --static-swift-stdlib --show-bin-path)/swtop
 
 # The screen, as a user drives it: refreshes, each sort, tree, filter, search, help. The profile
-# is dumped as each give-back starts: screen.cg.1 is the process's start-up, screen.cg.2 the
-# screen's, screen.cg and any later ones the rest.
+# is dumped as each give-back starts: screen.cg.1 is the process's start-up, screen.cg.2 and .3
+# the screen's (its first sample, its first picture), screen.cg and any later ones the rest.
 tmux -L "$SOCKET" -f /dev/null new-session -d -x 160 -y 50 \
   "valgrind --tool=callgrind --demangle=no --dump-before='*5Pages*8giveBack*' \
      --callgrind-out-file=$OUT/screen.cg $SWTOP -d 10 2>/dev/null"
@@ -52,7 +54,7 @@ for keys in P M T N t t / s l Escape '\' s h Escape Escape h Escape H H K K; do
 done
 tmux -L "$SOCKET" send-keys q
 for _ in $(seq 60); do tmux -L "$SOCKET" has-session 2>/dev/null || break; sleep 1; done
-[ -f "$OUT/screen.cg.2" ] || { echo "no start-up profiles: was StartupPages.giveBack renamed?" >&2; exit 1; }
+[ -f "$OUT/screen.cg.3" ] || { echo "no start-up profiles: was StartupPages.giveBack renamed?" >&2; exit 1; }
 valgrind --tool=callgrind --demangle=no --callgrind-out-file="$OUT/once.cg" "$SWTOP" --once >/dev/null 2>&1
 valgrind --tool=callgrind --demangle=no --callgrind-out-file="$OUT/json.cg" "$SWTOP" --once --json --tree >/dev/null 2>&1
 
@@ -60,8 +62,8 @@ valgrind --tool=callgrind --demangle=no --callgrind-out-file="$OUT/json.cg" "$SW
 ran() { cat "$@" | sed -n 's/^c\{0,1\}fn=([0-9]*) \(.*\)$/\1/p' | sort -u; }
 # The screen gives back pages again later (after reading the journal): what runs after those
 # is the screen's running too.
-ran "$OUT/screen.cg" $(ls "$OUT"/screen.cg.* | grep -v '\.[12]$') >"$OUT/1"
-ran "$OUT/screen.cg.2" >"$OUT/2"
+ran "$OUT/screen.cg" $(ls "$OUT"/screen.cg.* | grep -v '\.[123]$') >"$OUT/1"
+ran "$OUT/screen.cg.2" "$OUT/screen.cg.3" >"$OUT/2"
 ran "$OUT/screen.cg.1" >"$OUT/3"
 ran "$OUT/once.cg" "$OUT/json.cg" >"$OUT/4"
 

@@ -1,9 +1,11 @@
 // Linux calls Swift cannot reach from Glibc alone: the variadic ioctl and syscall, and the calls
-// glibc declares only under _GNU_SOURCE (pidfd, prlimit). Header-only: nothing to compile.
+// glibc declares only under _GNU_SOURCE (pidfd, prlimit), and mallopt. Header-only: nothing to
+// compile.
 #ifndef SWTOP_CLINUX_SHIM_H
 #define SWTOP_CLINUX_SHIM_H
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>

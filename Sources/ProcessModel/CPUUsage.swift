@@ -55,7 +55,10 @@ extension Snapshot {
             let threads = processes[i].tid == nil
                 ? Int(max(1, processes[i].threads, before?.threads ?? 1)) : 1
             let most = 100 * Double(min(threads, max(1, system.cpus)))
-            processes[i].cpuPercent = min(used / ticksPerInterval * 100, most)
+            // Written only when changed (a process that did not run stays at 0): a write copies
+            // the array, which the sampler keeps too.
+            let percent = min(used / ticksPerInterval * 100, most)
+            if processes[i].cpuPercent != percent { processes[i].cpuPercent = percent }
         }
         computeIORates(since: previous, pairs: pairs)
         if let old = previous.system.cpuTimes, let new = system.cpuTimes {

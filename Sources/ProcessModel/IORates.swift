@@ -31,8 +31,10 @@ public enum ZombieChildren {
             zombies[p.ppid, default: 0] += 1
         }
         for i in processes.indices where !processes[i].isSecondaryThread {
-            // The setter writes only a changed count, so most boxes stay shared.
-            processes[i].zombieChildren = zombies[processes[i].pid] ?? 0
+            // Only a changed count is written: a write copies the array (shared with the
+            // sampler's own) and the box (shared with the previous refresh).
+            let count = zombies[processes[i].pid] ?? 0
+            if processes[i].zombieChildren != count { processes[i].zombieChildren = count }
         }
     }
 }

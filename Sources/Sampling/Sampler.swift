@@ -116,7 +116,12 @@ public final class Sampler {
         }
         ZombieChildren.count(&entries)
         // MemTotal can change (memory hot-plug, a balloon driver): MEM% is worked out each time.
-        for i in entries.indices { entries[i].memPercent = memPercent(entries[i].rssKB, of: memTotal) }
+        for i in entries.indices {
+            // Written only when changed, so that a refresh in which nothing changed shares the
+            // array the live refresh keeps instead of copying it.
+            let percent = memPercent(entries[i].rssKB, of: memTotal)
+            if entries[i].memPercent != percent { entries[i].memPercent = percent }
+        }
         if system.cpus == 0 { system.cpus = 1 }
         // A recorded tree was sampled when it was recorded: boot time plus uptime, as recorded
         // (to the second: the kernel gives btime in whole seconds).

@@ -41,6 +41,9 @@ public struct ScreenLoop {
         // reading the terminfo entry. None of it runs again: give back the pages it mapped,
         // before the first sample makes the heap grow.
         StartupPages.giveBack()
+        // The arrays of every process that each refresh builds go back to the kernel when freed,
+        // instead of leaving holes in the heap.
+        LargeBlocks.mapEachOnItsOwn()
 
         // What happens to processes, on the live /proc only (a replay has no kernel to ask);
         // subscribed before the first reading, so no exit falls between the two.
@@ -62,6 +65,10 @@ public struct ScreenLoop {
             lifecycle?.show(snapshot, state: &state)
         }
         take(previous, baseline: true)
+        // The first sample read every process in full (status, command line, cgroup, user
+        // names), which no later sample does: give back its code before the first picture maps
+        // the drawing code, so that the two are never mapped at once (the start-up peak).
+        StartupPages.giveBack()
         if let text = options.startMessage {
             state.say(text, error: true)
             // Long enough to be read: it is said once.
@@ -90,9 +97,9 @@ public struct ScreenLoop {
             state.setDetailPageSize(width: width, height: max(1, layout.statusRow - 1))
             terminal.draw(renderer.render(state, width: width, height: height), clear: clear)
             clear = false
-            // The screen's own start-up is over with its first picture: the first sample (which
-            // looks up every user name), the runtime's first use of each type, ncurses' first
-            // paint. Give back what only that touched, before the second sample doubles the heap.
+            // The screen's own start-up is over with its first picture: the runtime's first use
+            // of each type, ncurses' first paint. Give back what only that touched, before the
+            // second sample doubles the heap.
             if !startedUp {
                 StartupPages.giveBack()
                 startedUp = true
