@@ -19,12 +19,7 @@ public enum RecordingMarker {
         var w = begin("recording", time: time)
         w.field("state", started ? "started" : "stopped")
         w.field("pid", pid)
-        if started {
-            w.key("sources")
-            w.beginArray()
-            for s in sources { w.string(s) }
-            w.endArray()
-        }
+        if started { w.field("sources", sources) }
         w.endObject()
         return w.bytes + [UInt8(ascii: "\n")]
     }

@@ -111,10 +111,7 @@ final class StateFile {
         w.field("unhealthy", s.unhealthy)
         w.field("health", s.health)
         w.field("health_detail", s.healthDetail)
-        w.key("cmdline")
-        w.beginArray()
-        for arg in s.command { w.string(arg) }
-        w.endArray()
+        w.field("cmdline", s.command)
         w.endObject()
         return w.bytes + [UInt8(ascii: "\n")]
     }
