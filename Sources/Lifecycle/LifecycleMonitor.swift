@@ -409,10 +409,7 @@ public final class LifecycleMonitor {
         }
         // A zombie's command line reads empty: what was known of it alive is kept.
         if d.entry.cmdline?.isEmpty != false, entry.cmdline?.isEmpty == false { d.entry.keepCommandLine(of: entry) }
-        if d.entry.name.isEmpty { d.entry.name = entry.name }
-        d.entry.ppid = entry.ppid
-        d.entry.state = .zombie
-        d.entry.waitStatus = entry.waitStatus
+        d.entry.becameZombie(as: entry)
         dead[key] = d
         if !d.reported {
             resolve(key, now: now, into: &events)
