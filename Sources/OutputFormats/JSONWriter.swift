@@ -91,9 +91,9 @@ public struct JSONWriter {
         number(d, decimals: decimals)
     }
 
-    public mutating func field(_ k: String, _ b: Bool) {
+    public mutating func field(_ k: String, _ b: Bool?) {
         key(k)
-        bool(b)
+        if let b { bool(b) } else { null() }
     }
 
     /// `"key":["a","b"]`: a command line, a list of sources.

@@ -29,13 +29,18 @@ final class StateFile {
         /// When the waited restart is due (seconds since the epoch).
         var restartAt: Double?
         /// nil without a health check.
-        var ready: Bool?
-        var unhealthy: Bool
-        /// The check ("http://127.0.0.1:8080/health", "command: CMD"); nil without one.
-        var health: String?
-        /// The last check's answer ("HTTP 503"); nil before the first.
-        var healthDetail: String?
+        var health: Health?
         var command: [String]
+    }
+
+    /// Where the child stands with its health check.
+    struct Health {
+        /// The check ("http://127.0.0.1:8080/health", "command: CMD").
+        var check: String
+        var ready: Bool
+        var unhealthy: Bool
+        /// The last check's answer ("HTTP 503"); nil before the first.
+        var lastAnswer: String?
     }
 
     private let directory: Int32
@@ -106,11 +111,11 @@ final class StateFile {
         w.field("restart", s.restart)
         w.field("backoff_s", s.backoff, decimals: 3)
         w.field("restart_at", s.restartAt.map { Format.rfc3339($0, fractionDigits: 3) })
-        w.key("ready")
-        if let ready = s.ready { w.bool(ready) } else { w.null() }
-        w.field("unhealthy", s.unhealthy)
-        w.field("health", s.health)
-        w.field("health_detail", s.healthDetail)
+        // Without a check: not ready nor not (null), not unhealthy.
+        w.field("ready", s.health?.ready)
+        w.field("unhealthy", s.health?.unhealthy ?? false)
+        w.field("health", s.health?.check)
+        w.field("health_detail", s.health?.lastAnswer)
         w.field("cmdline", s.command)
         w.endObject()
         return w.bytes + [UInt8(ascii: "\n")]

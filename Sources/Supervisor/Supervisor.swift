@@ -338,8 +338,9 @@ public final class Supervisor {
         let restartWall = restartAt.map { Clock.now() + ($0 - Clock.monotonic()) }
         stateFile.write(StateFile.State(
             childPID: childPID, attempt: attempt, restarts: restarts, restart: options.restart.rawValue, phase: phase, backoff: waitingDelay ?? plan.nextDelay,
-            restartAt: restartWall, ready: health.map(\.ready), unhealthy: health?.unhealthy ?? false,
-            health: health.map { $0.target.stateWords }, healthDetail: health?.lastDetail, command: options.command))
+            restartAt: restartWall,
+            health: health.map { StateFile.Health(check: $0.target.stateWords, ready: $0.ready, unhealthy: $0.unhealthy, lastAnswer: $0.lastDetail) },
+            command: options.command))
     }
 
     /// As PID 1, when the child has ended for good: the other processes of the namespace get
