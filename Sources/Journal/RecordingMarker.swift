@@ -36,9 +36,7 @@ public enum RecordingMarker {
     static func begin(_ event: String, time: Double) -> JSONWriter {
         var w = JSONWriter(capacity: 160)
         w.beginObject()
-        w.field("schema", EventJSON.schema)
-        w.field("time", Format.rfc3339(time, fractionDigits: 3))
-        w.field("event", event)
+        EventJSON.writeHeading(&w, time: time, event: event)
         return w
     }
 

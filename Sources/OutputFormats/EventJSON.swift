@@ -46,18 +46,24 @@ public enum EventJSON {
         return w.bytes + [UInt8(ascii: "\n")]
     }
 
-    /// The fields every swtop event has, `swtop events`' and `swtop run`'s: schema, time (RFC 3339
-    /// UTC, milliseconds), event, then the process: pid, name, cmdline, ppid, uid, user.
+    /// The fields every swtop event has, `swtop events`' and `swtop run`'s: the heading, then the
+    /// process: pid, name, cmdline, ppid, uid, user.
     public static func writeCommonFields(_ w: inout JSONWriter, time: Double, event: String, process p: ProcessFacts) {
-        w.field("schema", schema)
-        w.field("time", Format.rfc3339(time, fractionDigits: 3))
-        w.field("event", event)
+        writeHeading(&w, time: time, event: event)
         w.field("pid", p.pid)
         w.field("name", p.name)
         w.field("cmdline", p.cmdline)
         w.field("ppid", p.ppid)
         w.field("uid", p.uid)
         w.field("user", p.user)
+    }
+
+    /// The fields every line of the event stream starts with, the journal's own lines too:
+    /// schema, time (RFC 3339 UTC, milliseconds), event.
+    public static func writeHeading(_ w: inout JSONWriter, time: Double, event: String) {
+        w.field("schema", schema)
+        w.field("time", Format.rfc3339(time, fractionDigits: 3))
+        w.field("event", event)
     }
 
     /// An exit's fields after the common ones: `swtop events`' and `swtop run --events`' alike,
