@@ -19,17 +19,17 @@ public func fuzzTable(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         for k in 0..<8 where i * 8 + k < tail.count { v = v << 8 | UInt64(tail[i * 8 + k]) }
         return v
     }
+    // The values a reading gives, as the files that give them would.
+    raw.status = ProcStatus(uids: tail.count > 8 ? [UInt32(truncatingIfNeeded: word(1))] : [])
+    raw.status?.nsPID = Int32(truncatingIfNeeded: word(9))
+    raw.io = ProcIO(readBytes: word(7), writeBytes: .max)
+    raw.oomScore = Int32(truncatingIfNeeded: word(8))
     // Page sizes up to 2^32 KiB: the product with an extreme resident count overflows.
     var p = ProcessEntry(raw: raw, pageSizeKB: word(0) & 0xFFFF_FFFF)
-    p.uid = tail.count > 8 ? UInt32(truncatingIfNeeded: word(1)) : nil
     p.cpuPercent = Double(bitPattern: word(2))
     p.memPercent = Double(bitPattern: word(3))
     p.startTime = Double(bitPattern: word(4))
-    p.ioReadRate = Double(bitPattern: word(5))
-    p.ioWriteRate = Double(bitPattern: word(6))
-    p.ioReadBytes = word(7)
-    p.oomScore = Int32(truncatingIfNeeded: word(8))
-    p.nsPID = Int32(truncatingIfNeeded: word(9))
+    p.setIORates(read: Double(bitPattern: word(5)), write: Double(bitPattern: word(6)))
     p.zombieChildren = Int32(truncatingIfNeeded: word(10))
     p.oldestZombieChildAge = Double(bitPattern: word(11))
     let ticks = Double(bitPattern: word(12))

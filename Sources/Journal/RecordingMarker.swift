@@ -19,12 +19,7 @@ public enum RecordingMarker {
         var w = begin("recording", time: time)
         w.field("state", started ? "started" : "stopped")
         w.field("pid", pid)
-        if started {
-            w.key("sources")
-            w.beginArray()
-            for s in sources { w.string(s) }
-            w.endArray()
-        }
+        if started { w.field("sources", sources) }
         w.endObject()
         return w.bytes + [UInt8(ascii: "\n")]
     }
@@ -41,9 +36,7 @@ public enum RecordingMarker {
     static func begin(_ event: String, time: Double) -> JSONWriter {
         var w = JSONWriter(capacity: 160)
         w.beginObject()
-        w.field("schema", EventJSON.schema)
-        w.field("time", Format.rfc3339(time, fractionDigits: 3))
-        w.field("event", event)
+        EventJSON.writeHeading(&w, time: time, event: event)
         return w
     }
 

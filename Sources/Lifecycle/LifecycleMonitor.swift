@@ -24,14 +24,11 @@ public final class LifecycleMonitor {
     public struct Options: Sendable {
         /// Seconds a zombie stays unreaped before it is reported.
         public var zombieAfter: Double
-        /// Whether to try the proc connector (it needs root).
-        public var useConnector: Bool
         /// The most pidfds to hold, where they are used.
         public var pidfdBudget: Int
 
-        public init(zombieAfter: Double = 5, useConnector: Bool = true, pidfdBudget: Int = 1024) {
+        public init(zombieAfter: Double = 5, pidfdBudget: Int = 1024) {
             self.zombieAfter = zombieAfter
-            self.useConnector = useConnector
             self.pidfdBudget = pidfdBudget
         }
     }
@@ -99,7 +96,7 @@ public final class LifecycleMonitor {
     public init(reader: ProcReader, options: Options = Options(), build: @escaping (RawProcess) -> ProcessEntry) {
         self.reader = reader
         self.options = options
-        kernel = LifecycleSources(live: reader.isLive, useConnector: options.useConnector, pidfdBudget: options.pidfdBudget)
+        kernel = LifecycleSources(live: reader.isLive, pidfdBudget: options.pidfdBudget)
         table = ProcessTable(reader: reader, build: build)
         oom = OOMJudge(reader: reader, hasKernelLog: kernel.kernelLog != nil)
         told = LifecycleReport(isLive: reader.isLive)
@@ -412,10 +409,7 @@ public final class LifecycleMonitor {
         }
         // A zombie's command line reads empty: what was known of it alive is kept.
         if d.entry.cmdline?.isEmpty != false, entry.cmdline?.isEmpty == false { d.entry.keepCommandLine(of: entry) }
-        if d.entry.name.isEmpty { d.entry.name = entry.name }
-        d.entry.ppid = entry.ppid
-        d.entry.state = .zombie
-        d.entry.waitStatus = entry.waitStatus
+        d.entry.becameZombie(as: entry)
         dead[key] = d
         if !d.reported {
             resolve(key, now: now, into: &events)

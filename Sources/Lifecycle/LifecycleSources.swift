@@ -16,9 +16,9 @@ struct LifecycleSources {
     private(set) var notes: [String] = []
     private let pidfdBudget: Int
 
-    init(live: Bool, useConnector: Bool, pidfdBudget: Int) {
+    init(live: Bool, pidfdBudget: Int) {
         self.pidfdBudget = pidfdBudget
-        if live, useConnector {
+        if live {
             if geteuid() != 0 {
                 notes.append("not root: exits of processes shorter than a refresh are not seen (the proc connector needs root)")
             } else if !Self.inInitialNamespaces() {
@@ -31,12 +31,12 @@ struct LifecycleSources {
             }
         }
         var signals: SignalTracepoint?
-        if live, useConnector, geteuid() == 0, Self.inInitialNamespaces() {
+        if live, geteuid() == 0, Self.inInitialNamespaces() {
             switch SignalTracepoint.open() {
             case .success(let tracepoint): signals = tracepoint
             case .failure(let error): notes.append(error.description)
             }
-        } else if live, useConnector {
+        } else if live {
             notes.append("not root: who sent a signal is not known (the signal tracepoint needs root)")
         }
         self.signals = signals

@@ -72,14 +72,9 @@ struct ProcessTable {
             }
             alive[child] = entry
             touched.insert(child)
-        } else if var entry = parentEntry {
-            // Gone already: until it execs, a child is its parent's program (its start time is
-            // unknown).
-            entry.pid = child
-            entry.ppid = parent
-            entry.startTicks = 0
-            entry.startTime = nil
-            alive[child] = entry
+        } else if let parentEntry {
+            // Gone already: until it execs, a child is its parent's program.
+            alive[child] = parentEntry.forkedChild(pid: child)
             touched.insert(child)
         }
     }
@@ -105,8 +100,7 @@ struct ProcessTable {
         var entry = build(raw)
         if let old, old.startTicks == entry.startTicks, entry.uid == nil {
             // The uid is kept (uid events say when it changes).
-            entry.uid = old.uid
-            entry.user = old.user
+            entry.setOwner(uid: old.uid, user: old.user)
         }
         // A cgroup that could not be read (it exited meanwhile) is the one it had.
         if let old, old.startTicks == entry.startTicks || old.startTicks == 0, entry.membership == nil {
@@ -144,10 +138,7 @@ struct ProcessTable {
                 raw.stat.startTime == old.startTicks
             else { continue }
             var entry = build(raw)
-            if entry.uid == nil {
-                entry.uid = old.uid
-                entry.user = old.user
-            }
+            if entry.uid == nil { entry.setOwner(uid: old.uid, user: old.user) }
             entry.keepOccasionalFields(of: old)
             alive[pid] = entry
             touched.insert(pid)
@@ -181,8 +172,7 @@ struct ProcessTable {
 
     mutating func uidChanged(pid: Int32, ruid: UInt32) {
         guard var entry = alive[pid] else { return }
-        entry.uid = ruid
-        entry.user = UserNames.lookUp(ruid) ?? String(ruid)
+        entry.setOwner(uid: ruid, user: UserNames.lookUp(ruid) ?? String(ruid))
         alive[pid] = entry
     }
 

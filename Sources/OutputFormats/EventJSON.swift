@@ -33,15 +33,10 @@ public enum EventJSON {
             w.beginArray()
             for pid in loop.pids { w.number(pid) }
             w.endArray()
-            w.key("supervisor")
-            if let run = loop.supervisor {
-                w.beginObject()
+            w.object("supervisor", loop.supervisor) { w, run in
                 w.field("pid", run.pid)
                 w.field("attempt", run.attempt)
                 w.field("backoff_s", run.backoff, decimals: 3)
-                w.endObject()
-            } else {
-                w.null()
             }
         case .signal(let signal, let sender):
             w.field("signal", Outcome.signalName(signal))
@@ -51,21 +46,24 @@ public enum EventJSON {
         return w.bytes + [UInt8(ascii: "\n")]
     }
 
-    /// The fields every swtop event has, `swtop events`' and `swtop run`'s: schema, time (RFC 3339
-    /// UTC, milliseconds), event, then the process: pid, name, cmdline, ppid, uid, user.
+    /// The fields every swtop event has, `swtop events`' and `swtop run`'s: the heading, then the
+    /// process: pid, name, cmdline, ppid, uid, user.
     public static func writeCommonFields(_ w: inout JSONWriter, time: Double, event: String, process p: ProcessFacts) {
-        w.field("schema", schema)
-        w.field("time", Format.rfc3339(time, fractionDigits: 3))
-        w.field("event", event)
+        writeHeading(&w, time: time, event: event)
         w.field("pid", p.pid)
         w.field("name", p.name)
-        w.key("cmdline")
-        w.beginArray()
-        for arg in p.cmdline { w.string(arg) }
-        w.endArray()
+        w.field("cmdline", p.cmdline)
         w.field("ppid", p.ppid)
         w.field("uid", p.uid)
         w.field("user", p.user)
+    }
+
+    /// The fields every line of the event stream starts with, the journal's own lines too:
+    /// schema, time (RFC 3339 UTC, milliseconds), event.
+    public static func writeHeading(_ w: inout JSONWriter, time: Double, event: String) {
+        w.field("schema", schema)
+        w.field("time", Format.rfc3339(time, fractionDigits: 3))
+        w.field("event", event)
     }
 
     /// An exit's fields after the common ones: `swtop events`' and `swtop run --events`' alike,
@@ -78,16 +76,11 @@ public enum EventJSON {
         w.field("parent_name", record.parentName)
         w.field("stopped_by_swtop", record.stoppedBySwtop?.rawValue)
         writeSender(&w, "sent_by", record.sentBy)
-        w.key("stop")
-        if let stop = record.stop {
-            w.beginObject()
+        w.object("stop", record.stop) { w, stop in
             w.field("kind", stop.kind.rawValue)
             w.field("signal", Outcome.signalName(stop.signal))
             w.field("after_s", stop.after, decimals: 3)
             writeSender(&w, "requested_by", stop.requestedBy)
-            w.endObject()
-        } else {
-            w.null()
         }
     }
 
@@ -97,14 +90,12 @@ public enum EventJSON {
     public static func writeMembership(_ w: inout JSONWriter, _ m: Membership?) {
         w.field("cgroup", m?.cgroup)
         w.field("unit", m?.unit)
-        w.key("container")
-        guard let c = m?.container else { return w.null() }
-        w.beginObject()
-        w.field("runtime", c.runtime)
-        w.field("id", c.id)
-        w.field("pod", c.pod)
-        w.field("name", c.name)
-        w.endObject()
+        w.object("container", m?.container) { w, c in
+            w.field("runtime", c.runtime)
+            w.field("id", c.id)
+            w.field("pod", c.pod)
+            w.field("name", c.name)
+        }
     }
 
     /// `outcome`, `exit_code` (for `exited`, else null) and `signal` (for the three signal
@@ -118,15 +109,13 @@ public enum EventJSON {
     /// `{"pid", "name", "uid", "user", "kernel"}` of who sent a signal (all null but `kernel`
     /// for the kernel), or null when nobody is known to have.
     public static func writeSender(_ w: inout JSONWriter, _ key: String, _ sender: SignalSender?) {
-        w.key(key)
-        guard let sender else { return w.null() }
-        w.beginObject()
-        w.field("pid", sender.pid)
-        w.field("name", sender.name)
-        w.field("uid", sender.uid)
-        w.field("user", sender.user)
-        w.field("kernel", sender.kernel)
-        w.endObject()
+        w.object(key, sender) { w, sender in
+            w.field("pid", sender.pid)
+            w.field("name", sender.name)
+            w.field("uid", sender.uid)
+            w.field("user", sender.user)
+            w.field("kernel", sender.kernel)
+        }
     }
 
     /// The first line: which sources are in use, and why a missing one is missing.
@@ -135,14 +124,8 @@ public enum EventJSON {
         w.beginObject()
         w.field("schema", schema)
         w.field("event", "start")
-        w.key("sources")
-        w.beginArray()
-        for s in sources { w.string(s) }
-        w.endArray()
-        w.key("notes")
-        w.beginArray()
-        for n in notes { w.string(n) }
-        w.endArray()
+        w.field("sources", sources)
+        w.field("notes", notes)
         w.endObject()
         return w.bytes + [UInt8(ascii: "\n")]
     }

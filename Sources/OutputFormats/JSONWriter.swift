@@ -91,9 +91,31 @@ public struct JSONWriter {
         number(d, decimals: decimals)
     }
 
-    public mutating func field(_ k: String, _ b: Bool) {
+    public mutating func field(_ k: String, _ b: Bool?) {
         key(k)
-        bool(b)
+        if let b { bool(b) } else { null() }
+    }
+
+    /// `"key":["a","b"]`: a command line, a list of sources.
+    public mutating func field(_ k: String, _ list: [String]) {
+        key(k)
+        strings(list)
+    }
+
+    /// `"key":{...}` with the members `members` writes from `value`, or `"key":null` for nil: the
+    /// object is closed here, so no caller can leave one open.
+    public mutating func object<Value>(_ k: String, _ value: Value?, _ members: (inout JSONWriter, Value) -> Void) {
+        key(k)
+        guard let value else { return null() }
+        beginObject()
+        members(&self, value)
+        endObject()
+    }
+
+    private mutating func strings(_ list: [String]) {
+        beginArray()
+        for s in list { string(s) }
+        endArray()
     }
 
     /// A value of the column registry.
@@ -105,10 +127,7 @@ public struct JSONWriter {
         case .unsigned(let n): number(n)
         case .number(let d, let decimals): number(d, decimals: decimals)
         case .string(let s): string(s)
-        case .strings(let list):
-            beginArray()
-            for s in list { string(s) }
-            endArray()
+        case .strings(let list): strings(list)
         case .terminatedStrings(var joined):
             beginArray()
             joined.withUTF8 { utf8 in

@@ -28,7 +28,6 @@ public enum LimitsTable {
         w.beginObject()
         w.field("pid", pid)
         w.field("name", name)
-        w.key("limits")
         SnapshotJSON.writeLimits(&w, limits)
         w.endObject()
         return w.bytes + [0x0A]

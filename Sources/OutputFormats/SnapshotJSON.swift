@@ -56,7 +56,6 @@ public struct SnapshotJSON {
         w.field("time", Format.rfc3339(s.time, fractionDigits: 3))
         w.field("hostname", s.system.hostname)
         w.field("interval_s", s.interval, decimals: 3)
-        w.key("system")
         writeSystem(&w, single: single)
         w.key("processes")
         w.beginArray()
@@ -65,35 +64,32 @@ public struct SnapshotJSON {
     }
 
     private func writeSystem(_ w: inout JSONWriter, single: Bool) {
-        let sys = snapshot.system
-        let mem = sys.memory
-        w.beginObject()
-        w.field("uptime_s", sys.uptime?.seconds, decimals: 2)
-        w.field("load1", sys.load?.one, decimals: 2)
-        w.field("load5", sys.load?.five, decimals: 2)
-        w.field("load15", sys.load?.fifteen, decimals: 2)
-        w.field("cpus", sys.cpus)
-        w.field("cpu_percent", single ? nil : sys.cpuPercent, decimals: 1)
-        w.field("mem_total_kb", mem?.memTotal)
-        w.field("mem_available_kb", mem?.memAvailable)
-        w.field("mem_used_kb", mem?.memUsed)
-        w.field("swap_total_kb", mem?.swapTotal)
-        w.field("swap_used_kb", mem?.swapUsed)
-        w.field("boot_time", sys.cpuTimes?.bootTime.map { Format.rfc3339(Double($0)) })
-        let t = snapshot.tasks
-        w.key("tasks")
-        w.beginObject()
-        w.field("total", t.total)
-        w.field("threads", t.threads)
-        w.field("kernel_threads", t.kernelThreads)
-        w.field("running", t.running)
-        w.field("sleeping", t.sleeping)
-        w.field("disk_sleep", t.diskSleep)
-        w.field("stopped", t.stopped)
-        w.field("zombie", t.zombie)
-        w.field("idle", t.idle)
-        w.endObject()
-        w.endObject()
+        w.object("system", snapshot.system) { w, sys in
+            let mem = sys.memory
+            w.field("uptime_s", sys.uptime?.seconds, decimals: 2)
+            w.field("load1", sys.load?.one, decimals: 2)
+            w.field("load5", sys.load?.five, decimals: 2)
+            w.field("load15", sys.load?.fifteen, decimals: 2)
+            w.field("cpus", sys.cpus)
+            w.field("cpu_percent", single ? nil : sys.cpuPercent, decimals: 1)
+            w.field("mem_total_kb", mem?.memTotal)
+            w.field("mem_available_kb", mem?.memAvailable)
+            w.field("mem_used_kb", mem?.memUsed)
+            w.field("swap_total_kb", mem?.swapTotal)
+            w.field("swap_used_kb", mem?.swapUsed)
+            w.field("boot_time", sys.cpuTimes?.bootTime.map { Format.rfc3339(Double($0)) })
+            w.object("tasks", snapshot.tasks) { w, t in
+                w.field("total", t.total)
+                w.field("threads", t.threads)
+                w.field("kernel_threads", t.kernelThreads)
+                w.field("running", t.running)
+                w.field("sleeping", t.sleeping)
+                w.field("disk_sleep", t.diskSleep)
+                w.field("stopped", t.stopped)
+                w.field("zombie", t.zombie)
+                w.field("idle", t.idle)
+            }
+        }
     }
 
     /// The objects of `rows`, comma-separated: elements of the processes array.
@@ -118,35 +114,25 @@ public struct SnapshotJSON {
         // How a zombie ended, from its wait status ("unknown" where it cannot be read).
         if writesOutcome, p.state == .zombie { EventJSON.writeOutcome(&w, Outcome.ofZombie(p)) }
         if let depth { w.field("depth", depth) }
-        if includeLimits { writeLimits(&w, p) }
+        if includeLimits { Self.writeLimits(&w, p.limits) }
         w.endObject()
     }
 
-    private func writeLimits(_ w: inout JSONWriter, _ p: ProcessEntry) {
-        w.key("limits")
-        guard let limits = p.limits else {
-            w.null()
-            return
-        }
-        Self.writeLimits(&w, limits)
-    }
-
-    /// The `limits` object: keyed by resource, each {soft, hard, unit}.
-    public static func writeLimits(_ w: inout JSONWriter, _ limits: ProcLimits) {
-        w.beginObject()
-        for limit in limits.limits {
-            w.key(limit.resource)
-            w.beginObject()
-            for (name, value) in [("soft", limit.soft), ("hard", limit.hard)] {
-                w.key(name)
-                switch value {
-                case .limited(let n): w.number(n)
-                case .unlimited: w.string("unlimited")
+    /// `"limits"`: an object keyed by resource, each {soft, hard, unit}; null when unread.
+    public static func writeLimits(_ w: inout JSONWriter, _ limits: ProcLimits?) {
+        w.object("limits", limits) { w, limits in
+            for limit in limits.limits {
+                w.object(limit.resource, limit) { w, limit in
+                    for (name, value) in [("soft", limit.soft), ("hard", limit.hard)] {
+                        w.key(name)
+                        switch value {
+                        case .limited(let n): w.number(n)
+                        case .unlimited: w.string("unlimited")
+                        }
+                    }
+                    w.field("unit", limit.unit)
                 }
             }
-            w.field("unit", limit.unit)
-            w.endObject()
         }
-        w.endObject()
     }
 }

@@ -14,9 +14,7 @@ extension Snapshot {
                 if let a = before.ioReadBytes, let b = now.ioReadBytes, b >= a { read = Double(b - a) / elapsed }
                 if let a = before.ioWriteBytes, let b = now.ioWriteBytes, b >= a { write = Double(b - a) / elapsed }
             }
-            // Set only when it changes: most entries share their box with the previous snapshot.
-            if processes[i].ioReadRate != read { processes[i].ioReadRate = read }
-            if processes[i].ioWriteRate != write { processes[i].ioWriteRate = write }
+            processes[i].setIORates(read: read, write: write)
         }
     }
 }

@@ -86,41 +86,53 @@ public struct ProcessEntry: @unchecked Sendable {
         return storage
     }
 
-    public var pid: Int32 {
-        get { storage.fields.pid }
-        set { unique().fields.pid = newValue }
-    }
+    // What /proc said of the process: read-only, as a reading is what it is. The few fields
+    // that change after the reading are settable below, or set together by a method named for
+    // the moment they change at (one uniqueness check for the lot).
+    public var pid: Int32 { storage.fields.pid }
     /// Set for a thread row; the main thread's tid equals its pid.
-    public var tid: Int32? {
-        get { storage.fields.tid == 0 ? nil : storage.fields.tid }
-        set { unique().fields.tid = newValue ?? 0 }
+    public var tid: Int32? { storage.fields.tid == 0 ? nil : storage.fields.tid }
+    public var pgid: Int32 { storage.fields.pgid }
+    public var sid: Int32 { storage.fields.sid }
+    public var ttyNr: Int32 { storage.fields.ttyNr }
+    /// Real uid from status; nil when status could not be read.
+    public var uid: UInt32? { storage.fields.uid == .max ? nil : storage.fields.uid }
+    /// A zombie's wait status as its `stat` gives it (how it ended); nil for a living process
+    /// or where the kernel did not say. The kernel writes 0 where the reader may not ptrace the
+    /// process (another user's, without root): see `LifecycleMonitor` for when it can be trusted.
+    public var waitStatus: Int32? {
+        storage.fields.state == .zombie && storage.fields.waitStatus >= 0 ? storage.fields.waitStatus : nil
     }
+    public var state: ProcessState { storage.fields.state }
+    public var isKernelThread: Bool { storage.fields.isKernelThread }
+    public var threads: Int32 { storage.fields.threads }
+    public var priority: Int32 { storage.fields.priority }
+    public var nice: Int32 { storage.fields.nice }
+    /// From statm, status or stat (the same counter); nil when unknown.
+    public var rssKB: UInt64? { storage.fields.rssKB == .max ? nil : storage.fields.rssKB }
+    public var vszKB: UInt64? { storage.fields.vszKB == .max ? nil : storage.fields.vszKB }
+    public var utimeTicks: UInt64 { storage.fields.utimeTicks }
+    public var stimeTicks: UInt64 { storage.fields.stimeTicks }
+    public var startTicks: UInt64 { storage.fields.startTicks }
+    public var limits: ProcLimits? { storage.fields.limits }
+    /// From `io`: storage bytes, cumulative; nil when unreadable (another user's process) or
+    /// not read (the screen reads it for the rows on screen, or every row when sorted by I/O).
+    public var ioReadBytes: UInt64? { storage.fields.ioReadBytes == .max ? nil : storage.fields.ioReadBytes }
+    public var ioWriteBytes: UInt64? { storage.fields.ioWriteBytes == .max ? nil : storage.fields.ioWriteBytes }
+    public var oomScore: Int32? { storage.fields.oomScore == .min ? nil : storage.fields.oomScore }
+    public var oomScoreAdj: Int32? { storage.fields.oomScoreAdj == .min ? nil : storage.fields.oomScoreAdj }
+    /// The pid inside its own PID namespace (the last `NSpid` of status); nil when unknown.
+    public var nsPID: Int32? { storage.fields.nsPID == 0 ? nil : storage.fields.nsPID }
+    /// PID 1 of a PID namespace other than the one /proc shows (a container's main process).
+    public var isNamespaceInit: Bool { storage.fields.isNamespaceInit }
+
+    /// Changed when the kernel says it was reparented (an orphan's new parent).
     public var ppid: Int32 {
         get { storage.fields.ppid }
         set { unique().fields.ppid = newValue }
     }
-    public var pgid: Int32 {
-        get { storage.fields.pgid }
-        set { unique().fields.pgid = newValue }
-    }
-    public var sid: Int32 {
-        get { storage.fields.sid }
-        set { unique().fields.sid = newValue }
-    }
-    public var ttyNr: Int32 {
-        get { storage.fields.ttyNr }
-        set { unique().fields.ttyNr = newValue }
-    }
-    /// Real uid from status; nil when status could not be read.
-    public var uid: UInt32? {
-        get { storage.fields.uid == .max ? nil : storage.fields.uid }
-        set { unique().fields.uid = newValue ?? .max }
-    }
-    public var user: String? {
-        get { storage.fields.user }
-        set { unique().fields.user = newValue }
-    }
-    /// comm, decoded as UTF-8 with invalid bytes replaced. Escape before showing.
+    /// comm, decoded as UTF-8 with invalid bytes replaced. Escape before showing. Changed at
+    /// a rename or an exec the kernel reports.
     public var name: String {
         get { storage.fields.name }
         set { unique().fields.name = newValue }
@@ -168,62 +180,48 @@ public struct ProcessEntry: @unchecked Sendable {
         mine.fields.uid = fields.uid
         mine.fields.user = fields.user
     }
-    /// A zombie's wait status as its `stat` gives it (how it ended); nil for a living process
-    /// or where the kernel did not say. The kernel writes 0 where the reader may not ptrace the
-    /// process (another user's, without root): see `LifecycleMonitor` for when it can be trusted.
-    public var waitStatus: Int32? {
-        get { storage.fields.state == .zombie && storage.fields.waitStatus >= 0 ? storage.fields.waitStatus : nil }
-        set { unique().fields.waitStatus = newValue ?? -1 }
+
+    /// The user name of `uid`, looked up by the sampler (not in /proc).
+    public var user: String? {
+        get { storage.fields.user }
+        set { unique().fields.user = newValue }
     }
-    public var state: ProcessState {
-        get { storage.fields.state }
-        set { unique().fields.state = newValue }
+
+    /// Who it runs as, where the kernel said it changed (or the reading missed it).
+    public mutating func setOwner(uid: UInt32?, user: String?) {
+        let box = unique()
+        box.fields.uid = uid ?? .max
+        box.fields.user = user
     }
-    public var isKernelThread: Bool {
-        get { storage.fields.isKernelThread }
-        set { unique().fields.isKernelThread = newValue }
+
+    /// What was known of it alive, now that `zombie`, its reading as a zombie, says how it
+    /// ended: its state, wait status and parent, and its name where none was known.
+    public mutating func becameZombie(as zombie: ProcessEntry) {
+        let theirs = zombie.storage.fields
+        let waitStatus = zombie.waitStatus ?? -1
+        let box = unique()
+        if box.fields.name.isEmpty { box.fields.name = theirs.name }
+        box.fields.ppid = theirs.ppid
+        box.fields.state = .zombie
+        box.fields.waitStatus = waitStatus
     }
-    public var threads: Int32 {
-        get { storage.fields.threads }
-        set { unique().fields.threads = newValue }
+
+    /// A child this process forked, as it is before anything of its own was read: its
+    /// parent's program, its start time unknown.
+    public func forkedChild(pid: Int32) -> ProcessEntry {
+        var child = self
+        let box = child.unique()
+        box.fields.pid = pid
+        box.fields.ppid = self.pid
+        box.fields.startTicks = 0
+        box.fields.startTime = .nan
+        return child
     }
-    public var priority: Int32 {
-        get { storage.fields.priority }
-        set { unique().fields.priority = newValue }
-    }
-    public var nice: Int32 {
-        get { storage.fields.nice }
-        set { unique().fields.nice = newValue }
-    }
-    /// From statm, status or stat (the same counter); nil when unknown.
-    public var rssKB: UInt64? {
-        get { storage.fields.rssKB == .max ? nil : storage.fields.rssKB }
-        set { unique().fields.rssKB = newValue ?? .max }
-    }
-    public var vszKB: UInt64? {
-        get { storage.fields.vszKB == .max ? nil : storage.fields.vszKB }
-        set { unique().fields.vszKB = newValue ?? .max }
-    }
-    public var utimeTicks: UInt64 {
-        get { storage.fields.utimeTicks }
-        set { unique().fields.utimeTicks = newValue }
-    }
-    public var stimeTicks: UInt64 {
-        get { storage.fields.stimeTicks }
-        set { unique().fields.stimeTicks = newValue }
-    }
-    public var startTicks: UInt64 {
-        get { storage.fields.startTicks }
-        set { unique().fields.startTicks = newValue }
-    }
-    /// Seconds since the epoch; nil when the boot time is unknown.
+
+    /// Seconds since the epoch, from the boot time; nil when the boot time is unknown.
     public var startTime: Double? {
         get { storage.fields.startTime.isNaN ? nil : storage.fields.startTime }
         set { unique().fields.startTime = newValue ?? .nan }
-    }
-    public var limits: ProcLimits? {
-        get { storage.fields.limits }
-        set { unique().fields.limits = newValue }
     }
 
     /// The cgroup, systemd unit and container; nil when `cgroup` was not read or unreadable.
@@ -235,48 +233,24 @@ public struct ProcessEntry: @unchecked Sendable {
     public var unit: String? { membership?.unit }
     public var container: CgroupContainer? { membership?.container }
 
-    /// From `io`: storage bytes, cumulative; nil when unreadable (another user's process) or
-    /// not read (the screen reads it for the rows on screen, or every row when sorted by I/O).
-    public var ioReadBytes: UInt64? {
-        get { storage.fields.ioReadBytes == .max ? nil : storage.fields.ioReadBytes }
-        set { unique().fields.ioReadBytes = newValue ?? .max }
-    }
-    public var ioWriteBytes: UInt64? {
-        get { storage.fields.ioWriteBytes == .max ? nil : storage.fields.ioWriteBytes }
-        set { unique().fields.ioWriteBytes = newValue ?? .max }
-    }
     /// Bytes a second since the previous sample; nil with one sample or when either is unknown.
-    public var ioReadRate: Double? {
-        get { storage.fields.ioReadRate.isNaN ? nil : storage.fields.ioReadRate }
-        set { unique().fields.ioReadRate = newValue ?? .nan }
-    }
-    public var ioWriteRate: Double? {
-        get { storage.fields.ioWriteRate.isNaN ? nil : storage.fields.ioWriteRate }
-        set { unique().fields.ioWriteRate = newValue ?? .nan }
-    }
+    public var ioReadRate: Double? { storage.fields.ioReadRate.isNaN ? nil : storage.fields.ioReadRate }
+    public var ioWriteRate: Double? { storage.fields.ioWriteRate.isNaN ? nil : storage.fields.ioWriteRate }
     /// Read and write together; nil when either is unknown.
     public var ioRate: Double? {
         guard let r = ioReadRate, let w = ioWriteRate else { return nil }
         return r + w
     }
-    public var oomScore: Int32? {
-        get { storage.fields.oomScore == .min ? nil : storage.fields.oomScore }
-        set { unique().fields.oomScore = newValue ?? .min }
+
+    /// Sets both I/O rates, only where one changed: most entries share their box with the
+    /// previous snapshot, and a write would copy it.
+    public mutating func setIORates(read: Double?, write: Double?) {
+        guard read != ioReadRate || write != ioWriteRate else { return }
+        let box = unique()
+        box.fields.ioReadRate = read ?? .nan
+        box.fields.ioWriteRate = write ?? .nan
     }
-    public var oomScoreAdj: Int32? {
-        get { storage.fields.oomScoreAdj == .min ? nil : storage.fields.oomScoreAdj }
-        set { unique().fields.oomScoreAdj = newValue ?? .min }
-    }
-    /// The pid inside its own PID namespace (the last `NSpid` of status); nil when unknown.
-    public var nsPID: Int32? {
-        get { storage.fields.nsPID == 0 ? nil : storage.fields.nsPID }
-        set { unique().fields.nsPID = newValue ?? 0 }
-    }
-    /// PID 1 of a PID namespace other than the one /proc shows (a container's main process).
-    public var isNamespaceInit: Bool {
-        get { storage.fields.isNamespaceInit }
-        set { unique().fields.isNamespaceInit = newValue }
-    }
+
     /// Its direct children in state Z (set by the sampler from the whole snapshot).
     public var zombieChildren: Int32 {
         get { storage.fields.zombieChildren }

@@ -15,42 +15,77 @@ import ProcFS
 /// name (O_CREAT|O_EXCL|O_NOFOLLOW, so a planted file or link is never written through) and
 /// renamed over the old one, so a reader sees one whole version or the other.
 final class StateFile {
-    /// One version of the state.
+    /// One version of the state: what a transition changes (the restart policy and the command
+    /// are the file's, the same for the whole run).
     struct State {
-        var childPID: Int32
+        var phase: Phase
         var attempt: Int
         var restarts: Int
-        /// `--restart`: "no", "on-failure", "always".
-        var restart: String
-        /// "running", "stopping", "waiting" (to restart), "ended".
-        var phase: String
         /// The wait before the next restart, should the child end now (or the one being waited).
         var backoff: Double
-        /// When the waited restart is due (seconds since the epoch).
-        var restartAt: Double?
         /// nil without a health check.
-        var ready: Bool?
+        var health: Health?
+    }
+
+    /// Where the run is, with what each phase has: a child while it runs or is stopped, a time
+    /// while a restart is waited for.
+    enum Phase {
+        case running(child: Int32)
+        case stopping(child: Int32)
+        /// Waiting to restart, due at this time (seconds since the epoch).
+        case waiting(restartAt: Double)
+        case ended
+
+        var name: String {
+            switch self {
+            case .running: return "running"
+            case .stopping: return "stopping"
+            case .waiting: return "waiting"
+            case .ended: return "ended"
+            }
+        }
+
+        var child: Int32? {
+            switch self {
+            case .running(let child), .stopping(let child): return child
+            case .waiting, .ended: return nil
+            }
+        }
+
+        var restartAt: Double? {
+            if case .waiting(let time) = self { return time }
+            return nil
+        }
+    }
+
+    /// Where the child stands with its health check.
+    struct Health {
+        /// The check ("http://127.0.0.1:8080/health", "command: CMD").
+        var check: String
+        var ready: Bool
         var unhealthy: Bool
-        /// The check ("http://127.0.0.1:8080/health", "command: CMD"); nil without one.
-        var health: String?
         /// The last check's answer ("HTTP 503"); nil before the first.
-        var healthDetail: String?
-        var command: [String]
+        var lastAnswer: String?
     }
 
     private let directory: Int32
     let name: String
+    /// `--restart`: "no", "on-failure", "always".
+    private let restartPolicy: String
+    private let command: [String]
     private var counter = 0
 
-    private init(directory: Int32, name: String) {
+    private init(directory: Int32, name: String, options: RunOptions) {
         self.directory = directory
         self.name = name
+        restartPolicy = options.restart.rawValue
+        command = options.command
     }
 
     deinit { close(directory) }
 
     /// The file for this process, or nil with why not (said once, not fatal).
-    static func open() -> Result<StateFile, RunOptions.Invalid> {
+    static func open(for options: RunOptions) -> Result<StateFile, RunOptions.Invalid> {
         let base: String
         if geteuid() == 0 {
             base = "/run"
@@ -70,7 +105,7 @@ final class StateFile {
             close(fd)
             return .failure(RunOptions.Invalid("no state file: \(DisplayText.escaped(path)) is not this user's own, or others may write in it"))
         }
-        return .success(StateFile(directory: fd, name: "run-\(getpid()).json"))
+        return .success(StateFile(directory: fd, name: "run-\(getpid()).json", options: options))
     }
 
     /// Replaces the file with this state; false when it could not be written.
@@ -80,7 +115,7 @@ final class StateFile {
         let temporary = ".\(name).\(counter).tmp"
         let fd = openat(directory, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return false }
-        let bytes = Self.json(state)
+        let bytes = json(state)
         let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         let closed = close(fd) == 0
         guard n == bytes.count, closed, renameat(directory, temporary, directory, name) == 0 else {
@@ -94,27 +129,24 @@ final class StateFile {
         unlinkat(directory, name, 0)
     }
 
-    static func json(_ s: State) -> [UInt8] {
+    func json(_ s: State) -> [UInt8] {
         var w = JSONWriter(capacity: 256)
         w.beginObject()
         w.field("schema", "swtop-run-state/1")
         w.field("pid", getpid())
-        w.field("child_pid", s.childPID > 0 ? s.childPID : nil)
-        w.field("phase", s.phase)
+        w.field("child_pid", s.phase.child)
+        w.field("phase", s.phase.name)
         w.field("attempt", s.attempt)
         w.field("restarts", s.restarts)
-        w.field("restart", s.restart)
+        w.field("restart", restartPolicy)
         w.field("backoff_s", s.backoff, decimals: 3)
-        w.field("restart_at", s.restartAt.map { Format.rfc3339($0, fractionDigits: 3) })
-        w.key("ready")
-        if let ready = s.ready { w.bool(ready) } else { w.null() }
-        w.field("unhealthy", s.unhealthy)
-        w.field("health", s.health)
-        w.field("health_detail", s.healthDetail)
-        w.key("cmdline")
-        w.beginArray()
-        for arg in s.command { w.string(arg) }
-        w.endArray()
+        w.field("restart_at", s.phase.restartAt.map { Format.rfc3339($0, fractionDigits: 3) })
+        // Without a check: not ready nor not (null), not unhealthy.
+        w.field("ready", s.health?.ready)
+        w.field("unhealthy", s.health?.unhealthy ?? false)
+        w.field("health", s.health?.check)
+        w.field("health_detail", s.health?.lastAnswer)
+        w.field("cmdline", command)
         w.endObject()
         return w.bytes + [UInt8(ascii: "\n")]
     }

@@ -103,7 +103,7 @@ public final class Supervisor {
             if rc != 0 { log.problem("cannot become a subreaper (orphans will not be reaped): " + errnoText(-rc)) }
         }
         var stateFile: StateFile?
-        switch StateFile.open() {
+        switch StateFile.open(for: options) {
         case .success(let file): stateFile = file
         // Without a place for it only the screen misses it: said, and run on.
         case .failure(let why): if geteuid() == 0 || getenv("XDG_RUNTIME_DIR") != nil { log.problem(why.description) }
@@ -334,12 +334,19 @@ public final class Supervisor {
     private func saveState() {
         stateChanged = false
         guard let stateFile, !finished else { return }
-        let phase = childPID == 0 ? (restartAt == nil ? "ended" : "waiting") : (stopping == nil ? "running" : "stopping")
-        let restartWall = restartAt.map { Clock.now() + ($0 - Clock.monotonic()) }
+        // A restart is waited for only with no child (it is set when one ends, and cleared as
+        // the next starts).
+        let phase: StateFile.Phase
+        if childPID > 0 {
+            phase = stopping == nil ? .running(child: childPID) : .stopping(child: childPID)
+        } else if let restartAt {
+            phase = .waiting(restartAt: Clock.now() + (restartAt - Clock.monotonic()))
+        } else {
+            phase = .ended
+        }
         stateFile.write(StateFile.State(
-            childPID: childPID, attempt: attempt, restarts: restarts, restart: options.restart.rawValue, phase: phase, backoff: waitingDelay ?? plan.nextDelay,
-            restartAt: restartWall, ready: health.map(\.ready), unhealthy: health?.unhealthy ?? false,
-            health: health.map { $0.target.stateWords }, healthDetail: health?.lastDetail, command: options.command))
+            phase: phase, attempt: attempt, restarts: restarts, backoff: waitingDelay ?? plan.nextDelay,
+            health: health.map { StateFile.Health(check: $0.target.stateWords, ready: $0.ready, unhealthy: $0.unhealthy, lastAnswer: $0.lastDetail) }))
     }
 
     /// As PID 1, when the child has ended for good: the other processes of the namespace get

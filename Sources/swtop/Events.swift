@@ -46,6 +46,8 @@ struct Events: ParsableCommand {
 
     @OptionGroup var journal: JournalOptions
 
+    @OptionGroup var filters: EventFilters
+
     func validate() throws {
         if let duration {
             try OptionValue.check(duration, "--for", 0...31_536_000)
@@ -58,12 +60,12 @@ struct Events: ParsableCommand {
     func run() throws {
         try Self.reportingFailures {
             let filter = try selection.processFilter()
-            let chosen = journal.selection(filter)
+            let chosen = filters.selection(filter)
             let asJSON = json
             // What is printed: the lines leave clean exits out unless asked for (--all, or an
             // --outcome named); what is recorded stays `chosen`.
             var shown = chosen
-            shown.hidesCleanExits = !asJSON && !all && journal.outcome == nil
+            shown.hidesCleanExits = !asJSON && !all && filters.outcome == nil
             if let range = try journal.range(now: Clock.now()), !journal.follow {
                 return try RecordedEvents.print(directory: journal.directory, range: range, selection: shown, json: asJSON)
             }

@@ -3,9 +3,8 @@ import Journal
 import ProcFS
 import ProcessModel
 
-/// `swtop events`' journal options: recording (--record and its --journal-*), reading back
-/// (--since, --until, --follow) and the filters that work on both and live (--name, --unit,
-/// --container, --outcome, --failures; -p, -u and -F are swtop's).
+/// `swtop events`' journal options: recording (--record and its --journal-*) and reading back
+/// (--since, --until, --follow). The events chosen are EventFilters'.
 struct JournalOptions: ParsableArguments {
     @Flag(help: "Also append every event reported to the journal (DIR/events-YYYY-MM-DD.jsonl, a file a UTC day, the --json lines).")
     var record = false
@@ -33,21 +32,6 @@ struct JournalOptions: ParsableArguments {
     @Flag(help: "With --since: go on with live events after the recorded ones.")
     var follow = false
 
-    @Option(help: ArgumentHelp("Only events of processes with exactly this name.", valueName: "NAME"))
-    var name: String?
-
-    @Option(help: ArgumentHelp("Only events of processes of this systemd unit ('nginx' means nginx.service), or of any unit or slice under it (user@1000.service, system.slice), as --once chooses them.", valueName: "UNIT"))
-    var unit: String?
-
-    @Option(help: ArgumentHelp("Only events of processes of this container: a prefix of its id (as docker ps shows it) or its name, as --once chooses them.", valueName: "ID|NAME"))
-    var container: String?
-
-    @Option(help: ArgumentHelp("Only exits and zombies that ended so (and crash loops whose last run did): \(EventSelection.outcomeNames.joined(separator: ", ")).", valueName: "OUTCOME"))
-    var outcome: String?
-
-    @Flag(help: "Only failures: exits and zombies that did not exit 0, and crash loops.")
-    var failures = false
-
     func validate() throws {
         if let days = journalKeepDays, !(1...36_500).contains(days) {
             throw ValidationError("invalid --journal-keep-days '\(days)': expected days from 1 to 36500")
@@ -68,12 +52,6 @@ struct JournalOptions: ParsableArguments {
         }
         if until != nil, follow { throw ValidationError("--until and --follow cannot be used together") }
         _ = try range(now: 0)
-        if let outcome, !EventSelection.outcomeNames.contains(outcome) {
-            throw ValidationError("invalid --outcome '\(outcome)': expected one of \(EventSelection.outcomeNames.joined(separator: ", "))")
-        }
-        if name?.isEmpty == true { throw ValidationError("empty --name") }
-        if unit?.isEmpty == true { throw ValidationError("empty --unit") }
-        if container?.isEmpty == true { throw ValidationError("empty --container") }
         try Self.check(journal: journal)
     }
 
@@ -99,13 +77,6 @@ struct JournalOptions: ParsableArguments {
     }
 
     var directory: String { journal ?? JournalDirectory.defaultPath() }
-
-    func selection(_ process: ProcessFilter) -> EventSelection {
-        var process = process
-        process.unit = unit
-        process.container = container
-        return EventSelection(process: process, name: name, outcome: outcome, failuresOnly: failures)
-    }
 
     var recorderOptions: Recorder.Options {
         Recorder.Options(retention: Retention(keepDays: journalKeepDays ?? 14, maxMegabytes: journalMaxMb ?? 256), everything: journalAll)

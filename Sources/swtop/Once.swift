@@ -7,14 +7,11 @@ import Sampling
 
 /// `swtop --once [--json] [--fields LIST]`: one snapshot, printed.
 struct Once {
-    var options: ProcessOptions
-    var json: Bool
-    var limits: Bool
-    var threads: Bool
-    var interval: Double
-    /// `--fields`: the columns to print (pid first); nil prints the default table, or every
-    /// field of the JSON document.
-    var fields: [Column]? = nil
+    /// The options as parsed.
+    let command: Swtop
+    /// `--fields` as checked: the columns to print (pid first); nil prints the default table,
+    /// or every field of the JSON document.
+    let fields: [Column]?
 
     /// Columns whose values compare two samples: without one of them, one sample is all
     /// `--fields` needs (as ps takes one).
@@ -22,27 +19,27 @@ struct Once {
 
     func run() throws {
         // A ProcRootError becomes its one line on stderr in Swtop.reportingFailures.
-        let sampler = try Sampler(root: options.procRoot)
-        let listing = try options.listing()
+        let sampler = try Sampler(root: command.options.procRoot)
+        let listing = try command.options.listing()
         let columns = try tableColumns(sortKey: listing.sortKey)
-        let printed = json ? fields ?? Column.all : columns
+        let printed = command.json ? fields ?? Column.all : columns
         let snapshot = try sampler.sample(
-            SampleOptions(files: files(printed, sortKey: listing.sortKey), threads: threads),
-            interval: sampler.isLive && needsTwoSamples(printed, sortKey: listing.sortKey) ? interval : 0)
+            SampleOptions(files: files(printed, sortKey: listing.sortKey), threads: command.threads),
+            interval: sampler.isLive && needsTwoSamples(printed, sortKey: listing.sortKey) ? command.interval : 0)
         let rows = listing.rows(of: snapshot.processes).map { (entry: $0.entry, depth: $0.depth) }
-        if json {
-            for part in SnapshotJSON(snapshot: snapshot, rows: rows, includeLimits: limits, fields: fields).renderParts() where Output.stdoutError == nil {
+        if command.json {
+            for part in SnapshotJSON(snapshot: snapshot, rows: rows, includeLimits: command.limits, fields: fields).renderParts() where Output.stdoutError == nil {
                 Output.write(part)
             }
         } else {
             let width = Int(swtop_terminal_columns(1))
             var table = PlainTable(snapshot: snapshot, rows: rows, width: width > 0 ? width : nil)
             table.columns = columns
-            table.cgroupHeadings = try options.cgroupGrouping()
+            table.cgroupHeadings = try command.options.cgroupGrouping()
             Output.write(Array(table.render().utf8))
         }
         // As ps: a choice of processes that selects none is exit status 1 (`--once -p 999999`).
-        if rows.isEmpty, options.selects { throw ExitCode(1) }
+        if rows.isEmpty, command.options.selects { throw ExitCode(1) }
     }
 
     /// The table's columns: `--fields`, else htop's defaults (TID after PID in the thread view;
@@ -51,8 +48,8 @@ struct Once {
     func tableColumns(sortKey: Column?) throws -> [Column] {
         if let fields { return Column.showing(fields, sortKey: sortKey) }
         var columns = Column.defaults
-        if threads { columns.insert(.tid, at: 1) }
-        if try options.cgroupGrouping() { columns.insert(contentsOf: [.container, .unit], at: columns.count - 1) }
+        if command.threads { columns.insert(.tid, at: 1) }
+        if try command.options.cgroupGrouping() { columns.insert(contentsOf: [.container, .unit], at: columns.count - 1) }
         return Column.showing(columns, sortKey: sortKey)
     }
 
@@ -60,11 +57,11 @@ struct Once {
     /// `stat` alone.
     func files(_ printed: [Column], sortKey: Column?) -> ProcessFiles {
         var files = Column.files(for: printed + (sortKey.map { [$0] } ?? []))
-        if limits { files.insert(.limits) }
-        if options.needsCgroup { files.insert(.cgroup) }
+        if command.limits { files.insert(.limits) }
+        if command.options.needsCgroup { files.insert(.cgroup) }
         // -u matches the uid (status); the text filter the command line, units and containers.
-        if options.user != nil { files.insert(.status) }
-        if options.filter != nil { files.formUnion([.cmdline, .cgroup]) }
+        if command.options.user != nil { files.insert(.status) }
+        if command.options.filter != nil { files.formUnion([.cmdline, .cgroup]) }
         return files
     }
 

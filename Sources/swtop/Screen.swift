@@ -7,27 +7,21 @@ import ProcessModel
 import Sampling
 import SwtopUI
 
-/// `swtop` without --once: the interactive screen.
+/// `swtop` without --once: the interactive screen, run with the command's options as parsed
+/// (the screen's own, and those it shares with --once).
 struct Screen {
-    var options: ProcessOptions
-    /// nil: the settings file's delay.
-    var delayTenths: Int?
-    var noColor: Bool
-    var readonly: Bool
-    var threads: Bool
-    var grace: Double
-    var noConfig: Bool
-    /// --journal DIR; nil: the default directory, where a missing journal is only said in E.
-    var journal: String?
+    let command: Swtop
 
     func run() throws {
-        // A directory the user named must be there: a typo is said now, not found later in E.
-        if let journal { _ = try RecordedEvents.open(journal) }
+        let options = command.options
+        // A journal the user named must be there: a typo is said now, not found later in E.
+        // (Without --journal, the default directory, where a missing journal is only said in E.)
+        if let journal = command.journal { _ = try RecordedEvents.open(journal) }
         // A ProcRootError becomes its one line on stderr in Swtop.reportingFailures.
         // Without the proc connector, the lifecycle monitor sees exits through a pidfd per
         // process: half the fds for them.
         let sampler = try Sampler(root: options.procRoot, keepFilesOpen: true, shareFDs: LifecycleMonitor.connectorUsable ? 0 : 0.5)
-        let config = noConfig ? nil : ConfigStore.defaultPath().map { LoadedConfig(store: ConfigStore(path: $0)) }
+        let config = command.noConfig ? nil : ConfigStore.defaultPath().map { LoadedConfig(store: ConfigStore(path: $0)) }
         let fileSettings = config?.settings ?? ScreenSettings()
         // The command line wins for this run; quitting saves the file's value for what it set.
         var settings = fileSettings
@@ -41,17 +35,18 @@ struct Screen {
             settings.tree = true
             overridden.insert(.tree)
         }
-        if let delayTenths {
+        // Without -d, the settings file's delay.
+        if let delayTenths = command.delay {
             settings.delayTenths = delayTenths
             overridden.insert(.delay)
         }
-        if threads {
+        if command.threads {
             settings.hideUserlandThreads = false
             overridden.insert(.threads)
         }
         // https://no-color.org: set and not empty.
         let noColorEnv = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
-        if noColor || noColorEnv {
+        if command.noColor || noColorEnv {
             settings.color = false
             overridden.insert(.color)
         }
@@ -59,14 +54,14 @@ struct Screen {
         screenOptions.pids = try options.pidSet()
         screenOptions.uid = try options.uid()
         screenOptions.filterText = options.filter ?? ""
-        screenOptions.readonly = readonly
+        screenOptions.readonly = command.readonly
         screenOptions.replaySource = sampler.isLive ? nil : options.procRoot
-        screenOptions.grace = grace
+        screenOptions.grace = command.screenGrace
         screenOptions.unit = options.unit
         screenOptions.container = options.container
         screenOptions.byCgroup = try options.cgroupGrouping()
         screenOptions.startMessage = config?.report
-        screenOptions.journal = journal ?? JournalDirectory.defaultPath()
+        screenOptions.journal = command.journal ?? JournalDirectory.defaultPath()
         let theme: Theme = settings.color ? .color : .monochrome
         let final: ScreenSettings
         do {

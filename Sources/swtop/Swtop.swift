@@ -88,10 +88,10 @@ struct Swtop: ParsableCommand {
         }
         try Self.reportingFailures {
             guard once else {
-                try Screen(options: options, delayTenths: delay, noColor: noColor, readonly: readonly, threads: threads, grace: screenGrace, noConfig: noConfig, journal: journal).run()
+                try Screen(command: self).run()
                 return
             }
-            try Once(options: options, json: json, limits: limits, threads: threads, interval: interval, fields: chosen).run()
+            try Once(command: self, fields: chosen).run()
         }
     }
 }

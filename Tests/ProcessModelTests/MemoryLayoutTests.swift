@@ -23,18 +23,22 @@ import Testing
         #expect(p.tid == nil && p.uid == nil && p.startTime == nil && p.cpuPercent == nil && p.memPercent == nil)
         // Memory is stat's own (0 pages here) when statm and status were not read.
         #expect(p.rssKB == 0 && p.vszKB == 0)
-        p.rssKB = nil
-        p.vszKB = nil
-        #expect(p.rssKB == nil && p.vszKB == nil)
-        p.tid = 8
-        p.uid = 0
-        p.rssKB = 0
-        p.vszKB = 12
+        #expect(p.ioReadBytes == nil && p.ioReadRate == nil && p.oomScore == nil && p.nsPID == nil && p.waitStatus == nil)
+        // Nor stat's resident count known (negative): unknown.
+        let stat = ProcStat(
+            pid: 8, comm: [], state: UInt8(ascii: "S"), ppid: 1, pgrp: 7, session: 7, ttyNr: 0, flags: 0, utime: 0, stime: 0,
+            priority: 20, nice: 0, numThreads: 1, startTime: 1, vsize: 12 * 1024, rss: -1)
+        #expect(ProcessEntry(raw: RawProcess(stat: stat, pid: 7, tid: 8), pageSizeKB: 4).rssKB == nil)
+        // Known values next to the sentinels (0, uid 0) are known.
+        var known = ProcessEntry(raw: RawProcess(stat: stat, pid: 7, tid: 8, statm: ProcStatm(size: 3, resident: 0, shared: 0), status: ProcStatus(uids: [0])), pageSizeKB: 4)
+        known.startTime = 0
+        known.setIORates(read: 0, write: 0)
+        #expect(known.tid == 8 && known.uid == 0 && known.rssKB == 0 && known.vszKB == 12 && known.startTime == 0 && known.ioRate == 0)
+        known.startTime = nil
+        known.setOwner(uid: nil, user: nil)
+        known.setIORates(read: nil, write: 0)
+        #expect(known.uid == nil && known.startTime == nil && known.ioReadRate == nil && known.ioWriteRate == 0 && known.ioRate == nil)
         p.startTime = 0
-        #expect(p.tid == 8 && p.uid == 0 && p.rssKB == 0 && p.vszKB == 12 && p.startTime == 0)
-        p.tid = nil
-        p.uid = nil
-        p.rssKB = nil
-        #expect(p.tid == nil && p.uid == nil && p.rssKB == nil)
+        #expect(p.startTime == 0)
     }
 }

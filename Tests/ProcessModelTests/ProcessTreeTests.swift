@@ -5,9 +5,14 @@ import TestSupport
 @testable import Sampling
 
 /// A process as the model builds it from /proc, with the fields a test cares about.
-func entry(pid: Int32, ppid: Int32 = 1, name: String = "p", start: UInt64 = 1, utime: UInt64 = 0, rss: UInt64? = nil, tid: Int32? = nil, threads: Int32 = 1, cmdline: [[UInt8]]? = nil) -> ProcessEntry {
-    let stat = ProcStat(pid: tid ?? pid, comm: Array(name.utf8), state: UInt8(ascii: "S"), ppid: ppid, pgrp: pid, session: pid, ttyNr: 0, flags: 0, utime: utime, stime: 0, priority: 20, nice: 0, numThreads: threads, startTime: start, vsize: 0, rss: 0)
-    return ProcessEntry(raw: RawProcess(stat: stat, pid: pid, tid: tid, statm: rss.map { ProcStatm(size: $0, resident: $0, shared: 0) }, cmdline: cmdline), pageSizeKB: 4)
+func entry(
+    pid: Int32, ppid: Int32 = 1, name: String = "p", state: Character = "S", start: UInt64 = 1, utime: UInt64 = 0, rss: UInt64? = nil,
+    tid: Int32? = nil, threads: Int32 = 1, cmdline: [[UInt8]]? = nil, io: ProcIO? = nil
+) -> ProcessEntry {
+    let stat = ProcStat(pid: tid ?? pid, comm: Array(name.utf8), state: UInt8(ascii: state.unicodeScalars.first ?? "S"), ppid: ppid, pgrp: pid, session: pid, ttyNr: 0, flags: 0, utime: utime, stime: 0, priority: 20, nice: 0, numThreads: threads, startTime: start, vsize: 0, rss: 0)
+    var raw = RawProcess(stat: stat, pid: pid, tid: tid, statm: rss.map { ProcStatm(size: $0, resident: $0, shared: 0) }, cmdline: cmdline)
+    raw.io = io
+    return ProcessEntry(raw: raw, pageSizeKB: 4)
 }
 
 func shape(_ rows: [ProcessListing.Row]) -> String {

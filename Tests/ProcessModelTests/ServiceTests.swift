@@ -87,9 +87,7 @@ import TestSupport
     /// A zombie's age is counted from when it was first seen; reaped ones are forgotten.
     @Test func zombieAgesFromSnapshots() {
         func zombie(_ pid: Int32, parent: Int32, start: UInt64 = 1) -> ProcessEntry {
-            var z = entry(pid: pid, ppid: parent, start: start)
-            z.state = .zombie
-            return z
+            entry(pid: pid, ppid: parent, state: "Z", start: start)
         }
         var watch = ZombieAges()
         var first = [entry(pid: 10), zombie(11, parent: 10)]
@@ -125,14 +123,9 @@ import TestSupport
     /// Rates from two samples of `io`; unknown on either side stays unknown, never 0.
     @Test func ioRates() {
         let system = SystemInfo(hostname: "h", uptime: nil, load: nil, cpuTimes: nil, memory: nil, cpus: 1)
-        func p(_ pid: Int32, _ read: UInt64?, _ write: UInt64?) -> ProcessEntry {
-            var e = entry(pid: pid)
-            e.ioReadBytes = read
-            e.ioWriteBytes = write
-            return e
-        }
-        let before = Snapshot(time: 0, monotonic: 10, system: system, processes: [p(1, 0, 1000), p(2, nil, nil), p(3, 5, 5)], clockTicksPerSecond: 100)
-        var after = Snapshot(time: 2, monotonic: 12, system: system, processes: [p(1, 4096, 3000), p(2, 10, 10), p(3, nil, nil), p(4, 1, 1)], clockTicksPerSecond: 100)
+        func p(_ pid: Int32, _ io: ProcIO?) -> ProcessEntry { entry(pid: pid, io: io) }
+        let before = Snapshot(time: 0, monotonic: 10, system: system, processes: [p(1, ProcIO(readBytes: 0, writeBytes: 1000)), p(2, nil), p(3, ProcIO(readBytes: 5, writeBytes: 5))], clockTicksPerSecond: 100)
+        var after = Snapshot(time: 2, monotonic: 12, system: system, processes: [p(1, ProcIO(readBytes: 4096, writeBytes: 3000)), p(2, ProcIO(readBytes: 10, writeBytes: 10)), p(3, nil), p(4, ProcIO(readBytes: 1, writeBytes: 1))], clockTicksPerSecond: 100)
         after.computeCPU(since: before)
         #expect(after.processes.map(\.ioReadRate) == [2048, nil, nil, nil])
         #expect(after.processes.map(\.ioWriteRate) == [1000, nil, nil, nil])
