@@ -14,7 +14,11 @@ extension Snapshot {
                 if let a = before.ioReadBytes, let b = now.ioReadBytes, b >= a { read = Double(b - a) / elapsed }
                 if let a = before.ioWriteBytes, let b = now.ioWriteBytes, b >= a { write = Double(b - a) / elapsed }
             }
-            processes[i].setIORates(read: read, write: write)
+            // Checked here too: calling a mutating method on an element copies the array (which
+            // the sampler keeps as well) before the method can find nothing changed.
+            if processes[i].ioReadRate != read || processes[i].ioWriteRate != write {
+                processes[i].setIORates(read: read, write: write)
+            }
         }
     }
 }
