@@ -192,7 +192,10 @@ public final class Sampler {
         let stat = reader.systemStat()
         var hostname = ""
         if case .success(let bytes) = reader.read("sys/kernel/hostname") {
-            hostname = String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
+            // Byte by byte: the kernel's hostname is bytes ended by a newline, and a filter over
+            // Characters ran the standard library's grapheme and Unicode property code (mapped
+            // in blocks of 64 KB) at every refresh for it.
+            hostname = String(decoding: bytes.filter { $0 != 0x20 && !(0x09...0x0D).contains($0) }, as: UTF8.self)
         }
         if hostname.isEmpty { hostname = Clock.hostname() }
         return SystemInfo(

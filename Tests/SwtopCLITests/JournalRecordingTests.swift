@@ -254,7 +254,10 @@ import TestSupport
             #expect(waitUntil(30) { recorder.stdout.contains("\"pid\":\(pid),") })
             #expect(recorder.terminate() == 0)
             #expect(try Data(contentsOf: URL(fileURLWithPath: target)).isEmpty)
-            #expect(recorder.stderr.split(separator: "\n").count == 1, "\(kind): \(recorder.stderr)")
+            // Said once. (On a loaded machine the tracepoint's ring may also overflow, which is
+            // said on a line of its own and is not what this test is about.)
+            let said = recorder.stderr.split(separator: "\n").filter { !$0.contains("signals lost") }
+            #expect(said.count == 1, "\(kind): \(recorder.stderr)")
         }
     }
 
