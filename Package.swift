@@ -68,6 +68,7 @@ if Context.environment["SWTOP_PLAIN_LINK"] == nil, lldFound {
         "-Xlinker", "--no-export-dynamic",
         "-Xlinker", "-z", "-Xlinker", "now",
         "-Xlinker", "-z", "-Xlinker", "max-page-size=65536",
+        "-Xlinker", "-T", "-Xlinker", "\(Context.packageDirectory)/Linker/writable-rodata.ld",
     ]
     if exists(matching: "/usr/lib/gcc/*/*/libstdc++.a"), exists(matching: "/usr/lib/gcc/*/*/libgcc_eh.a") {
         releaseLinkerFlags += ["-L\(Context.packageDirectory)/Linker/static-cxx-runtime"]

@@ -4,10 +4,10 @@
 # around each page touched, so code scattered over the binary's 10 MB costs peak RSS.
 #
 # The order, from callgrind profiles of the release binary:
-#   1. what the screen runs once it is up (after its third StartupPages.giveBack, which unmaps
+#   1. what the screen runs once it is up (after its fourth StartupPages.giveBack, which unmaps
 #      what start-up touched, so that only these pages come back);
-#   2. what the screen's start-up runs (its first sample and its first paint, each followed by a
-#      give-back);
+#   2. what the screen's start-up runs (its first sample, its first paint and reading the journal,
+#      each followed by a give-back);
 #   3. what the process's start-up runs (argument parsing, the runtime's registration), adjacent
 #      too, so that the RSS before each give-back is small as well;
 #   4. what --once and --once --json run.
@@ -42,8 +42,11 @@ swift build -c release --static-swift-stdlib --product swtop \
 SWTOP=$(swift build -c release --static-swift-stdlib --show-bin-path)/swtop
 
 # The screen, as a user drives it: refreshes, each sort, tree, filter, search, help. The profile
-# is dumped as each give-back starts: screen.cg.1 is the process's start-up, screen.cg.2 and .3
-# the screen's (its first sample, its first picture), screen.cg and any later ones the rest.
+# is dumped as each give-back starts. The pattern matches two functions (giveBack and its
+# specialization, one calling the other), so every other part is a few instructions long: those
+# are left out. Of the others, the first is the process's start-up; the next three the screen's
+# (its first sample, its first picture, and the journal read on its own thread, whose pages the
+# screen gives back once it is done); the rest, and screen.cg, what the screen runs once it is up.
 tmux -L "$SOCKET" -f /dev/null new-session -d -x 160 -y 50 \
   "valgrind --tool=callgrind --demangle=no --dump-before='*5Pages*8giveBack*' \
      --callgrind-out-file=$OUT/screen.cg $SWTOP -d 10 2>/dev/null"
@@ -54,17 +57,19 @@ for keys in P M T N t t / s l Escape '\' s h Escape Escape h Escape H H K K; do
 done
 tmux -L "$SOCKET" send-keys q
 for _ in $(seq 60); do tmux -L "$SOCKET" has-session 2>/dev/null || break; sleep 1; done
-[ -f "$OUT/screen.cg.3" ] || { echo "no start-up profiles: was StartupPages.giveBack renamed?" >&2; exit 1; }
+parts=()
+for part in $(ls -v "$OUT"/screen.cg.*); do
+  [ "$(sed -n 's/^summary: //p' "$part")" -gt 1000 ] && parts+=("$part")
+done
+[ ${#parts[@]} -ge 4 ] || { echo "no start-up profiles: was StartupPages.giveBack renamed?" >&2; exit 1; }
 valgrind --tool=callgrind --demangle=no --callgrind-out-file="$OUT/once.cg" "$SWTOP" --once >/dev/null 2>&1
 valgrind --tool=callgrind --demangle=no --callgrind-out-file="$OUT/json.cg" "$SWTOP" --once --json --tree >/dev/null 2>&1
 
 # Function names that ran (callgrind writes each once a file, as "fn=(N) NAME").
 ran() { cat "$@" | sed -n 's/^c\{0,1\}fn=([0-9]*) \(.*\)$/\1/p' | sort -u; }
-# The screen gives back pages again later (after reading the journal): what runs after those
-# is the screen's running too.
-ran "$OUT/screen.cg" $(ls "$OUT"/screen.cg.* | grep -v '\.[123]$') >"$OUT/1"
-ran "$OUT/screen.cg.2" "$OUT/screen.cg.3" >"$OUT/2"
-ran "$OUT/screen.cg.1" >"$OUT/3"
+ran "$OUT/screen.cg" "${parts[@]:4}" >"$OUT/1"
+ran "${parts[@]:1:3}" >"$OUT/2"
+ran "${parts[0]}" >"$OUT/3"
 ran "$OUT/once.cg" "$OUT/json.cg" >"$OUT/4"
 
 awk -v out="$OUT" '

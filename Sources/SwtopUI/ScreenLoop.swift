@@ -111,7 +111,9 @@ public struct ScreenLoop {
             } else if let history = journal?.take() {
                 state.setRecorded(history)
                 journal = nil
-                // Reading the journal runs once: its code's pages are given back too.
+                // Reading the journal runs once: its code's pages are given back too, as soon as
+                // it is done (the loop wakes every 50 ms until then), before the second sample
+                // maps its own: the two at once were the screen's peak RSS.
                 StartupPages.giveBack()
                 continue
             }
@@ -119,6 +121,7 @@ public struct ScreenLoop {
             let now = Clock.monotonic()
             var wait = state.paused ? 1.0 : nextSample - now
             if let message = state.message { wait = min(wait, message.until - now) }
+            if journal?.isPending == true { wait = min(wait, 0.05) }
             // A graceful stop counts down in its row: wake often enough to show each second.
             if actions.isBusy { wait = min(wait, 0.2) }
             wait = min(max(wait, 0), 1.0)
