@@ -23,6 +23,8 @@ import Glibc
 //   64 KB boundary: the 64 KB blocks it maps code in (fault-around) then fall at the same places
 //   in the code at every start, and the order file's hot code fills whole blocks; at a random
 //   4 KB offset, the same binary's RSS varied by 0.3 MB from run to run.
+// - .rodata stays read-only (Linker/writable-rodata.ld moves the few sections the Swift runtime's
+//   libraries mark writable beside .data), so StartupPages can give back what start-up read of it.
 // - Relative relocations are packed (RELR) instead of 38,000 24-byte entries the loader reads at
 //   every start. The binary then needs glibc 2.36, so only where the build machine has it, and
 //   not with SWTOP_NO_RELR=1 (for a binary that must also run on glibc 2.35, Ubuntu 22.04).
