@@ -32,7 +32,17 @@ import TestSupport
         #expect(waitUntil(30) { [three, term, clean].allSatisfy { pid in recorder.stdout.contains("\"pid\":\(pid),") } })
         #expect(recorder.terminate() == 0)
 
-        let objects = journalObjects(journal)
+        // Other tests end thousands of processes meanwhile; where the kernel's buffers overflow,
+        // the journal says so in `lost` lines of its own, which every read passes through. They
+        // are set aside here: this test is about the exits.
+        let allLines = journalLines(journal)
+        let recorded = zip(allLines, journalObjects(journal)).map { (line: $0, object: $1) }
+        let lost = Set(recorded.filter { $0.object["event"] as? String == "lost" }.map(\.line))
+        let kept = recorded.filter { !lost.contains($0.line) }
+        let objects = kept.map(\.object)
+        func withoutLost(_ text: String) -> String {
+            text.split(separator: "\n").map(String.init).filter { !lost.contains($0) }.joined(separator: "\n") + "\n"
+        }
         #expect(objects.map { $0["event"] as? String ?? "?" } == ["recording", "exit", "exit", "recording"])
         #expect(objects.first?["state"] as? String == "started")
         #expect(objects.last?["state"] as? String == "stopped")
@@ -41,7 +51,7 @@ import TestSupport
         #expect(objects[2]["pid"] as? Int == Int(term) && objects[2]["signal"] as? String == "SIGTERM")
         // The recorded lines are the --json lines printed, byte for byte.
         let printed = Set(recorder.stdout.split(separator: "\n").map(String.init))
-        let lines = journalLines(journal)
+        let lines = kept.map(\.line)
         #expect(printed.contains(lines[1]) && printed.contains(lines[2]))
 
         // Modes: not world-readable whatever the umask.
@@ -53,10 +63,11 @@ import TestSupport
         // Read back: the JSON lines as recorded, in order, exit status 0.
         let json = try swtop(["events", "--since", "10m", "--journal", journal, "--json"])
         #expect(json.status == 0)
-        #expect(json.stdoutText == lines.joined(separator: "\n") + "\n")
+        #expect(json.stdoutText == allLines.joined(separator: "\n") + "\n")
         #expect(json.stderr == "")
         // In words, as live: the same EventLine wording.
         let words = try swtop(["events", "--since", "10m", "--journal", journal]).stdoutText.split(separator: "\n").map(String.init)
+            .filter { lost.isEmpty || !($0.contains(" events lost: ") || $0.contains(" signals lost: ")) }
         #expect(words.count == 4)
         #expect(words[0].contains(" recording started (pid \(recorder.pid): "))
         #expect(words[1].contains(" \(three) sh: exited 3 after "))
@@ -65,10 +76,11 @@ import TestSupport
         #expect(words[3].hasSuffix(" recording stopped (pid \(recorder.pid))"))
         // Filters, as live; the journal's own lines always pass.
         let killed = try swtop(["events", "--since", "10m", "--journal", journal, "--json", "--outcome", "killed"]).stdoutText
-        #expect(killed == [lines[0], lines[2], lines[3]].joined(separator: "\n") + "\n")
+        #expect(withoutLost(killed) == [lines[0], lines[2], lines[3]].joined(separator: "\n") + "\n")
         let byPid = try swtop(["events", "--since", "10m", "--journal", journal, "--json", "-p", String(three), "--failures"]).stdoutText
-        #expect(byPid == [lines[0], lines[1], lines[3]].joined(separator: "\n") + "\n")
-        #expect(try swtop(["events", "--since", "10m", "--journal", journal, "--json", "--name", "bash"]).stdoutText == [lines[0], lines[3]].joined(separator: "\n") + "\n")
+        #expect(withoutLost(byPid) == [lines[0], lines[1], lines[3]].joined(separator: "\n") + "\n")
+        let bash = try swtop(["events", "--since", "10m", "--journal", journal, "--json", "--name", "bash"]).stdoutText
+        #expect(withoutLost(bash) == [lines[0], lines[3]].joined(separator: "\n") + "\n")
     }
 
     @Test func sinceWithFollowGoesOnLive() throws {
