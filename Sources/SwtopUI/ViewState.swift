@@ -117,6 +117,7 @@ public struct ViewState {
     /// The header's task counts of `snapshot`.
     public private(set) var tasks = TaskCounts()
     public internal(set) var rows: [ProcessListing.Row] = []
+    /// Each row's tree prefix (or cgroup indent); empty outside those views.
     public internal(set) var branches: [String] = []
     var firstSeen: [ProcessKey: Double] = [:]
     var ghosts: [ProcessKey: Ghost] = [:]
