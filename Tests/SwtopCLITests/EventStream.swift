@@ -8,6 +8,8 @@ final class EventStream: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [[String: Any]] = []
     private var rawText = ""
+    /// Where its standard error goes.
+    private let errors = Paths.temporaryDirectory("event-stream") + "/stderr"
 
     /// Starts `prefix + [swtop, "events", "--json"] + arguments` and waits for its first line.
     init(_ arguments: [String], prefix: [String] = []) throws {
@@ -16,7 +18,8 @@ final class EventStream: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: all[0])
         process.arguments = Array(all.dropFirst())
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: errors, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: errors)
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let handle = out.fileHandleForReading
@@ -82,6 +85,12 @@ final class EventStream: @unchecked Sendable {
         all.filter { ($0["cmdline"] as? [String])?.contains(marker) ?? false }
     }
 
+    /// Whether it said the signal tracepoint's ring overflowed: records were lost (on a loaded
+    /// machine, while it was stopped), and what they would have told is not known.
+    var saidSignalsLost: Bool {
+        String(decoding: FileManager.default.contents(atPath: errors) ?? Data(), as: UTF8.self).contains(" signals lost: ")
+    }
+
     func stop() {
         if process.isRunning {
             process.interrupt()
@@ -89,7 +98,10 @@ final class EventStream: @unchecked Sendable {
         }
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: (errors as NSString).deletingLastPathComponent)
+    }
 }
 
 /// A unique word to put in a child's command line, so its events can be found among the

@@ -216,6 +216,13 @@ struct SignalSenderEventsTests {
         #expect(signal["signal"] as? String == "SIGTERM")
         let by = try #require(sender(signal["sent_by"]))
         #expect(by["pid"] as? Int == Int(killer.processIdentifier))
-        #expect(by["name"] as? String == "kill")
+        if stream.saidSignalsLost {
+            // The ring overflowed while swtop was stopped (other tests running their processes):
+            // the record of kill's exec may be what was lost, and swtop said so. Its shell's
+            // name, or kill's.
+            #expect(["kill", "sh"].contains(by["name"] as? String ?? ""))
+        } else {
+            #expect(by["name"] as? String == "kill")
+        }
     }
 }
