@@ -2,9 +2,12 @@ import ProcessModel
 
 /// Something that happened to a process, as `swtop events` streams it and the screen lists it.
 public struct LifecycleEvent: Sendable {
+    /// The exit's record and the crash loop are boxed (indirect): inline, every event would take
+    /// the exit record's 264 bytes, and a shell that exits leaving 5,000 children to init makes
+    /// 5,000 orphan events at once.
     public enum Kind: Sendable {
         /// It ended.
-        case exit(ExitRecord)
+        indirect case exit(ExitRecord)
         /// It has ended and its parent has not reaped it for `unreaped` (at least that long,
         /// for a zombie that was there before swtop watched). `outcome` is from its wait status
         /// (unknown where it cannot be read).
@@ -13,7 +16,7 @@ public struct LifecycleEvent: Sendable {
         case orphan(formerParent: Int32, formerParentName: String?)
         /// The same command, restarted by the same parent, ended abnormally `restarts` times
         /// within `window` seconds. `process` is the latest run.
-        case crashLoop(CrashLoop)
+        indirect case crashLoop(CrashLoop)
         /// Another process (or the kernel) asked it to stop (SIGHUP, SIGINT, SIGQUIT, SIGTERM) or
         /// sent it SIGKILL.
         case signal(signal: Int32, sender: SignalSender)

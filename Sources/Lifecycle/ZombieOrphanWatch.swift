@@ -24,6 +24,9 @@ struct ZombieOrphanWatch {
     private var zombieChecks: [(key: ProcessKey, due: Double)] = []
     private var zombieChecksDone = 0
     private var orphanChecks: [OrphanCheck] = []
+    /// The children of `orphanChecks` not reported yet (a shell that exits can leave thousands:
+    /// each report is a lookup here, not a pass over the checks).
+    private var pendingOrphans: Set<ProcessKey> = []
 
     // MARK: - Zombies
 
@@ -62,7 +65,11 @@ struct ZombieOrphanWatch {
             zombieChecksDone += 1
             due.append((key, Self.zombieParent(key, reader: reader)))
         }
-        if zombieChecksDone > 1024, zombieChecksDone * 2 > zombieChecks.count {
+        if zombieChecksDone == zombieChecks.count, zombieChecks.capacity > 1024 {
+            // All looked at after a burst of exits: the room goes too.
+            zombieChecks = []
+            zombieChecksDone = 0
+        } else if zombieChecksDone > 1024, zombieChecksDone * 2 > zombieChecks.count {
             zombieChecks.removeFirst(zombieChecksDone)
             zombieChecksDone = 0
         }
@@ -82,14 +89,16 @@ struct ZombieOrphanWatch {
 
     /// Looks at these children of an exited parent at `due`.
     mutating func checkOrphans(_ children: [ProcessEntry], formerParent: Int32, formerName: String, due: Double) {
-        for child in children { orphanChecks.append(OrphanCheck(child: child, formerParent: formerParent, formerName: formerName, due: due)) }
+        for child in children {
+            orphanChecks.append(OrphanCheck(child: child, formerParent: formerParent, formerName: formerName, due: due))
+            pendingOrphans.insert(child.key)
+        }
     }
 
     /// An orphan was reported from a snapshot: a look still pending at it (its parent's exit
     /// was read in the same update, the look falls due after it) would report it again.
     mutating func orphanReported(_ key: ProcessKey) {
-        guard !orphanChecks.isEmpty else { return }
-        orphanChecks.removeAll { $0.child.key == key }
+        pendingOrphans.remove(key)
     }
 
     /// The children whose look is due and that have a new parent now (each with it).
@@ -97,7 +106,7 @@ struct ZombieOrphanWatch {
         guard !orphanChecks.isEmpty else { return [] }
         var orphans: [(check: OrphanCheck, newParent: Int32)] = []
         var later: [OrphanCheck] = []
-        for check in orphanChecks {
+        for check in orphanChecks where pendingOrphans.contains(check.child.key) {
             guard check.due <= now else {
                 later.append(check)
                 continue
@@ -108,6 +117,7 @@ struct ZombieOrphanWatch {
             orphans.append((check, raw.stat.ppid))
         }
         orphanChecks = later
+        if later.isEmpty { pendingOrphans.removeAll() }
         return orphans
     }
 }

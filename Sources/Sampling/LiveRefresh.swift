@@ -67,8 +67,8 @@ final class LiveRefresh {
     /// Makes an entry of what was read (user names, page size, boot time).
     private let build: (RawProcess) -> ProcessEntry
     private var rows: [Row] = []
-    /// The entries the last refresh returned, one per row (the snapshot gets a copy once CPU%
-    /// and MEM% are written into it; the boxes of fields are shared).
+    /// The entries the last refresh returned, one per row, as given back by `keep` (shared with
+    /// the snapshot that holds them; the boxes of fields are shared with the one before).
     private var entries: [ProcessEntry] = []
     private var refreshes = 0
     /// The pids read in full by the last refresh (for the tests: everything else was kept).
@@ -112,26 +112,58 @@ final class LiveRefresh {
         files.close()
     }
 
-    /// The entries of `pids` (sorted), in (pid, tid) order.
+    /// The entries of `pids` (sorted), in (pid, tid) order. The caller gives them back with
+    /// `keep` once it has written into them (CPU%, MEM%): until then this keeps no reference, so
+    /// those writes need not copy the array.
     func refresh(_ pids: [Int32], _ options: SampleOptions) -> [ProcessEntry] {
         refreshes &+= 1
         lastFullReads.removeAll(keepingCapacity: true)
+        if entries.count != rows.count {
+            // Not given back (a caller that did not `keep`): read every process anew.
+            for row in rows { close(row.files) }
+            rows.removeAll()
+        }
         fetchAccounts(options)
-        let old = rows
         let oldEntries = entries
-        var next: [Row] = []
+        entries = []
+        // Moved out, so that it is the only reference and is changed in place.
+        var rows = self.rows
+        self.rows = []
+        defer { self.rows = rows }
+        // The rows are merged in place (at 5,000 processes a second array of rows would be
+        // 240 KB more at every refresh): the last refresh's rows move up behind a gap, are read
+        // from `o` and written back from `w`, which never passes `o` (the gap widens when new
+        // processes need the room). `oldBase` turns `o` into the index in the last refresh.
+        let oldCount = rows.count
+        var gap = max(64, pids.count - oldCount + 64)
+        rows.reserveCapacity(oldCount + gap)
+        rows.insert(contentsOf: repeatElement(placeholder, count: gap), at: 0)
+        var o = gap
+        var oldBase = gap
+        var w = 0
         var nextEntries: [ProcessEntry] = []
-        next.reserveCapacity(pids.count + 16)
         nextEntries.reserveCapacity(pids.count + 16)
         var keptIndices: [Int] = []
         var exited = Set<Int32>()
-        var o = 0
 
         // A row of the last refresh that is no longer listed.
         func retireOldRow() {
-            close(old[o].files)
-            if Self.isProcessRow(old[o]) { exited.insert(old[o].files.pid) }
+            close(rows[o].files)
+            if Self.isProcessRow(rows[o]) { exited.insert(rows[o].files.pid) }
             o += 1
+        }
+
+        func put(_ row: Row, _ entry: ProcessEntry) {
+            if w == o, o < rows.count {
+                // No room left before the rows still to read: widen the gap.
+                gap = max(64, gap)
+                rows.insert(contentsOf: repeatElement(placeholder, count: gap), at: o)
+                o += gap
+                oldBase += gap
+            }
+            if w < rows.count { rows[w] = row } else { rows.append(row) }
+            w += 1
+            nextEntries.append(entry)
         }
 
         // The thread view: whether none of the threads of `pid` ran, and they are the threads of
@@ -139,44 +171,41 @@ final class LiveRefresh {
         // shares with its process (THR, memory) change only when one of its threads runs, or a
         // thread comes or goes.
         func threadsAreQuiet(pid: Int32, tids: [Int32]) -> Bool {
-            while o < old.count, old[o].key < (pid, 0) { retireOldRow() }
-            guard !tids.isEmpty, o + tids.count <= old.count else { return false }
+            while o < rows.count, rows[o].key < (pid, 0) { retireOldRow() }
+            guard !tids.isEmpty, o + tids.count <= rows.count else { return false }
             for (i, tid) in tids.enumerated() {
-                let row = old[o + i]
-                guard row.files.pid == pid, row.tid == tid, let now = fetchedAccount(o + i) ?? row.files.schedstat(reader),
+                let row = rows[o + i]
+                guard row.files.pid == pid, row.tid == tid, let now = fetchedAccount(o + i - oldBase) ?? row.files.schedstat(reader),
                       now.isUsable, now == row.ran else { return false }
             }
             // No thread of the last refresh is missing.
-            return o + tids.count == old.count || old[o + tids.count].files.pid != pid
+            return o + tids.count == rows.count || rows[o + tids.count].files.pid != pid
         }
 
         func add(pid: Int32, tid: Int32?, dirTid: Int32?, quiet: Bool = false) {
             let k = (pid, tid ?? 0)
-            while o < old.count, old[o].key < k { retireOldRow() }
-            if o < old.count, old[o].key == k {
-                var row = old[o]
-                var entry = oldEntries[o]
-                let known = fetchedAccount(o)
+            while o < rows.count, rows[o].key < k { retireOldRow() }
+            if o < rows.count, rows[o].key == k {
+                var row = rows[o]
+                var entry = oldEntries[o - oldBase]
+                let known = fetchedAccount(o - oldBase)
                 o += 1
                 let shown = options.shown.contains(tid ?? pid)
                 let force = options.readAll || shown || Self.isRotationTurn(pid: pid, refresh: refreshes)
                 if options.threads, quiet, !force {
-                    keptIndices.append(next.count)
-                    next.append(row)
-                    nextEntries.append(entry)
+                    keptIndices.append(w)
+                    put(row, entry)
                     return
                 }
                 switch update(&row, &entry, force: force || options.threads, shown: shown, known: known, options) {
                 case .kept:
-                    keptIndices.append(next.count)
-                    next.append(row)
-                    nextEntries.append(entry)
+                    keptIndices.append(w)
+                    put(row, entry)
                     return
                 case .read(let becameZombie):
                     // Its children were given a new parent when it exited.
                     if becameZombie, Self.isProcessRow(row) { exited.insert(pid) }
-                    next.append(row)
-                    nextEntries.append(entry)
+                    put(row, entry)
                     return
                 case .gone:
                     // Exited, or the PID now names another process: read that one as new.
@@ -184,39 +213,46 @@ final class LiveRefresh {
                     if Self.isProcessRow(row) { exited.insert(pid) }
                 }
             }
-            if let (row, entry) = newRow(pid: pid, tid: tid, dirTid: dirTid, options) {
-                next.append(row)
-                nextEntries.append(entry)
-            }
+            if let (row, entry) = newRow(pid: pid, tid: tid, dirTid: dirTid, options) { put(row, entry) }
         }
 
         for pid in pids {
-            let rows = reader.rows(of: pid, threads: options.threads)
-            let tids = rows.compactMap(\.directory)
+            let listed = reader.rows(of: pid, threads: options.threads)
+            let tids = listed.compactMap(\.directory)
             let quiet = !tids.isEmpty && threadsAreQuiet(pid: pid, tids: tids)
-            for row in rows { add(pid: pid, tid: row.tid, dirTid: row.directory, quiet: quiet) }
+            for row in listed { add(pid: pid, tid: row.tid, dirTid: row.directory, quiet: quiet) }
         }
-        while o < old.count { retireOldRow() }
+        while o < rows.count { retireOldRow() }
+        rows.removeSubrange(w...)
 
         // A process whose parent exited (vanished or became a zombie) was given a new parent
         // without running itself.
         var vanished: [Int] = []
         if !exited.isEmpty {
             for i in keptIndices where exited.contains(nextEntries[i].ppid) {
-                if case .gone = update(&next[i], &nextEntries[i], force: true, shown: false, options) {
-                    close(next[i].files)
+                if case .gone = update(&rows[i], &nextEntries[i], force: true, shown: false, options) {
+                    close(rows[i].files)
                     vanished.append(i)
                 }
             }
         }
         for i in vanished.reversed() {
-            next.remove(at: i)
+            rows.remove(at: i)
             nextEntries.remove(at: i)
         }
-        rows = next
-        entries = nextEntries
+        // Thousands of processes gone at once: the room they took goes too.
+        if rows.capacity > 4096, rows.count * 4 < rows.capacity { rows = Array(rows) }
         return nextEntries
     }
+
+    /// Takes back the entries `refresh` returned, written into but in the same order, as what
+    /// the next refresh compares with and keeps.
+    func keep(_ returned: [ProcessEntry]) {
+        entries = returned
+    }
+
+    /// What fills the gap while rows are merged: never read.
+    private lazy var placeholder = Row(files: KeptProcess(pid: 0, tid: nil, reader: reader, keep: false), ran: .unread, tid: nil)
 
     /// Asks taskstats, in batches, for the `schedstat` of the rows that keep no fd and whose
     /// `schedstat` a refresh reads (see `update`), instead of one path read each.

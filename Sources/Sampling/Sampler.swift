@@ -81,7 +81,8 @@ public final class Sampler {
     /// for a one-shot sampler.
     public var lastFullReads: [Int32] { live?.lastFullReads ?? [] }
 
-    public func sample(_ options: SampleOptions = SampleOptions()) throws(ProcRootError) -> Snapshot {
+    /// One sample; with `previous` (an earlier sample of this sampler), CPU% since it.
+    public func sample(_ options: SampleOptions = SampleOptions(), since previous: Snapshot? = nil) throws(ProcRootError) -> Snapshot {
         let monotonic = Clock.monotonic()
         var time = Clock.now()
         let pids: [Int32]
@@ -130,7 +131,13 @@ public final class Sampler {
             // Untrusted numbers: only a time RFC 3339 can write (years to 9999).
             if recorded.isFinite, recorded > 0, recorded < 253_402_300_800 { time = recorded }
         }
-        return Snapshot(time: time, monotonic: monotonic, system: system, processes: entries, clockTicksPerSecond: clockTicksPerSecond)
+        var snapshot = Snapshot(time: time, monotonic: monotonic, system: system, processes: entries, clockTicksPerSecond: clockTicksPerSecond)
+        entries = []
+        if let previous { snapshot.computeCPU(since: previous) }
+        // Given back only now: the writes above (zombie children, MEM%, CPU%) change the one
+        // array in place instead of copying one the live refresh also holds.
+        live?.keep(snapshot.processes)
+        return snapshot
     }
 
     /// Two samples `interval` seconds apart, the second with CPU% filled in. An interval of 0

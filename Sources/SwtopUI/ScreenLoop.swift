@@ -59,10 +59,13 @@ public struct ScreenLoop {
         }
         /// A snapshot into the lifecycle monitor and the state: the monitor first, so the state
         /// has its zombie ages, then what the screen shows of it.
+        var heap = FreeHeap()
         func take(_ snapshot: Snapshot, baseline: Bool) {
             lifecycle?.observe(snapshot, state: &state)
             state.update(snapshot, now: Clock.monotonic(), baseline: baseline)
             lifecycle?.show(snapshot, state: &state)
+            // After a burst of orphans or exits, what was built for them is freed by now.
+            heap.giveBackIfGrown()
         }
         take(previous, baseline: true)
         // The first sample read every process in full (status, command line, cgroup, user
@@ -162,13 +165,12 @@ public struct ScreenLoop {
             state.tick(now: t)
             actions.step(&state)
             if !state.paused, t >= nextSample {
-                var next: Snapshot
+                let next: Snapshot
                 do {
-                    next = try sampler.sample(state.sampleOptions())
+                    next = try sampler.sample(state.sampleOptions(), since: previous)
                 } catch {
                     throw ScreenError(error.description)
                 }
-                next.computeCPU(since: previous)
                 previous = next
                 take(next, baseline: false)
                 nextSample = t + delay

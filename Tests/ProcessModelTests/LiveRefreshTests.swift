@@ -210,6 +210,7 @@ extension LiveSampling {
             let live = LiveRefresh(reader: reader, fdBudget: 10) { ProcessEntry(raw: $0, pageSizeKB: 4) }
             // Only these 20: the first 10 keep their one file (schedstat), the other 10 read it by path.
             let rows = live.refresh(pids.sorted(), SampleOptions())
+            live.keep(rows)
             #expect(live.keptFileCount == 10)
             #expect(fdsOnChildren(pids) == 10)
             #expect(rows.map(\.pid) == pids.sorted())
@@ -233,11 +234,13 @@ extension LiveSampling {
             }
             let live = LiveRefresh(reader: try ProcReader(), fdBudget: 0) { ProcessEntry(raw: $0, pageSizeKB: 4) }
             let first = live.refresh(pids, SampleOptions())
+            live.keep(first)
             #expect(live.keptFileCount == 0)
             #expect(live.lastFullReads == pids)
             var reads: [Int32: Int] = [:]
             for _ in 0..<LiveRefresh.rotation {
                 let rows = live.refresh(pids, SampleOptions())
+                live.keep(rows)
                 #expect(rows.map(\.pid) == pids)
                 #expect(rows.map(\.startTicks) == first.map(\.startTicks))
                 for pid in live.lastFullReads { reads[pid, default: 0] += 1 }
@@ -259,7 +262,7 @@ extension LiveSampling {
             let runner = try children.start("/bin/sh", ["-c", "while :; do :; done"]).processIdentifier
             let all = (pids + [runner]).sorted()
             let live = LiveRefresh(reader: try ProcReader(), fdBudget: 0, accounts: { TaskAccounts.open() }) { ProcessEntry(raw: $0, pageSizeKB: 4) }
-            _ = live.refresh(all, SampleOptions())
+            live.keep(live.refresh(all, SampleOptions()))
             #expect(live.keptFileCount == 0)
             func runTime() -> UInt64 { fileBytes("/proc/\(runner)/schedstat").flatMap(ProcSchedstat.parse)?.runNanoseconds ?? 0 }
             var reads: [Int32: Int] = [:]
@@ -269,6 +272,7 @@ extension LiveSampling {
                 #expect(waitUntil { runTime() > seen })
                 let before = try cpuTicks(runner)
                 let rows = live.refresh(all, SampleOptions())
+                live.keep(rows)
                 let after = try cpuTicks(runner)
                 seen = runTime()
                 #expect(live.lastAccountsAnswered == all.count)

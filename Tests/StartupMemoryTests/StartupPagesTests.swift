@@ -96,3 +96,13 @@ import TestSupport
         #expect(result.stdoutText == "\(readOnly); \(writable); given true; bytes 65 66 65 33 sum 491\n")
     }
 }
+
+/// In a child, whose heap holds only what it allocates: blocks freed under one still in use stay
+/// resident until FreeHeap gives them back.
+@Suite struct FreeHeapTests {
+    @Test func givesBackWhatABurstFreedOnce() throws {
+        let result = try run(Paths.testee, ["free-heap"])
+        #expect(result.status == 0)
+        #expect(result.stdoutText == "before the frees false; after true; again false; at least 4 MB back true\n")
+    }
+}

@@ -124,6 +124,37 @@ case "give-back":
     let text = "\(readOnlyText); \(writableText); given \(given > 0); bytes \(ro[0]) \(ro[page]) \(rw[0]) \(rw[page]) sum \(sum)\n"
     _ = text.withCString { write(1, $0, strlen($0)) }
     exit(0)
+case "free-heap":
+    // 20,000 blocks freed under one still in use, as after a burst: FreeHeap gives their pages
+    // back, once.
+    func anonymousKB() -> Int {
+        var bytes = [UInt8](repeating: 0, count: 8192)
+        let fd = open("/proc/self/status", O_RDONLY)
+        let n = fd >= 0 ? read(fd, &bytes, bytes.count) : -1
+        if fd >= 0 { close(fd) }
+        let text = String(decoding: bytes.prefix(max(0, n)), as: UTF8.self)
+        let line = text.split(separator: "\n").first { $0.hasPrefix("RssAnon:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+    }
+    var heap = FreeHeap()
+    var blocks: [UnsafeMutableRawPointer] = []
+    blocks.reserveCapacity(20_000)
+    for _ in 0..<20_000 {
+        guard let block = malloc(256) else { exit(70) }
+        memset(block, 0x5A, 256)
+        blocks.append(block)
+    }
+    guard let pin = malloc(256) else { exit(70) }
+    let early = heap.giveBackIfGrown()
+    for block in blocks { free(block) }
+    let before = anonymousKB()
+    let given = heap.giveBackIfGrown()
+    let after = anonymousKB()
+    let again = heap.giveBackIfGrown()
+    free(pin)
+    let text = "before the frees \(early); after \(given); again \(again); at least 4 MB back \(before - after >= 4096)\n"
+    _ = text.withCString { write(1, $0, strlen($0)) }
+    exit(0)
 case "detail":
     guard args.count >= 5, chdir(args[2]) == 0, open(args[3], O_RDONLY) >= 0 else { exit(66) }
     let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
