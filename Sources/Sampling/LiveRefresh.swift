@@ -155,8 +155,9 @@ final class LiveRefresh {
 
         func put(_ row: Row, _ entry: ProcessEntry) {
             if w == o, o < rows.count {
-                // No room left before the rows still to read: widen the gap.
-                gap = max(64, gap)
+                // No room left before the rows still to read: widen the gap, by twice as much
+                // each time, so that thousands of new processes before the old cost linear time.
+                gap *= 2
                 rows.insert(contentsOf: repeatElement(placeholder, count: gap), at: o)
                 o += gap
                 oldBase += gap
